@@ -1,0 +1,20 @@
+# Sourced by the scripts in this folder: install Debian packages that are missing, updating the
+# package lists once first. Serialised with a lock: these scripts may run at the same time.
+apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]} (install them as root)" >&2
+    return 1
+  fi
+  echo "[hpcg] installing Debian packages: ${missing[*]}" >&2
+  (
+    flock 9
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  ) 9>/tmp/hpcg-apt.lock
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm test`: everything the tests need (Debian packages, PostgreSQL, Redis, a build), then every
+// test level (unit, integration, end-to-end), then one closing line: "tests: N passed, N failed".
+// --forceExit: a leaked handle in one test must never hang a CI run for its whole time budget.
+'use strict';
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, log, ensureServices, build } = require('./lib');
+
+async function main() {
+  const depsDir = path.join(ROOT, 'scripts', 'test-deps');
+  for (const f of fs.readdirSync(depsDir).filter((f) => f.endsWith('.sh') && f !== 'apt.sh').sort()) {
+    execFileSync('bash', [path.join(depsDir, f)], { stdio: 'inherit' });
+  }
+  await ensureServices();
+  build();
+  // Unit tests run in parallel; integration and end-to-end tests start daemons and real processes and
+  // measure time, so they run one file at a time: on two cores, contention would make them flaky.
+  const runs = [
+    { name: 'unit', args: ['--selectProjects', 'unit', '--maxWorkers=2'] },
+    { name: 'integration+e2e', args: ['--selectProjects', 'integration', 'e2e', '--runInBand'] },
+  ];
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  let ok = true;
+  for (const run of runs) {
+    const results = path.join(ROOT, '.hpcg', `jest-${run.name}.json`);
+    fs.mkdirSync(path.dirname(results), { recursive: true });
+    fs.rmSync(results, { force: true });
+    const args = [require.resolve('jest/bin/jest'), '--json', `--outputFile=${results}`, '--forceExit', ...run.args, ...process.argv.slice(2)];
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, HPCG_LOG_LEVEL: process.env.HPCG_LOG_LEVEL ?? 'warn' } });
+    if (!fs.existsSync(results)) {
+      log(`jest (${run.name}) wrote no results`);
+      ok = false;
+      totals.failed++;
+      continue;
+    }
+    const j = JSON.parse(fs.readFileSync(results, 'utf8'));
+    totals.passed += j.numPassedTests;
+    totals.failed += j.numFailedTests + j.numFailedTestSuites + (j.numRuntimeErrorTestSuites || 0);
+    totals.skipped += j.numPendingTests + j.numTodoTests;
+    ok = ok && r.status === 0 && j.success;
+  }
+  process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((e) => {
+  log(e.stack || e.message);
+  process.exit(1);
+});
