@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './load-config';
+
+function site(yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'hpcg-config-')), 'hpcg.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+describe('configuration', () => {
+  it('without a site file is a one-machine site: one local engine, one default partition "local"', () => {
+    const c = loadConfig({ HPCG_CONFIG: undefined } as NodeJS.ProcessEnv);
+    expect(c.engines.map((e) => [e.name, e.kind])).toEqual([['local', 'local']]);
+    expect(c.partitions).toEqual([expect.objectContaining({ name: 'local', engine: 'local', default: true, maxTimeMinutes: -1 })]);
+    expect(c.port).toBe(4000);
+    expect(c.databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/hpcg');
+  });
+
+  it('reads engines and partitions, parses Slurm times, interpolates ${VAR}', () => {
+    const file = site(`
+cluster: lab
+engines:
+  laptop: { kind: local, slots: 3, killWait: 5 }
+partitions:
+  - { name: debug, engine: laptop, maxTime: "1:00:00", defaultTime: "10" }
+  - { name: long, engine: laptop, default: true, maxTime: "2-00:00:00", allowGroups: ["\${GROUP}"] }
+`);
+    const c = loadConfig({ HPCG_CONFIG: file, GROUP: 'hpcusers' });
+    expect(c.cluster).toBe('lab');
+    expect(c.engines[0]).toMatchObject({ name: 'laptop', slots: 3, killWait: 5 });
+    expect(c.partitions.map((p) => [p.name, p.maxTimeMinutes, p.defaultTimeMinutes, p.default])).toEqual([
+      ['debug', 60, 10, false],
+      ['long', 2880, 2880, true],
+    ]);
+    expect(c.partitions[1].allowGroups).toEqual(['hpcusers']);
+  });
+
+  it.each([
+    ['an unknown key', 'enginez: {}\n', /enginez/],
+    ['a partition on an unknown engine', 'partitions:\n  - { name: p, engine: nope }\n', /partitions\.0\.engine: no engine "nope"/],
+    ['two default partitions', 'partitions:\n  - { name: a, engine: local, default: true }\n  - { name: b, engine: local, default: true }\n', /only one may be default/],
+    ['a bad time', 'partitions:\n  - { name: a, engine: local, maxTime: "soon" }\n', /partitions\.0\.maxTime/],
+    ['a missing variable', 'cluster: "${NOPE_NOT_SET}"\n', /NOPE_NOT_SET is not set/],
+    ['an unsupported engine kind', 'engines:\n  x: { kind: warp }\n', /engines\.x\.kind/],
+  ])('refuses %s and names the key', (_what, yaml, message) => {
+    expect(() => loadConfig({ HPCG_CONFIG: site(yaml) })).toThrow(ConfigError);
+    expect(() => loadConfig({ HPCG_CONFIG: site(yaml) })).toThrow(message);
+  });
+
+  it('refuses bad environment variables by name', () => {
+    expect(() => loadConfig({ HPCG_PORT: 'eighty' })).toThrow(/HPCG_PORT/);
+    expect(() => loadConfig({ HPCG_ADMIN_TOKEN: 'short' })).toThrow(/HPCG_ADMIN_TOKEN/);
+    expect(() => loadConfig({ HPCG_CONFIG: '/nonexistent/hpcg.yaml' })).toThrow(/does not exist/);
+  });
+});

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * The site configuration file (HPCG_CONFIG, DESIGN.md §8). Key names are a public contract.
+ * Sections that belong to other processes or later features (`proxy`, `directory`, `notebooks`)
+ * are accepted here and validated by their owners.
+ */
+
+const engineName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, "-" and "_", starting with a letter');
+
+export const localEngineSchema = z
+  .object({
+    kind: z.literal('local'),
+    /** CPU slots; default: the machine's cores. */
+    slots: z.number().int().min(1).max(100_000).optional(),
+    /** Seconds between SIGTERM and SIGKILL on cancel and time limit (Slurm's KillWait). */
+    killWait: z.number().int().min(0).max(3600).default(30),
+    stateDir: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema]);
+
+export const partitionSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, ".", "-" and "_" (1-64)'),
+    engine: engineName,
+    default: z.boolean().default(false),
+    /** Slurm time syntax ("1:00:00", "2-00:00:00", "UNLIMITED"). */
+    maxTime: z.string().optional(),
+    /** Time limit given to jobs that ask for none; default maxTime. */
+    defaultTime: z.string().optional(),
+    /** The engine's own name for this partition (Slurm partition, …); default: name. */
+    enginePartition: z.string().optional(),
+    /** Only members of these groups may submit; empty = everyone. */
+    allowGroups: z.array(z.string()).default([]),
+  })
+  .passthrough();
+
+const limitSchema = z
+  .object({
+    maxQueued: z.number().int().min(0),
+    maxRunning: z.number().int().min(0),
+    maxCpus: z.number().int().min(0),
+    maxGpus: z.number().int().min(0),
+    maxNotebooks: z.number().int().min(0),
+  })
+  .partial()
+  .strict();
+
+export const siteConfigSchema = z
+  .object({
+    cluster: z.string().regex(/^[a-z0-9_-]{1,40}$/).default('hpcg'),
+    engines: z.record(engineName, engineSchema).default({ local: { kind: 'local', killWait: 30 } }),
+    partitions: z
+      .array(partitionSchema)
+      .default([{ name: 'local', engine: 'local', default: true, allowGroups: [] }]),
+    limits: z
+      .object({ default: limitSchema.default({}), groups: z.record(z.string(), limitSchema).default({}) })
+      .strict()
+      .default({ default: {}, groups: {} }),
+    directory: z.record(z.string(), z.unknown()).optional(),
+    notebooks: z.record(z.string(), z.unknown()).optional(),
+    proxy: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export type SiteConfigInput = z.input<typeof siteConfigSchema>;
+export type SiteConfig = z.output<typeof siteConfigSchema>;
+export type EngineConfig = z.output<typeof engineSchema>;
+export type PartitionConfig = z.output<typeof partitionSchema>;

@@ -1,0 +1,105 @@
+import type { AppConfig } from '../config/load-config';
+import { TokensRepository } from '../auth/tokens.repository';
+import { JobsRepository } from '../jobs/jobs.repository';
+import { UsersRepository } from '../users/users.repository';
+import { createTestDatabase } from '../test-support/test-database';
+import { migrate } from './migrator';
+import { PrismaService } from './prisma.service';
+
+/**
+ * Every model written and read back through the repositories against a database built by the SQL
+ * migrations: a Prisma schema that drifted from the migrations fails here.
+ */
+describe('schema and migrations agree', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let prisma: PrismaService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    prisma = new PrismaService({ databaseUrl: db.url } as AppConfig);
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('migrating again applies nothing and keeps Prisma\'s migration table', async () => {
+    const again = await migrate(db.url);
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied.length).toBeGreaterThan(0);
+    const rows = await prisma.$queryRaw<{ migration_name: string; checksum: string }[]>`SELECT migration_name, checksum FROM "_prisma_migrations"`;
+    expect(rows.map((r) => r.migration_name)).toEqual(again.alreadyApplied);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
+  });
+
+  it('writes and reads users, tokens, jobs, array tasks and events', async () => {
+    const users = new UsersRepository(prisma);
+    const tokens = new TokensRepository(prisma);
+    const jobs = new JobsRepository(prisma);
+
+    const user = await users.create({ username: 'drift', uid: 1234, gid: 1234, home: '/home/drift', groups: ['a', 'b'], admin: false });
+    expect(await users.findByUsername('drift')).toMatchObject({ uid: 1234, groups: ['a', 'b'], disabled: false });
+
+    const token = await tokens.create({ userId: user.id, name: 't', tokenHash: 'f'.repeat(64), prefix: 'hpcg_abc', scopes: ['jobs:read'], expiresAt: new Date(Date.now() + 1000) });
+    await tokens.touch(token.id, new Date());
+    expect(await tokens.findByHash('f'.repeat(64))).toMatchObject({ scopes: ['jobs:read'], user: { username: 'drift' } });
+
+    const base = {
+      userId: user.id,
+      partition: 'p',
+      engine: 'local',
+      state: 'PENDING' as const,
+      reason: 'QueuedInGateway',
+      submitStatus: 'READY' as const,
+      spec: { name: 'x' },
+      workdir: '/tmp',
+      submitDir: '/tmp',
+      submitHost: 'h',
+      account: null,
+      timeLimitMinutes: 10,
+      nodes: 1,
+      cpus: 2,
+      eligibleTime: new Date(),
+      actor: 'user:drift',
+    };
+    const plain = (await jobs.findById(await jobs.create({ ...base, name: 'plain', arrayIndices: null })))!;
+    const array = (await jobs.findById(await jobs.create({ ...base, name: 'arr', arrayIndices: [1, 3, 5] })))!;
+    expect(array.id).toBeGreaterThan(plain.id);
+    // The group commit: ids come back in the order given, each job with its first event.
+    const many = await jobs.createPlainMany([
+      { ...base, name: 'm1', arrayIndices: null },
+      { ...base, name: 'm2', arrayIndices: null, state: 'HELD', submitStatus: 'WAITING', eligibleTime: null },
+    ]);
+    const [m1, m2] = await Promise.all(many.map((id) => jobs.findById(id)));
+    expect([m1?.name, m2?.name, m2?.state, m2?.submitStatus]).toEqual(['m1', 'm2', 'HELD', 'WAITING']);
+    expect(m1?.eligibleTime?.getTime()).toBe(base.eligibleTime.getTime());
+    expect((await jobs.events(many[1])).map((e) => e.toState)).toEqual(['HELD']);
+    expect(array.tasks.map((t) => t.index)).toEqual([1, 3, 5]);
+    // The first task carries the array's id; the others have ids of their own.
+    expect(array.tasks[0].rawId).toBe(array.id);
+    expect(new Set(array.tasks.map((t) => t.rawId)).size).toBe(3);
+    expect((await jobs.findByAnyId(array.tasks[2].rawId))?.id).toBe(array.id);
+
+    const ok = await jobs.apply({
+      jobId: array.id,
+      expectSubmitStatus: ['READY'],
+      job: { state: 'RUNNING', submitStatus: 'SUBMITTED', backendRef: 'r' },
+      tasks: [{ index: 3, data: { state: 'RUNNING', startTime: new Date(), cancelRequestedAt: new Date() } }],
+      events: [{ arrayIndex: 3, fromState: 'PENDING', toState: 'RUNNING', reason: null, actor: 'engine:local' }],
+    });
+    expect(ok).toBe(true);
+    expect(await jobs.apply({ jobId: array.id, expectSubmitStatus: ['READY'], job: { state: 'FAILED' } })).toBe(false);
+    expect((await jobs.findLive('local')).map((j) => j.id)).toEqual([array.id]);
+    expect(await jobs.findReadyIds(10)).toEqual([plain.id, many[0]]);
+    expect((await jobs.events(array.id)).map((e) => [e.arrayIndex, e.fromState, e.toState])).toEqual([
+      [null, null, 'PENDING'],
+      [3, 'PENDING', 'RUNNING'],
+    ]);
+    expect(await jobs.findPendingCancels(new Date(Date.now() + 1000), 10)).toEqual([{ jobId: array.id, arrayIndex: 3 }]);
+    expect(await jobs.hasEarlierUnfinished(user.id, 'arr', array.id + 1)).toBe(true);
+    const page = await jobs.list({ usernames: ['drift'], states: ['RUNNING'] }, 0, 10);
+    expect(page.items[0].tasks.map((t) => t.state)).toEqual(['PENDING', 'RUNNING', 'PENDING']);
+    expect(page.total).toBe(1);
+    expect(await jobs.countByState()).toEqual(expect.arrayContaining([{ state: 'RUNNING', count: 1 }]));
+  });
+});
