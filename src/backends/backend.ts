@@ -1,0 +1,136 @@
+import type { JobSpec, JobState } from '../jobs/job-spec';
+
+/**
+ * The one interface every engine implements (DESIGN.md §2 "Backends"). The gateway owns hold, begin
+ * time and dependencies (it hands a job to a backend only once it is eligible); the backend owns
+ * running it, arrays and throttles included, and reporting back in the gateway's states.
+ */
+
+/** The Unix identity a job runs as (from the directory, or the worker's own user when none is known). */
+export interface JobOwner {
+  username: string;
+  uid: number | null;
+  gid: number | null;
+  groups: number[];
+  home: string | null;
+}
+
+export interface ArrayTaskRef {
+  /** The index a script sees as SLURM_ARRAY_TASK_ID. */
+  index: number;
+  /** The task's own job id (Slurm's JobIDRaw; the script's SLURM_JOB_ID). */
+  rawId: number;
+}
+
+/** What a backend receives to submit: everything resolved, nothing left to look up. */
+export interface BackendJob {
+  /** Gateway job id: the tag every submission carries, for reconciliation (DESIGN.md §6.2). */
+  id: number;
+  spec: JobSpec;
+  owner: JobOwner;
+  /** The gateway partition the job runs in and the engine's own name for it. */
+  partition: string;
+  enginePartition: string;
+  /** The limit the job runs under: its --time, else the partition's default. null or -1 = unlimited. */
+  timeLimitMinutes: number | null;
+  /** Absolute working directory (spec.workdir resolved against the submitter's directory). */
+  workdir: string;
+  /** The directory sbatch was run from: SLURM_SUBMIT_DIR. */
+  submitDir: string;
+  submitHost: string;
+  /** Array tasks in ascending index order; empty for a plain job. */
+  tasks: ArrayTaskRef[];
+}
+
+/** One observed state of a job (arrayIndex null) or of one array task. */
+export interface TaskUpdate {
+  jobId: number;
+  arrayIndex: number | null;
+  state: JobState;
+  reason: string | null;
+  exitCode: number | null;
+  /** Signal that ended the job, if any (Slurm prints ExitCode as `code:signal`). */
+  signal: number | null;
+  startTime: Date | null;
+  endTime: Date | null;
+  node: string | null;
+}
+
+export interface LiveJobRef {
+  jobId: number;
+  ref: string;
+}
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface OutputRequest {
+  stream: OutputStream;
+  arrayIndex: number | null;
+  /** Last N lines; when null, `offset`/`limit` in bytes apply. */
+  tailLines: number | null;
+  offset: number;
+  limit: number;
+}
+
+export interface OutputChunk {
+  path: string | null;
+  data: string;
+  /** Byte offset just after `data`, to continue reading from. */
+  nextOffset: number;
+  /** Total size of the stream at read time. */
+  size: number;
+}
+
+export interface PartitionCapacity {
+  /** Engine-side partition name. */
+  name: string;
+  state: 'up' | 'down' | 'drain';
+  nodes: number;
+  cpus: number;
+  memoryMB: number | null;
+  gpus: number;
+  /** Minutes; -1 = unlimited. */
+  maxTimeMinutes: number;
+  nodeNames: string[];
+}
+
+export interface BackendHealth {
+  ok: boolean;
+  detail: string;
+}
+
+export interface Backend {
+  /** Engine name from the site configuration (e.g. `laptop`). */
+  readonly name: string;
+  /** Engine kind (`local`, `slurm`, `kubernetes`, `htcondor`). */
+  readonly kind: string;
+
+  /** Hand the job to the engine; returns an opaque reference. Must carry `job.id` as a tag. */
+  submit(job: BackendJob): Promise<string>;
+  /** Reconciliation before any (re)submit: the ref of a submission tagged with this gateway job id, if any. */
+  findByTag(jobId: number): Promise<string | null>;
+  /** Cancel the whole job (arrayIndex null) or one array task. Cancelling a finished job is not an error. */
+  cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void>;
+  /** ONE batched status call for all given live jobs; returns what changed or is current. */
+  syncAll(refs: LiveJobRef[]): Promise<TaskUpdate[]>;
+  output(ref: string, jobId: number, request: OutputRequest): Promise<OutputChunk>;
+  describe(): Promise<PartitionCapacity[]>;
+  /** What the engine would run for this job (`hpcg sbatch --test-only`); throws a DomainError if it cannot. */
+  translate(job: BackendJob): unknown;
+  health(): Promise<BackendHealth>;
+  /** Start background work (e.g. the local executor loop); called once in the worker. */
+  start?(): Promise<void>;
+  /** Finish in-flight work and release resources. */
+  stop?(): Promise<void>;
+}
+
+/** Thrown by a backend that cannot be reached right now: the job stays PENDING (BackendUnavailable). */
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly engine: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}

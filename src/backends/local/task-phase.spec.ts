@@ -1,0 +1,39 @@
+import { classifyTask, LAUNCHER_LOST_REASON, LAUNCHER_NEVER_STARTED_REASON, LAUNCHER_START_GRACE_MS } from './task-phase';
+import { EMPTY_SNAPSHOT, TaskSnapshot } from './task-snapshot';
+
+const now = new Date('2030-01-01T12:00:00Z');
+const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+const stamp = { pid: 4242, startTicks: '100', bootId: null };
+const snap = (over: Partial<TaskSnapshot>): TaskSnapshot => ({ ...EMPTY_SNAPSHOT, ...over });
+const alive = () => true;
+const dead = () => false;
+
+describe('classifyTask', () => {
+  it('an exit record is final, whatever else the directory holds', () => {
+    const exit = { state: 'COMPLETED' as const, exitCode: 0, signal: null, endTime: ago(0), reason: null };
+    expect(classifyTask(snap({ exit, claim: { claimedAt: ago(10), by: 'executor' }, launcher: stamp }), now, dead)).toEqual({ kind: 'done', exit });
+  });
+
+  it('a claimed task runs while its launcher lives, and is lost when it does not', () => {
+    const claimed = snap({ claim: { claimedAt: ago(1000), by: 'executor' }, launcher: stamp });
+    expect(classifyTask(claimed, now, alive)).toEqual({ kind: 'running' });
+    expect(classifyTask(claimed, now, dead)).toEqual({ kind: 'lost', reason: LAUNCHER_LOST_REASON });
+  });
+
+  it('gives a launcher that has not written its stamp yet a grace period', () => {
+    expect(classifyTask(snap({ claim: { claimedAt: ago(500), by: 'executor' } }), now, dead)).toEqual({ kind: 'running' });
+    expect(classifyTask(snap({ claim: { claimedAt: ago(LAUNCHER_START_GRACE_MS + 1), by: 'executor' } }), now, dead)).toEqual({
+      kind: 'lost',
+      reason: LAUNCHER_NEVER_STARTED_REASON,
+    });
+  });
+
+  it('a cancel before start (marker only, or claimed by cancel) never runs', () => {
+    expect(classifyTask(snap({ cancelRequested: true }), now, dead)).toEqual({ kind: 'cancelled-pending' });
+    expect(classifyTask(snap({ claim: { claimedAt: ago(60_000), by: 'cancel' } }), now, dead)).toEqual({ kind: 'cancelled-pending' });
+  });
+
+  it('anything else is queued', () => {
+    expect(classifyTask(EMPTY_SNAPSHOT, now, dead)).toEqual({ kind: 'queued' });
+  });
+});

@@ -1,0 +1,73 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { JobState } from '../../jobs/job-spec';
+import type { ProcessStamp } from './runtime/process-stamp';
+import F = require('./runtime/task-files');
+
+/** The final record of a task, as the launcher (or whoever declared the task lost) published it. */
+export interface ExitRecord {
+  state: JobState;
+  exitCode: number | null;
+  signal: number | null;
+  endTime: string;
+  reason: string | null;
+}
+
+export interface ClaimRecord {
+  claimedAt: string;
+  /** `executor`: the task was started; `cancel`: it was cancelled before it could start. */
+  by: 'executor' | 'cancel';
+}
+
+/** Everything the state files of one task say, read in one pass. */
+export interface TaskSnapshot {
+  claim: ClaimRecord | null;
+  launcher: ProcessStamp | null;
+  job: ProcessStamp | null;
+  startedAt: Date | null;
+  exit: ExitRecord | null;
+  cancelRequested: boolean;
+  reason: string | null;
+}
+
+export const EMPTY_SNAPSHOT: TaskSnapshot = {
+  claim: null,
+  launcher: null,
+  job: null,
+  startedAt: null,
+  exit: null,
+  cancelRequested: false,
+  reason: null,
+};
+
+/** One readdir tells which files exist; only those are read. */
+export async function readTaskSnapshot(dir: string): Promise<TaskSnapshot> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY_SNAPSHOT;
+    throw e;
+  }
+  const present = new Set(names);
+  const text = async (name: string): Promise<string | null> => {
+    if (!present.has(name)) return null;
+    // A file can vanish between readdir and read only if someone cleans up the directory: treat it as absent.
+    return fsp.readFile(join(dir, name), 'utf8').catch(() => null);
+  };
+  const json = async <T>(name: string): Promise<T | null> => {
+    const t = await text(name);
+    if (t === null || t === '') return null;
+    return JSON.parse(t) as T;
+  };
+  const started = await text(F.START);
+  return {
+    claim: await json<ClaimRecord>(F.CLAIM),
+    launcher: await json<ProcessStamp>(F.LAUNCHER),
+    job: await json<ProcessStamp>(F.PID),
+    startedAt: started ? new Date(started) : null,
+    exit: await json<ExitRecord>(F.EXIT),
+    cancelRequested: present.has(F.CANCEL),
+    reason: (await text(F.REASON))?.trim() || null,
+  };
+}

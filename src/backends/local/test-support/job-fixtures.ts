@@ -1,0 +1,42 @@
+import { userInfo } from 'node:os';
+import type { ArrayTaskRef, BackendJob, JobOwner } from '../../backend';
+import { jobSpecDefaults, type JobSpec } from '../../../jobs/job-spec';
+
+/** A JobSpec as the parser produces it for `sbatch script.sh` with no options. */
+export function jobSpec(overrides: Partial<JobSpec> = {}): JobSpec {
+  return {
+    ...jobSpecDefaults(),
+    name: 'test.sh',
+    environment: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/root', LANG: 'C.UTF-8' },
+    script: '#!/bin/bash\necho hello\n',
+    ...overrides,
+  };
+}
+
+/** The worker's own user: what a job runs as when the gateway knows no other uid. */
+export function workerOwner(): JobOwner {
+  const me = userInfo();
+  return { username: me.username, uid: me.uid, gid: me.gid, groups: [], home: me.homedir };
+}
+
+/** Array task refs the way the gateway numbers them: raw ids after the master id. */
+export function arrayTasks(jobId: number, indices: number[]): ArrayTaskRef[] {
+  return indices.map((index, i) => ({ index, rawId: i === 0 ? jobId : jobId + i }));
+}
+
+export function backendJob(id: number, workdir: string, spec: Partial<JobSpec> = {}, extra: Partial<BackendJob> = {}): BackendJob {
+  const full = jobSpec(spec);
+  return {
+    id,
+    spec: full,
+    owner: workerOwner(),
+    partition: 'debug',
+    enginePartition: 'debug',
+    timeLimitMinutes: full.timeLimitMinutes,
+    workdir,
+    submitDir: workdir,
+    submitHost: 'submit-host',
+    tasks: full.array ? arrayTasks(id, full.array.indices) : [],
+    ...extra,
+  };
+}
