@@ -1,0 +1,139 @@
+/**
+ * `hpcg scontrol`: the job subset of Slurm's scontrol: `hold`, `release` and `show job`. Errors use
+ * scontrol's own words ("Invalid job id specified for job N") since scripts grep for them.
+ */
+import type { CliContext } from '../cli-context';
+import { CommandError } from '../cli-errors';
+import { holdJob, listJobs, listPartitions, listUsers, releaseJob, whoAmI } from '../gateway-api';
+import { GatewayRequestError, type GatewayClient } from '../gateway-client';
+import type { GatewayJob } from '../gateway-types';
+import { isPending, partitionLimits } from '../format/job-facts';
+import { collapseTaskSets, expandJobs } from '../format/job-records';
+import { renderShowJob } from '../format/scontrol-job';
+import { JobIdSyntaxError, matchesSelectors, parseJobIdList, parseJobSelector, type JobSelector } from '../parse/job-id-list';
+import type { ProgramParts } from '../program';
+
+export interface ScontrolOptions {
+  oneliner?: boolean;
+  details?: boolean;
+}
+
+/** How long Slurm keeps a finished job visible to `scontrol show job` (MinJobAge's default). */
+const MIN_JOB_AGE_MS = 300_000;
+
+export function registerScontrol({ subcommand, run }: ProgramParts, ctx: CliContext): void {
+  subcommand('scontrol', 'hold, release or show jobs (Slurm scontrol)')
+    .argument('<command...>', '"hold <job_list>", "release <job_list>" or "show job [<job_id>]"')
+    .option('-o, --oneliner', 'one line per record')
+    .option('-d, --details', 'accepted for compatibility')
+    .action((words: string[], opts: ScontrolOptions) => run('scontrol', () => runScontrol(ctx, words, opts)));
+}
+
+export async function runScontrol(ctx: CliContext, words: string[], opts: ScontrolOptions): Promise<number> {
+  const [verb = '', ...rest] = words;
+  switch (verb.toLowerCase()) {
+    case 'hold':
+    case 'release':
+      return holdOrRelease(ctx, verb.toLowerCase() as 'hold' | 'release', rest);
+    case 'show': {
+      const [entity = '', ...ids] = rest;
+      if (!['job', 'jobs', 'jobid'].includes(entity.toLowerCase())) {
+        throw new CommandError(`invalid entity:${entity} for keyword:show (the gateway shows jobs: "scontrol show job [<job_id>]")`);
+      }
+      return showJob(ctx, ids, !!opts.oneliner);
+    }
+    default:
+      throw new CommandError(`invalid keyword: ${verb} (supported: hold, release, show job)`);
+  }
+}
+
+function parseIds(args: readonly string[], verb: string): JobSelector[] {
+  const selectors = args.flatMap((arg) => {
+    try {
+      return parseJobIdList(arg);
+    } catch (err) {
+      if (err instanceof JobIdSyntaxError) throw new CommandError(`Invalid job id specified: ${err.text} (${err.message.replace(/^[^:]*: /, '')})`);
+      throw err;
+    }
+  });
+  if (selectors.length === 0) throw new CommandError(`${verb} needs a job id list, e.g. "scontrol ${verb} 12,13"`);
+  return selectors;
+}
+
+function holdErrorReason(err: GatewayRequestError): string {
+  if (err.code === 'NOT_FOUND') return 'Invalid job id specified';
+  if (err.code === 'FORBIDDEN') return 'Access/permission denied';
+  return err.message;
+}
+
+async function holdOrRelease(ctx: CliContext, verb: 'hold' | 'release', args: string[]): Promise<number> {
+  const selectors = parseIds(args, verb);
+  const client = ctx.client();
+  let failed = false;
+  for (const s of selectors) {
+    if (s.arrayIndices !== null || s.step !== null) {
+      ctx.io.stderr(`Invalid job id specified for job ${s.text}: the gateway can ${verb} whole jobs only, use the job id ${s.jobId}\n`);
+      failed = true;
+      continue;
+    }
+    try {
+      await (verb === 'hold' ? holdJob(client, s.jobId) : releaseJob(client, s.jobId));
+    } catch (err) {
+      if (!(err instanceof GatewayRequestError)) throw err;
+      ctx.io.stderr(`${holdErrorReason(err)} for job ${s.jobId}\n`);
+      failed = true;
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+async function showJob(ctx: CliContext, args: string[], oneLiner: boolean): Promise<number> {
+  const { io } = ctx;
+  const client = ctx.client();
+  const now = io.now();
+  let selectors: JobSelector[] = [];
+  let jobs: GatewayJob[];
+  if (args.length > 0) {
+    try {
+      selectors = [parseJobSelector(args[0])];
+    } catch (err) {
+      if (!(err instanceof JobIdSyntaxError)) throw err;
+      io.stderr('scontrol_print_job error: Invalid job id specified\n');
+      return 1;
+    }
+    jobs = await listJobs(client, { ids: [selectors[0].jobId] }, { spec: true });
+  } else {
+    jobs = await listJobs(client, { activeAfter: new Date(now.getTime() - MIN_JOB_AGE_MS).toISOString() }, { spec: true });
+  }
+
+  const records = collapseTaskSets(
+    expandJobs(jobs.sort((a, b) => a.id - b.id)).filter((r) =>
+      matchesSelectors(selectors, { jobId: r.job.id, arrayIndex: r.arrayIndex, rawId: r.rawId }),
+    ),
+    (r) => (isPending(r) ? 'pending' : null),
+  );
+  if (records.length === 0) {
+    if (selectors.length > 0) {
+      io.stderr('slurm_load_jobs error: Invalid job id specified\n');
+      return 1;
+    }
+    io.stdout('No jobs in the system\n');
+    return 0;
+  }
+
+  const limits = records.some((r) => r.job.timeLimitMinutes === null) ? partitionLimits(await listPartitions(client)) : new Map<string, number>();
+  const uids = await knownUids(client, new Set(records.map((r) => r.job.user)));
+  io.stdout(records.map((r) => renderShowJob(r, { now, limits, uids }, oneLiner)).join(''));
+  return 0;
+}
+
+/** uids for `UserId=name(uid)`: the caller's own, and everyone's when the caller is an admin. */
+async function knownUids(client: GatewayClient, users: ReadonlySet<string>): Promise<Map<string, number>> {
+  const me = await whoAmI(client);
+  const uids = new Map<string, number>();
+  if (me.uid !== null) uids.set(me.username, me.uid);
+  if (me.admin && [...users].some((u) => u !== me.username)) {
+    for (const u of await listUsers(client)) if (u.uid !== null) uids.set(u.username, u.uid);
+  }
+  return uids;
+}

@@ -1,0 +1,91 @@
+/**
+ * The client against small real HTTP servers on port 0: what it sends, and how each kind of failure
+ * comes back.
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GatewayClient, GatewayRequestError, GatewayUnreachableError, TokenRefusedError } from './gateway-client';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+async function serve(handler: RequestListener): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const clientFor = (url: string, token: string | null = 'tok-123') => new GatewayClient({ url, graphqlUrl: `${url}/graphql`, token });
+
+describe('GatewayClient', () => {
+  it('POSTs the query and variables to /graphql with the bearer token and returns data', async () => {
+    let seen: { method?: string; url?: string; auth?: string; body?: string } = {};
+    const url = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen = { method: req.method, url: req.url, auth: req.headers.authorization, body };
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { me: { username: 'alice' } } }));
+      });
+    });
+    await expect(clientFor(url).request('query Me { me { username } }', { a: 1 })).resolves.toEqual({ me: { username: 'alice' } });
+    expect(seen).toEqual({ method: 'POST', url: '/graphql', auth: 'Bearer tok-123', body: JSON.stringify({ query: 'query Me { me { username } }', variables: { a: 1 } }) });
+  });
+
+  it('sends no Authorization header when no token is configured', async () => {
+    let auth: string | undefined = 'unset';
+    const url = await serve((req, res) => {
+      auth = req.headers.authorization;
+      res.end(JSON.stringify({ data: {} }));
+    });
+    await clientFor(url, null).request('query X { x }');
+    expect(auth).toBeUndefined();
+  });
+
+  it('turns UNAUTHENTICATED and HTTP 401 into TokenRefusedError with the fixed advice', async () => {
+    const url = await serve((req, res) => {
+      if (req.url === '/graphql') res.end(JSON.stringify({ errors: [{ message: 'bad token', extensions: { code: 'UNAUTHENTICATED' } }] }));
+    });
+    const err = await clientFor(url).request('query X { x }').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenRefusedError);
+    expect((err as Error).message).toBe('token refused (set HPCG_TOKEN or run hpcg login)');
+
+    const url401 = await serve((_req, res) => {
+      res.statusCode = 401;
+      res.end('no');
+    });
+    await expect(clientFor(url401, null).request('query X { x }')).rejects.toThrow('token refused (set HPCG_TOKEN or run hpcg login): no token is configured');
+  });
+
+  it('keeps the gateway error code and details', async () => {
+    const url = await serve((_req, res) =>
+      res.end(JSON.stringify({ errors: [{ message: 'invalid --time value', extensions: { code: 'BAD_USER_INPUT', details: { option: '--time', line: 3 } } }] })),
+    );
+    const err = (await clientFor(url).request('query X { x }').catch((e: unknown) => e)) as GatewayRequestError;
+    expect(err).toBeInstanceOf(GatewayRequestError);
+    expect([err.message, err.code, err.details]).toEqual(['invalid --time value', 'BAD_USER_INPUT', { option: '--time', line: 3 }]);
+  });
+
+  it('reports a closed port as unreachable, with the URL and the socket error', async () => {
+    const url = await serve(() => undefined);
+    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const err = await clientFor(url).request('query X { x }').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatewayUnreachableError);
+    expect((err as Error).message).toMatch(new RegExp(`^cannot reach the gateway at ${url}: .*ECONNREFUSED`));
+  });
+
+  it('reports a non-JSON answer (a proxy error page, a wrong URL) as unreachable', async () => {
+    const url = await serve((_req, res) => {
+      res.statusCode = 502;
+      res.statusMessage = 'Bad Gateway';
+      res.end('<html>upstream down</html>');
+    });
+    await expect(clientFor(url).request('query X { x }')).rejects.toThrow(`cannot reach the gateway at ${url}: HTTP 502 Bad Gateway`);
+    const html = await serve((_req, res) => res.end('<html>hello</html>'));
+    await expect(clientFor(html).request('query X { x }')).rejects.toThrow('the answer is not JSON (is HPCG_URL the gateway?)');
+  });
+});

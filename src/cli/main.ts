@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The `hpcg` executable: wires the real process (streams, environment, clock) into the command tree.
+ * Configuration comes from cli-config.ts, loaded only when a command talks to the gateway.
+ */
+import { homedir } from 'node:os';
+import { loadCliConfig } from './cli-config';
+import { createContext, type CliIo } from './cli-context';
+import { readCliVersion } from './cli-version';
+import { runCli } from './program';
+
+function readAllStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    process.stdin.on('error', reject);
+  });
+}
+
+// `squeue | head` closes the pipe early; that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+const io: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: readAllStdin,
+  stdinIsTty: process.stdin.isTTY === true,
+  env: process.env,
+  cwd: process.cwd(),
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+const ctx = createContext(io, () => loadCliConfig(process.env, homedir()), {
+  nodePath: process.execPath,
+  entryScript: __filename,
+  version: readCliVersion(__dirname),
+});
+
+runCli(process.argv.slice(2), ctx).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`hpcg: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
