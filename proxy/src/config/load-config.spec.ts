@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProxyConfigError, loadProxyConfig } from './load-config';
+
+const TOKEN = { CONFIGPROXY_AUTH_TOKEN: 'a-token-of-sixteen+' };
+
+describe('loadProxyConfig', () => {
+  let dir: string;
+  const write = (yaml: string) => {
+    const file = join(dir, 'hpcg.yaml');
+    writeFileSync(file, yaml);
+    return file;
+  };
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'hpcg-proxy-config-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const error = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ProxyConfigError);
+      return (e as Error).message;
+    }
+    throw new Error('expected a ProxyConfigError');
+  };
+
+  it('works with no file at all: one-machine defaults, Redis store', () => {
+    const c = loadProxyConfig({}, { ...TOKEN, HPCG_CONFIG: '' });
+    expect(c.configFile).toBeNull();
+    expect(c.listen).toEqual({ host: '0.0.0.0', port: 8000 });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8001 });
+    expect(c.metrics).toEqual({ host: '127.0.0.1', port: 8002 });
+    expect(c.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'hpcg:proxy:', resyncMs: 30_000, activityFlushMs: 1000 });
+    expect(c.timeouts).toMatchObject({ connectMs: 5000, upstreamMs: 300_000, keepAliveMs: 5000, websocketIdleMs: 0 });
+    expect(c.limits.maxApiBodyBytes).toBe(1024 * 1024);
+  });
+
+  it('reads the DESIGN.md example, ignoring the gateway’s sections and their secrets', () => {
+    const file = write(`
+directory:
+  bindPassword: \${HPCG_LDAP_BIND_PASSWORD}
+proxy:
+  http:
+    listen: 0.0.0.0:8000
+    api: 127.0.0.1:8001
+    store: redis
+    pools:
+      gateway: { members: [http://10.0.0.11:4000, http://10.0.0.12:4000], check: { path: /healthz, interval: 2s, timeout: 1s, rise: 2, fall: 2 } }
+    routes: { /graphql: pool:gateway }
+  ssh:
+    listen: 0.0.0.0:22
+    nodes: [{ name: login1, host: 10.0.1.1 }]
+`);
+    const c = loadProxyConfig({ config: file }, TOKEN);
+    expect(c.pools).toEqual([{ name: 'gateway', members: ['http://10.0.0.11:4000', 'http://10.0.0.12:4000'], check: { path: '/healthz', interval: 2000, timeout: 1000, rise: 2, fall: 2 } }]);
+    expect(c.routes).toEqual([{ path: '/graphql', target: 'pool:gateway' }]);
+  });
+
+  it('names the key of every problem', () => {
+    const file = write(`
+proxy:
+  http:
+    listen: nowhere
+    pools:
+      gw: { members: [], check: { interval: 2, timeout: 5s } }
+    routes: { /x: 'pool:missing', /y: 'ftp://h' }
+    unknownKey: 1
+`);
+    const message = error(() => loadProxyConfig({ config: file }, TOKEN));
+    expect(message).toContain(`${file}: proxy.http.listen: an address like 0.0.0.0:8000`);
+    expect(message).toContain(`${file}: proxy.http.pools.gw.members: a pool needs at least one member`);
+    expect(message).toContain(`${file}: proxy.http.pools.gw.check.interval: a duration with a unit`);
+    expect(message).toContain(`${file}: proxy.http.routes./y: "ftp://h" uses ftp`);
+    expect(message).toContain('(unknownKey)');
+  });
+
+  it('checks that routed pools exist and check timeouts fit their interval', () => {
+    const file = write(`
+proxy:
+  http:
+    pools: { gw: { members: [http://a:1], check: { interval: 1s, timeout: 2s } } }
+    routes: { /x: 'pool:missing' }
+`);
+    const message = error(() => loadProxyConfig({ config: file }, TOKEN));
+    expect(message).toContain('proxy.http.pools.gw.check.timeout: must be between 10ms and the check interval');
+    expect(message).toContain('proxy.http.routes./x: no pool "missing" (pools: gw)');
+  });
+
+  it('replaces ${VAR} in the proxy section from the environment, and says which is missing', () => {
+    const file = write('proxy:\n  http:\n    defaultTarget: http://${HUB_HOST}:8081\n');
+    expect(loadProxyConfig({ config: file }, { ...TOKEN, HUB_HOST: 'hub' }).defaultTarget).toBe('http://hub:8081');
+    expect(error(() => loadProxyConfig({ config: file }, TOKEN))).toContain('proxy.http.defaultTarget: environment variable HUB_HOST is not set');
+  });
+
+  it('lets flags override the file, with CHP’s api port = port + 1 unless the file sets the API address', () => {
+    const bare = write('proxy:\n  http:\n    store: memory\n');
+    const c = loadProxyConfig({ config: bare, port: 9000, ip: '*', proxyTimeout: 1234, xForward: false, logLevel: 'debug' }, TOKEN);
+    expect(c.listen).toEqual({ host: '', port: 9000 });
+    expect(c.api.port).toBe(9001);
+    expect([c.timeouts.upstreamMs, c.xForward, c.logLevel]).toEqual([1234, false, 'debug']);
+    const withApi = write('proxy:\n  http:\n    api: 127.0.0.1:7001\n');
+    expect(loadProxyConfig({ config: withApi, port: 9000 }, TOKEN).api.port).toBe(7001);
+  });
+
+  it('requires an API token of at least 16 characters, from the environment or a file', () => {
+    expect(error(() => loadProxyConfig({}, { HPCG_CONFIG: '' }))).toContain('set CONFIGPROXY_AUTH_TOKEN');
+    expect(error(() => loadProxyConfig({}, { CONFIGPROXY_AUTH_TOKEN: 'short' }))).toContain('at least 16 characters');
+    writeFileSync(join(dir, 'token'), 'from-a-file-0123456789\n');
+    const file = write(`proxy:\n  http:\n    authTokenFile: ${join(dir, 'token')}\n`);
+    expect(loadProxyConfig({ config: file }, {}).authToken).toBe('from-a-file-0123456789');
+  });
+
+  it('refuses both an error target and an error path', () => {
+    expect(error(() => loadProxyConfig({ errorTarget: 'http://h/', errorPath: '/tmp' }, TOKEN))).toContain('--error-target and --error-path are alternatives');
+    expect(error(() => loadProxyConfig({ defaultTarget: 'localhost:8081' }, TOKEN))).toContain('invalid option --default-target: "localhost:8081" is not a URL');
+  });
+
+  it('says so when HPCG_CONFIG or --config names a missing file', () => {
+    expect(error(() => loadProxyConfig({}, { ...TOKEN, HPCG_CONFIG: join(dir, 'nope.yaml') }))).toContain('HPCG_CONFIG names');
+    expect(error(() => loadProxyConfig({ config: join(dir, 'nope.yaml') }, TOKEN))).toContain('--config names');
+  });
+
+  it('takes the Redis URL from the file, else REDIS_URL', () => {
+    expect(loadProxyConfig({}, { ...TOKEN, REDIS_URL: 'redis://r:6380' }).store).toMatchObject({ kind: 'redis', url: 'redis://r:6380' });
+    const file = write('proxy:\n  http:\n    redis: { url: "redis://file:6381", keyPrefix: "site1:" }\n');
+    expect(loadProxyConfig({ config: file }, { ...TOKEN, REDIS_URL: 'redis://r:6380' }).store).toMatchObject({ url: 'redis://file:6381', keyPrefix: 'site1:' });
+  });
+});

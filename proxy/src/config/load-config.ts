@@ -1,0 +1,212 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseUpstreamUrl } from '../routing/target-spec';
+import { CliFlags } from './cli-flags';
+import { ListenAddress } from './listen-address';
+import { HealthCheckSettings, proxySectionSchema } from './schema';
+
+export class ProxyConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProxyConfigError';
+  }
+}
+
+export interface PoolConfig {
+  name: string;
+  members: string[];
+  check: HealthCheckSettings;
+}
+
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'redis'; url: string; keyPrefix: string; resyncMs: number; activityFlushMs: number };
+
+/** Everything hpcg-proxy needs, validated once at start-up. Nothing else reads files, flags or process.env. */
+export interface ProxyConfig {
+  configFile: string | null;
+  listen: ListenAddress;
+  api: ListenAddress;
+  metrics: ListenAddress | null;
+  authToken: string;
+  store: StoreConfig;
+  defaultTarget: string | null;
+  errorTarget: string | null;
+  errorPath: string | null;
+  hostRouting: boolean;
+  xForward: boolean;
+  logLevel: string;
+  /** Processes serving traffic; 1 = this process does everything. */
+  workers: number;
+  timeouts: {
+    connectMs: number;
+    upstreamMs: number;
+    clientMs: number;
+    keepAliveMs: number;
+    headersMs: number;
+    websocketIdleMs: number;
+    shutdownGraceMs: number;
+  };
+  limits: { maxConnections: number; maxHeaderBytes: number; maxApiBodyBytes: number; maxRoutes: number; upstreamSockets: number };
+  pools: PoolConfig[];
+  /** Routes from the configuration file, in file order. */
+  routes: { path: string; target: string }[];
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+function issuesMessage(where: string, error: z.ZodError): string {
+  const lines = error.issues.map((i) => {
+    const key = ['proxy', ...i.path.map(String)].join('.');
+    const extra = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : '';
+    return `  ${where}: ${key}: ${i.message}${extra}`;
+  });
+  return `invalid configuration:\n${lines.join('\n')}`;
+}
+
+/** `${NAME}` in a string value is replaced by that environment variable, as the gateway does. */
+function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string, where: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined) throw new ProxyConfigError(`invalid configuration:\n  ${where}: ${path}: environment variable ${name} is not set`);
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, `${path}.${i}`, where));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, `${path}.${k}`, where)]));
+  }
+  return value;
+}
+
+/** The `proxy:` section of the site file; other sections belong to the gateway and are not read here. */
+function readProxySection(file: string, env: NodeJS.ProcessEnv): unknown {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ProxyConfigError(`invalid configuration: cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ProxyConfigError(`invalid configuration: ${file}: the file must be a YAML mapping`);
+  const section = (doc as Record<string, unknown>).proxy;
+  if (section === undefined || section === null) return {};
+  return interpolate(section, env, 'proxy', file);
+}
+
+function flagError(flag: string, message: string): ProxyConfigError {
+  return new ProxyConfigError(`invalid option ${flag}: ${message}`);
+}
+
+function readToken(env: NodeJS.ProcessEnv, tokenFile: string | undefined, where: string): string {
+  let token = env.CONFIGPROXY_AUTH_TOKEN;
+  let source = 'CONFIGPROXY_AUTH_TOKEN';
+  if (!token && tokenFile) {
+    source = `${where}: proxy.http.authTokenFile (${tokenFile})`;
+    try {
+      token = readFileSync(tokenFile, 'utf8').trim();
+    } catch (e) {
+      throw new ProxyConfigError(`invalid configuration: ${source}: ${(e as Error).message}`);
+    }
+  }
+  if (!token) {
+    throw new ProxyConfigError(
+      'invalid configuration: the route API needs a token: set CONFIGPROXY_AUTH_TOKEN (as JupyterHub does) or proxy.http.authTokenFile',
+    );
+  }
+  if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+    throw new ProxyConfigError(`invalid configuration: ${source}: the token must have at least ${MIN_TOKEN_LENGTH} characters and no spaces`);
+  }
+  return token;
+}
+
+function checkUrlFlag(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = parseUpstreamUrl(value);
+  if (typeof url === 'string') throw flagError(flag, url);
+  return value;
+}
+
+function ip(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value === '*' ? '' : value;
+}
+
+export function loadProxyConfig(flags: CliFlags = {}, env: NodeJS.ProcessEnv = process.env): ProxyConfig {
+  const named = flags.config ?? (env.HPCG_CONFIG || undefined);
+  const file = resolve(named ?? './hpcg.yaml');
+  const hasFile = existsSync(file);
+  if (!hasFile && named) {
+    throw new ProxyConfigError(`invalid configuration: ${flags.config ? '--config' : 'HPCG_CONFIG'} names ${file}, which does not exist`);
+  }
+  const where = hasFile ? file : '(no configuration file)';
+  const raw = hasFile ? readProxySection(file, env) : {};
+  const parsed = proxySectionSchema.safeParse(raw);
+  if (!parsed.success) throw new ProxyConfigError(issuesMessage(where, parsed.error));
+  const http = parsed.data.http;
+
+  const listen = { host: ip(flags.ip) ?? http.listen.host, port: flags.port ?? http.listen.port };
+  // CHP puts the API on port + 1 when only --port is given; a file that sets proxy.http.api keeps its own.
+  const fileSetsApi = (raw as { http?: { api?: unknown } }).http?.api !== undefined;
+  const apiPort = flags.apiPort ?? (flags.port !== undefined && !fileSetsApi ? (flags.port === 0 ? 0 : flags.port + 1) : http.api.port);
+  const api = { host: ip(flags.apiIp) ?? http.api.host, port: apiPort };
+  let metrics: ListenAddress | null = http.metrics === false ? null : http.metrics;
+  if (flags.metricsPort !== undefined || flags.metricsIp !== undefined) {
+    metrics = { host: ip(flags.metricsIp) ?? metrics?.host ?? '127.0.0.1', port: flags.metricsPort ?? metrics?.port ?? 8002 };
+  }
+
+  const errorTarget = checkUrlFlag('--error-target', flags.errorTarget) ?? (flags.errorPath ? undefined : http.errorTarget);
+  const errorPath = flags.errorPath ?? (flags.errorTarget ? undefined : http.errorPath);
+  if (flags.errorTarget && flags.errorPath) throw flagError('--error-path', '--error-target and --error-path are alternatives; give one');
+
+  const storeKind = flags.store ?? http.store;
+  const workerSetting = flags.workers ?? http.workers;
+  const workers = workerSetting === 'auto' ? availableParallelism() : workerSetting;
+  if (workers > 1 && storeKind !== 'redis') {
+    const source = flags.workers !== undefined ? '--workers' : `${where}: proxy.http.workers`;
+    throw new ProxyConfigError(`invalid configuration: ${source}: more than one worker shares routes through Redis: use the redis store (proxy.http.store / --store redis), or one worker`);
+  }
+  const redisUrl = flags.redisUrl ?? http.redis.url ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl)) throw flagError(flags.redisUrl ? '--redis-url' : 'REDIS_URL', `"${redisUrl}" is not a redis:// URL`);
+
+  const t = http.timeouts;
+  return {
+    configFile: hasFile ? file : null,
+    listen,
+    api,
+    metrics,
+    authToken: readToken(env, http.authTokenFile, where),
+    store:
+      storeKind === 'memory'
+        ? { kind: 'memory' }
+        : { kind: 'redis', url: redisUrl, keyPrefix: http.redis.keyPrefix, resyncMs: http.redis.resync, activityFlushMs: http.redis.activityFlush },
+    defaultTarget: checkUrlFlag('--default-target', flags.defaultTarget) ?? http.defaultTarget ?? null,
+    errorTarget: errorTarget ?? null,
+    errorPath: errorPath ?? null,
+    hostRouting: flags.hostRouting ?? http.hostRouting,
+    xForward: flags.xForward ?? http.xForward,
+    logLevel: flags.logLevel ?? http.logLevel ?? logLevelFromEnv(env),
+    workers,
+    timeouts: {
+      connectMs: t.connect,
+      upstreamMs: flags.proxyTimeout ?? t.upstream,
+      clientMs: flags.timeout ?? t.client,
+      keepAliveMs: flags.keepAliveTimeout ?? t.keepAlive,
+      headersMs: t.headers,
+      websocketIdleMs: t.websocketIdle,
+      shutdownGraceMs: t.shutdownGrace,
+    },
+    limits: { ...http.limits },
+    pools: Object.entries(http.pools).map(([name, p]) => ({ name, members: p.members, check: p.check })),
+    routes: Object.entries(http.routes).map(([path, target]) => ({ path, target })),
+  };
+}
+
+function logLevelFromEnv(env: NodeJS.ProcessEnv): string {
+  const level = env.HPCG_LOG_LEVEL?.toLowerCase();
+  return level && ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level) ? level : 'info';
+}

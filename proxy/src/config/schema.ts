@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { POOL_NAME, parseTargetSpec, parseUpstreamUrl } from '../routing/target-spec';
+import { DURATION_HINT, parseDuration } from './duration';
+import { LISTEN_HINT, parseListenAddress } from './listen-address';
+
+/**
+ * The `proxy:` section of the site configuration (DESIGN.md §8), as hpcg-proxy reads it. Key names
+ * are a public contract: new keys may be added, existing ones are never renamed.
+ */
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}; got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const address = z.string().transform((value, ctx) => {
+  const parsed = parseListenAddress(value);
+  if (!parsed) {
+    ctx.addIssue({ code: 'custom', message: `${LISTEN_HINT}; got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const upstreamUrl = z.string().superRefine((value, ctx) => {
+  const url = parseUpstreamUrl(value);
+  if (typeof url === 'string') ctx.addIssue({ code: 'custom', message: url });
+});
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const healthCheckSchema = z
+  .object({
+    /** HTTP path requested on each member; a 2xx or 3xx answer is a good check. */
+    path: z.string().regex(/^\/[^\s]*$/, 'a path starting with "/"').default('/'),
+    interval: duration.prefault('2s'),
+    timeout: duration.prefault('1s'),
+    /** Consecutive good checks that bring a member back into rotation. */
+    rise: int(1, 100).default(2),
+    /** Consecutive failed checks that take a member out of rotation. */
+    fall: int(1, 100).default(2),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.interval < 100) ctx.addIssue({ code: 'custom', path: ['interval'], message: 'must be at least 100ms' });
+    if (c.timeout < 10 || c.timeout > c.interval) {
+      ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be between 10ms and the check interval' });
+    }
+  });
+
+export const poolSchema = z
+  .object({
+    members: z.array(upstreamUrl).min(1, 'a pool needs at least one member').max(256),
+    check: healthCheckSchema.prefault({}),
+  })
+  .strict();
+
+const redisSchema = z
+  .object({
+    /** Default: the REDIS_URL environment variable, else redis://127.0.0.1:6379. */
+    url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+    /** Every key and channel the proxy uses starts with this; replicas sharing a table share it. */
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and "_:.-" (1-64)').default('hpcg:proxy:'),
+    /** Full reload of the table, a safety net for change messages lost while Redis was unreachable. */
+    resync: duration.prefault('30s'),
+    /** How often each replica writes the last activity it saw to Redis. */
+    activityFlush: duration.prefault('1s'),
+  })
+  .strict();
+
+const timeoutsSchema = z
+  .object({
+    /** Opening a connection to an upstream; after it the request is retried on another pool member. */
+    connect: duration.prefault('5s'),
+    /** An upstream exchange with no byte in either direction (including the wait for the response). */
+    upstream: duration.prefault('5m'),
+    /** A client connection with no byte in either direction while a request is open. */
+    client: duration.prefault('5m'),
+    /** How long an idle client keep-alive connection stays open. */
+    keepAlive: duration.prefault('5s'),
+    /** Time a client has to send a request's headers. */
+    headers: duration.prefault('30s'),
+    /** A proxied websocket with no frame in either direction; 0 = never (TCP keep-alive still detects dead peers). */
+    websocketIdle: duration.prefault('0'),
+    /** On SIGTERM: how long in-flight requests and websockets may take before they are cut. */
+    shutdownGrace: duration.prefault('10s'),
+  })
+  .strict();
+
+const limitsSchema = z
+  .object({
+    /** Open client connections (HTTP and websocket) on the public listener. */
+    maxConnections: int(1, 1_000_000).default(10_000),
+    /** Size of a request's header block; larger requests get 431. */
+    maxHeaderBytes: int(1024, 1024 * 1024).default(16 * 1024),
+    /** Size of a route API request body; larger bodies get 413. */
+    maxApiBodyBytes: int(1024, 16 * 1024 * 1024).default(1024 * 1024),
+    /** Routes in the table (JupyterHub adds one per running server). */
+    maxRoutes: int(1, 1_000_000).default(100_000),
+    /** Concurrent connections to one upstream; further requests wait for a free one. */
+    upstreamSockets: int(1, 100_000).default(1024),
+  })
+  .strict();
+
+export const proxyHttpSchema = z
+  .object({
+    listen: address.prefault('0.0.0.0:8000'),
+    /** The route API (CHP-compatible), protected by CONFIGPROXY_AUTH_TOKEN. */
+    api: address.prefault('127.0.0.1:8001'),
+    /** Prometheus /metrics, /status (page) and /api/status (JSON); false turns the listener off. */
+    metrics: z.union([address, z.literal(false)]).prefault('127.0.0.1:8002'),
+    store: z.enum(['redis', 'memory']).default('redis'),
+    redis: redisSchema.prefault({}),
+    /** A file holding the API token, when CONFIGPROXY_AUTH_TOKEN is not set. */
+    authTokenFile: z.string().min(1).optional(),
+    /** Route "/" to this URL unless the API sets "/" (CHP's --default-target). */
+    defaultTarget: upstreamUrl.optional(),
+    /** Error pages come from GET <errorTarget>/<code>?url=<path> (CHP's --error-target). */
+    errorTarget: upstreamUrl.optional(),
+    /** Error pages come from <errorPath>/<code>.html or error.html (CHP's --error-path). */
+    errorPath: z.string().min(1).optional(),
+    /** The request's host is the first segment of every route (CHP's --host-routing). */
+    hostRouting: z.boolean().default(false),
+    /** Add X-Forwarded-For/-Host/-Port/-Proto to proxied requests. */
+    xForward: z.boolean().default(true),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    /**
+     * Processes serving the public and API ports ("auto" = one per CPU). With more than one, each is
+     * a replica sharing the route table through Redis, and the metrics listener aggregates them.
+     */
+    workers: z.union([int(1, 64), z.literal('auto')]).default(1),
+    timeouts: timeoutsSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
+    pools: z
+      .record(z.string().regex(POOL_NAME, 'pool names use letters, digits, ".", "-" and "_" (1-64)'), poolSchema)
+      .default({}),
+    /** Route prefix -> target URL or pool:NAME. API routes with the same prefix take precedence. */
+    routes: z
+      .record(
+        z.string().regex(/^\/\S*$/, 'route prefixes start with "/"'),
+        z.string().superRefine((value, ctx) => {
+          const spec = parseTargetSpec(value);
+          if ('error' in spec) ctx.addIssue({ code: 'custom', message: spec.error });
+        }),
+      )
+      .default({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.errorTarget && c.errorPath) {
+      ctx.addIssue({ code: 'custom', path: ['errorPath'], message: 'errorTarget and errorPath are alternatives; set one' });
+    }
+    for (const [prefix, target] of Object.entries(c.routes)) {
+      if (!target.startsWith('pool:')) continue;
+      const pool = target.slice(5);
+      if (!c.pools[pool]) {
+        const known = Object.keys(c.pools).join(', ') || 'none defined';
+        ctx.addIssue({ code: 'custom', path: ['routes', prefix], message: `no pool "${pool}" (pools: ${known})` });
+      }
+    }
+  });
+
+/** `proxy.ssh` belongs to the SSH front, which validates it itself. */
+export const proxySectionSchema = z
+  .object({ http: proxyHttpSchema.prefault({}), ssh: z.unknown().optional() })
+  .strict();
+
+export type ProxyHttpSettings = z.output<typeof proxyHttpSchema>;
+export type HealthCheckSettings = z.output<typeof healthCheckSchema>;
