@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { BackendsModule } from './backends/backends.module';
+import { ConfigModule } from './config/config.module';
+import type { AppConfig } from './config/load-config';
+import { DatabaseModule } from './database/database.module';
+import { GraphqlApiModule } from './graphql/graphql-api.module';
+import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { PartitionsModule } from './partitions/partitions.module';
+import { QueueModule } from './queue/queue.module';
+import { UsersModule } from './users/users.module';
+import { WorkerModule } from './worker/worker.module';
+
+/** What the API and the worker share (DESIGN.md §1: one image, two entry points). */
+function core(config: AppConfig) {
+  return [ConfigModule.forRoot(config), LoggingModule.forRoot(), DatabaseModule, QueueModule, BackendsModule, MetricsModule, UsersModule, AuthModule, PartitionsModule, JobsModule, HealthModule];
+}
+
+@Module({})
+export class AppModule {
+  /** The gateway API: GraphQL, health, metrics. */
+  static api(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [...core(config), GraphqlApiModule] };
+  }
+
+  /** The worker: queue consumers, engines' background work, health and metrics. */
+  static worker(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [...core(config), WorkerModule] };
+  }
+}

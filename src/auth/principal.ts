@@ -1,0 +1,28 @@
+/** Who is calling: resolved once per request by the bearer strategy. */
+export interface Principal {
+  userId: number;
+  username: string;
+  admin: boolean;
+  /** Empty = the user's full rights; otherwise only what is listed (see Scope). */
+  scopes: string[];
+  tokenId: number | null;
+  /** The Unix identity jobs run as, and the groups partition ACLs check (from the user record). */
+  uid: number | null;
+  gid: number | null;
+  home: string | null;
+  groups: string[];
+}
+
+export function principalOf(user: { id: number; username: string; admin: boolean; uid: number | null; gid: number | null; home: string | null; groups: string[] }, scopes: string[], tokenId: number | null): Principal {
+  return { userId: user.id, username: user.username, admin: user.admin, scopes, tokenId, uid: user.uid, gid: user.gid, home: user.home, groups: user.groups };
+}
+
+export const Scope = {
+  JobsRead: 'jobs:read',
+  JobsWrite: 'jobs:write',
+  Tokens: 'tokens',
+} as const;
+
+export function hasScope(p: Principal, scope: string): boolean {
+  return p.scopes.length === 0 || p.scopes.includes(scope);
+}

@@ -1,0 +1,54 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { TextDecoder } from 'node:util';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
+import { ensureDatabase, migrate } from './database/migrator';
+
+export type Role = 'api' | 'worker';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Builds, migrates and starts one process of the gateway; returns the app so tests can close it. */
+export async function startApp(role: Role, config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
+  await ensureDatabase(config.databaseUrl);
+  await migrate(config.databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(role === 'api' ? AppModule.api(config) : AppModule.worker(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  // Scripts are at most maxScriptBytes; the rest of a request is small. Invalid UTF-8 is refused
+  // here, where the bytes still exist (once decoded it would silently become U+FFFD).
+  app.useBodyParser('json', {
+    limit: config.limits.maxScriptBytes * 2 + 1024 * 1024,
+    verify: (_req: unknown, _res: unknown, buf: Buffer) => {
+      try {
+        utf8.decode(buf);
+      } catch {
+        throw Object.assign(new Error('request body is not valid UTF-8'), { status: 400, expose: true });
+      }
+    },
+  });
+  app.useGlobalPipes(new ValidationPipe({ transform: true, forbidUnknownValues: false }));
+  app.enableShutdownHooks();
+  const port = role === 'api' ? config.port : config.workerPort;
+  await app.listen(port, config.host);
+  // Longer than any client's or proxy's idle timeout, so a reused keep-alive connection is never
+  // closed by us just as a request is sent on it.
+  app.getHttpServer().keepAliveTimeout = 65_000;
+  app.getHttpServer().headersTimeout = 66_000;
+  const address = app.getHttpServer().address() as { port: number };
+  PinoLogger.root.info({ role, port: address.port, host: config.host }, 'listening');
+  return app;
+}
+
+/** Entry point helper: start, or print the configuration error and exit 2. */
+export function main(role: Role): void {
+  startApp(role).catch((e: Error) => {
+    process.stderr.write(`hpcg ${role}: ${e instanceof ConfigError ? e.message : (e.stack ?? e.message)}\n`);
+    process.exit(e instanceof ConfigError ? 2 : 1);
+  });
+}

@@ -1,0 +1,30 @@
+import { HttpException } from '@nestjs/common';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { DomainError, ErrorCode } from './domain-error';
+
+/**
+ * The ONE place errors become GraphQL errors: a DomainError keeps its message and code
+ * (extensions.code) and details; class-validator failures are BAD_USER_INPUT; GraphQL's own
+ * validation errors pass through; anything else is logged and reported as INTERNAL without detail.
+ */
+export function graphqlErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof DomainError) {
+      return { ...base, message: original.message, extensions: { code: original.code, details: original.details } };
+    }
+    if (original instanceof HttpException) {
+      const response = original.getResponse() as { message?: string | string[] };
+      const messages = Array.isArray(response.message) ? response.message : [response.message ?? original.message];
+      const code = original.getStatus() === 401 ? ErrorCode.UNAUTHENTICATED : original.getStatus() === 403 ? ErrorCode.FORBIDDEN : ErrorCode.BAD_USER_INPUT;
+      return { ...base, message: messages.join('; '), extensions: { code, details: { messages } } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return { ...base, extensions: { code } };
+    log.error({ err: original }, 'unexpected error in GraphQL operation');
+    return { ...base, message: 'internal error (logged on the gateway)', extensions: { code: ErrorCode.INTERNAL } };
+  };
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { BackendRegistry } from '../backends/backend-registry';
+import { JobsRepository } from '../jobs/jobs.repository';
+import { JobQueueService } from '../queue/job-queue.service';
+
+type Check = { ok: boolean; detail: string };
+
+const TIMEOUT_MS = 3000;
+
+function within(ms: number, p: Promise<Check>): Promise<Check> {
+  return Promise.race([p, new Promise<Check>((r) => setTimeout(() => r({ ok: false, detail: `no answer within ${ms} ms` }), ms).unref())]);
+}
+
+async function probe(fn: () => Promise<unknown>): Promise<Check> {
+  try {
+    await fn();
+    return { ok: true, detail: 'ok' };
+  } catch (e) {
+    return { ok: false, detail: (e as Error).message };
+  }
+}
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly queue: JobQueueService,
+    private readonly backends: BackendRegistry,
+  ) {}
+
+  async check(): Promise<{ ready: boolean; checks: Record<string, Check> }> {
+    const entries: [string, Promise<Check>][] = [
+      ['postgresql', probe(() => this.jobs.ping())],
+      ['redis', probe(() => this.queue.ping())],
+      ...this.backends.all().map((b): [string, Promise<Check>] => [`engine:${b.name}`, b.health().catch((e: Error) => ({ ok: false, detail: e.message }))]),
+    ];
+    const results = await Promise.all(entries.map(([, p]) => within(TIMEOUT_MS, p)));
+    const checks = Object.fromEntries(entries.map(([name], i) => [name, results[i]]));
+    return { ready: results.every((r) => r.ok), checks };
+  }
+}

@@ -1,0 +1,40 @@
+import type { ResolvedPartition } from '../config/load-config';
+import type { ArrayTaskRef, BackendJob, JobOwner } from '../backends/backend';
+import type { JobSpec } from './job-spec';
+import type { JobRow } from './jobs.repository';
+
+export function ownerOf(user: { username: string; uid: number | null; gid: number | null; home: string | null }): JobOwner {
+  return { username: user.username, uid: user.uid, gid: user.gid, groups: [], home: user.home };
+}
+
+export function toBackendJob(
+  job: { id: number; spec: JobSpec; partition: string; workdir: string; submitDir: string; submitHost: string; timeLimitMinutes: number | null; tasks: ArrayTaskRef[] },
+  owner: JobOwner,
+  partition: ResolvedPartition,
+): BackendJob {
+  return {
+    id: job.id,
+    spec: job.spec,
+    owner,
+    partition: job.partition,
+    enginePartition: partition.enginePartition,
+    timeLimitMinutes: job.timeLimitMinutes,
+    workdir: job.workdir,
+    submitDir: job.submitDir,
+    submitHost: job.submitHost,
+    tasks: job.tasks,
+  };
+}
+
+/** A stored job as its engine receives it; array tasks already finished (cancelled in the gateway) are left out. */
+export function storedToBackendJob(job: JobRow, partition: ResolvedPartition): BackendJob {
+  return toBackendJob(
+    {
+      ...job,
+      spec: job.spec as unknown as JobSpec,
+      tasks: job.tasks.filter((t) => t.state === 'PENDING' || t.state === 'HELD').map((t) => ({ index: t.index, rawId: t.rawId })),
+    },
+    ownerOf(job.user),
+    partition,
+  );
+}

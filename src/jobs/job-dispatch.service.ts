@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/load-config';
+import { BackendRegistry } from '../backends/backend-registry';
+import { BackendUnavailableError } from '../backends/backend';
+import { Reason, isTerminal } from './job-spec';
+import { JobMetrics } from './job-metrics';
+import { JobUpdatesPubSub } from './job-updates.pubsub';
+import { JobsRepository } from './jobs.repository';
+import { storedToBackendJob } from './backend-job';
+
+/**
+ * Hands eligible jobs to their engine exactly once (DESIGN.md §6.2): the attempt is recorded before
+ * the engine is called, and any later attempt first asks the engine for a submission tagged with the
+ * job id, so a crash between "engine accepted" and "database updated" never makes a second job.
+ */
+@Injectable()
+export class JobDispatchService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobsRepository,
+    private readonly backends: BackendRegistry,
+    private readonly updates: JobUpdatesPubSub,
+    private readonly metrics: JobMetrics,
+    @InjectPinoLogger(JobDispatchService.name) private readonly log: PinoLogger,
+  ) {}
+
+  async dispatch(jobId: number): Promise<void> {
+    const job = await this.jobs.findById(jobId);
+    if (!job || job.submitStatus !== 'READY' || isTerminal(job.state)) return;
+    const backend = this.backends.get(job.engine);
+    const partition = this.config.partitions.find((p) => p.name === job.partition);
+    if (!partition) {
+      await this.fail(jobId, `partition ${job.partition} is no longer configured`);
+      return;
+    }
+    try {
+      const attempt = await this.jobs.beginSubmitAttempt(jobId);
+      let ref = attempt > 1 ? await this.metrics.time(backend.name, 'findByTag', () => backend.findByTag(jobId)) : null;
+      if (ref) this.log.info({ jobId, ref, attempt }, 'reconciled: the engine already has this job');
+      ref ??= await this.metrics.time(backend.name, 'submit', () => backend.submit(storedToBackendJob(job, partition)));
+      if (this.config.fault === 'crash-after-backend-submit') {
+        this.log.fatal({ jobId, ref }, 'fault injection: crashing between engine submit and database update');
+        process.kill(process.pid, 'SIGKILL');
+      }
+      const recorded = await this.jobs.apply({
+        jobId,
+        expectSubmitStatus: ['READY'],
+        job: { submitStatus: 'SUBMITTED', backendRef: ref, reason: job.reason === Reason.BackendUnavailable || job.reason === Reason.QueuedInGateway ? Reason.Priority : job.reason },
+      });
+      if (!recorded) {
+        // Cancelled (or held) while we were submitting: the engine must not keep it.
+        this.log.info({ jobId, ref }, 'job changed during submission; cancelling it in the engine');
+        await backend.cancel(ref, jobId, null);
+        await this.jobs.apply({ jobId, job: { backendRef: ref } });
+        return;
+      }
+      this.log.info({ jobId, ref, engine: backend.name }, 'submitted to engine');
+      await this.updates.publish([{ jobId, userId: job.userId }]);
+    } catch (e) {
+      if (e instanceof BackendUnavailableError) {
+        // Nothing fails that could still succeed: stay PENDING and let the queue retry with backoff.
+        await this.jobs.apply({ jobId, expectSubmitStatus: ['READY'], job: { reason: Reason.BackendUnavailable } });
+        this.log.warn({ jobId, engine: backend.name, err: e.message }, 'engine unavailable; will retry');
+        throw e;
+      }
+      if (e instanceof Error && 'code' in e && (e as { code?: string }).code === 'BAD_USER_INPUT') {
+        await this.fail(jobId, e.message);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** Carries a cancel to the engine; the next status pass records CANCELLED. */
+  async cancelInEngine(jobId: number, arrayIndex: number | null): Promise<void> {
+    const job = await this.jobs.findById(jobId);
+    if (!job?.backendRef || isTerminal(job.state)) return;
+    const backend = this.backends.get(job.engine);
+    await this.metrics.time(backend.name, 'cancel', () => backend.cancel(job.backendRef as string, jobId, arrayIndex));
+    this.log.info({ jobId, arrayIndex, engine: backend.name }, 'cancel sent to engine');
+  }
+
+  /** The engine refused the job for good (e.g. configuration changed since it was accepted). */
+  private async fail(jobId: number, why: string): Promise<void> {
+    const job = await this.jobs.findById(jobId);
+    if (!job) return;
+    await this.jobs.apply({
+      jobId,
+      expectSubmitStatus: ['READY'],
+      job: { state: 'FAILED', reason: why.slice(0, 500), submitStatus: 'NONE', endTime: new Date() },
+      tasks: job.tasks.filter((t) => !isTerminal(t.state)).map((t) => ({ index: t.index, data: { state: 'FAILED', reason: why.slice(0, 500), endTime: new Date() } })),
+      events: [{ arrayIndex: null, fromState: job.state, toState: 'FAILED', reason: why.slice(0, 500), actor: 'system:dispatch' }],
+    });
+    this.log.warn({ jobId, why }, 'engine refused job');
+    await this.updates.publish([{ jobId, userId: job.userId }]);
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { JobQueueService } from '../queue/job-queue.service';
+import { decideGate, dependencyIds } from './dependency-gate';
+import type { JobSpec } from './job-spec';
+import { JobUpdatesPubSub } from './job-updates.pubsub';
+import { JobsRepository } from './jobs.repository';
+
+const BATCH = 5000;
+
+/** Moves jobs waiting in the gateway (hold, --begin, --dependency) to READY when their time comes. */
+@Injectable()
+export class JobGateService {
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly queue: JobQueueService,
+    private readonly updates: JobUpdatesPubSub,
+    @InjectPinoLogger(JobGateService.name) private readonly log: PinoLogger,
+  ) {}
+
+  async evaluate(now = new Date()): Promise<number> {
+    const waiting = await this.jobs.findWaiting(BATCH);
+    if (waiting.length === 0) return 0;
+    const deps = new Map((await this.jobs.findForDependencies([...new Set(waiting.flatMap((j) => dependencyIds(j.spec as unknown as JobSpec)))])).map((d) => [d.id, d]));
+    const released: number[] = [];
+    const published: { jobId: number; userId: number }[] = [];
+    for (const job of waiting) {
+      const spec = job.spec as unknown as JobSpec;
+      const singleton = spec.dependency?.items.some((i) => i.type === 'singleton') ? await this.jobs.hasEarlierUnfinished(job.userId, job.name, job.id) : false;
+      const decision = decideGate({ state: job.state, spec }, deps, singleton, now);
+      if (decision.kind === 'eligible') {
+        const ok = await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['WAITING'], job: { submitStatus: 'READY', reason: 'QueuedInGateway', eligibleTime: now } });
+        if (ok) released.push(job.id);
+      } else if (decision.reason !== job.reason) {
+        await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['WAITING'], job: { reason: decision.reason } });
+      } else continue;
+      published.push({ jobId: job.id, userId: job.userId });
+    }
+    if (released.length) this.log.info({ jobIds: released }, 'dependencies satisfied; jobs eligible');
+    await this.queue.submit(released);
+    await this.updates.publish(published);
+    return released.length;
+  }
+}

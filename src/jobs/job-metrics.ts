@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '../metrics/metrics-registry';
+import { JobQueueService } from '../queue/job-queue.service';
+import { JOB_STATES } from './job-spec';
+import { JobsRepository } from './jobs.repository';
+
+/** The job metrics the issue asks for: submissions, jobs by state, queue depth, backend call latency. */
+@Injectable()
+export class JobMetrics {
+  readonly submissions: Counter<'outcome'>;
+  readonly backendCalls: Histogram<'engine' | 'op' | 'outcome'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, jobs: JobsRepository, queues: JobQueueService) {
+    this.submissions = new Counter({ name: 'hpcg_submissions_total', help: 'Job submissions by outcome (accepted, rejected)', labelNames: ['outcome'], registers: [registry] });
+    this.backendCalls = new Histogram({
+      name: 'hpcg_backend_call_seconds',
+      help: 'Latency of calls to engines by engine, operation and outcome',
+      labelNames: ['engine', 'op', 'outcome'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
+    new Gauge({
+      name: 'hpcg_jobs',
+      help: 'Jobs by state (from the database at scrape time)',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        const counts = new Map((await jobs.countByState()).map((r) => [r.state, r.count]));
+        for (const state of JOB_STATES) this.set({ state }, counts.get(state) ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'hpcg_queue_depth',
+      help: 'Queue entries waiting, active or delayed, by queue',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        const depths: Record<string, number> = await queues.depths();
+        for (const [queue, depth] of Object.entries(depths)) this.set({ queue }, depth);
+      },
+    });
+  }
+
+  /** Times one engine call into hpcg_backend_call_seconds. */
+  async time<T>(engine: string, op: string, fn: () => Promise<T>): Promise<T> {
+    const end = this.backendCalls.startTimer({ engine, op });
+    try {
+      const result = await fn();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (e) {
+      end({ outcome: 'error' });
+      throw e;
+    }
+  }
+}

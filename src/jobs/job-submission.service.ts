@@ -1,0 +1,194 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig, ResolvedPartition } from '../config/load-config';
+import { badInput, forbidden } from '../common/domain-error';
+import type { Principal } from '../auth/principal';
+import { BackendRegistry } from '../backends/backend-registry';
+import type { BackendJob } from '../backends/backend';
+import { PartitionsService } from '../partitions/partitions.service';
+import { JobQueueService } from '../queue/job-queue.service';
+import { parseBatchScript, validateJobSpec } from '../sbatch';
+import { GATED_DEPENDENCY_TYPES, dependencyIds, needsGate } from './dependency-gate';
+import { JobSpec, Reason } from './job-spec';
+import { JobUpdatesPubSub } from './job-updates.pubsub';
+import { JobMetrics } from './job-metrics';
+import { JobsRepository, type NewJob } from './jobs.repository';
+import { SubmissionBatcher } from './submission-batcher';
+import { ownerOf, toBackendJob } from './backend-job';
+import { buildStructuredSpec } from './structured-spec';
+
+export interface BatchScriptInput {
+  script: string | null;
+  args: string[];
+  scriptArgs: string[];
+  env: Record<string, string>;
+  cwd: string | null;
+  scriptName: string | null;
+}
+
+/** A job checked against the site and ready to store: everything `submit` and `--test-only` share. */
+interface PreparedJob {
+  spec: JobSpec;
+  partition: ResolvedPartition;
+  workdir: string;
+  submitDir: string;
+  timeLimitMinutes: number | null;
+  cpus: number;
+  nodes: number;
+  preview: BackendJob;
+}
+
+@Injectable()
+export class JobSubmissionService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobsRepository,
+    private readonly partitions: PartitionsService,
+    private readonly backends: BackendRegistry,
+    private readonly queue: JobQueueService,
+    private readonly updates: JobUpdatesPubSub,
+    private readonly metrics: JobMetrics,
+    private readonly batcher: SubmissionBatcher,
+  ) {}
+
+  /** Returns the new job's id; the job itself is read only if a client asks for it. */
+  async submitBatchScript(caller: Principal, input: BatchScriptInput): Promise<number> {
+    return this.counted(async () => this.store(caller, await this.prepare(caller, this.parse(input), input.cwd)));
+  }
+
+  async submitJob(caller: Principal, input: unknown, cwd: string | null): Promise<number> {
+    return this.counted(async () => this.store(caller, await this.prepare(caller, buildStructuredSpec(input), cwd)));
+  }
+
+  /** `sbatch --test-only`: what would be stored and what the engine would run; stores nothing. */
+  async testBatchScript(caller: Principal, input: BatchScriptInput) {
+    const prepared = await this.prepare(caller, this.parse(input), input.cwd);
+    const backend = this.backends.get(prepared.partition.engine);
+    return { spec: prepared.spec, backend: backend.name, translation: backend.translate(prepared.preview) };
+  }
+
+  private parse(input: BatchScriptInput): JobSpec {
+    const { spec } = parseBatchScript(
+      { script: input.script, optionArgs: input.args, scriptArgs: input.scriptArgs, env: input.env, scriptName: input.scriptName },
+      this.config.limits,
+    );
+    return spec;
+  }
+
+  private async counted(fn: () => Promise<number>): Promise<number> {
+    try {
+      const job = await fn();
+      this.metrics.submissions.inc({ outcome: 'accepted' });
+      return job;
+    } catch (e) {
+      this.metrics.submissions.inc({ outcome: 'rejected' });
+      throw e;
+    }
+  }
+
+  private async prepare(caller: Principal, parsed: JobSpec, cwd: string | null): Promise<PreparedJob> {
+    validateJobSpec(parsed, this.config.limits);
+    this.checkPrivileged(caller, parsed);
+    const spec = await this.resolveDependencies(parsed);
+    const partition = this.partitions.resolve(spec.partitions, caller);
+
+    const timeLimitMinutes = spec.timeLimitMinutes ?? (partition.defaultTimeMinutes === -1 ? null : partition.defaultTimeMinutes);
+    if (partition.maxTimeMinutes !== -1 && (spec.timeLimitMinutes === -1 || (spec.timeLimitMinutes ?? 0) > partition.maxTimeMinutes)) {
+      throw badInput(
+        `Requested time limit is invalid (exceeds the limit of partition ${partition.name}): asked ${spec.timeLimitMinutes === -1 ? 'UNLIMITED' : spec.timeLimitMinutes + ' minutes'}, allowed at most ${partition.maxTimeMinutes} minutes`,
+        { option: '--time', allowed: `<= ${partition.maxTimeMinutes} minutes` },
+      );
+    }
+
+    if (cwd !== null && !isAbsolute(cwd)) throw badInput(`cwd must be an absolute path, got "${cwd}"`, { field: 'cwd' });
+    const submitDir = cwd ?? caller.home ?? process.cwd();
+    const workdir = spec.workdir ? resolve(submitDir, spec.workdir) : submitDir;
+
+    const cpus = Math.max(1, spec.ntasks ?? 1) * Math.max(1, spec.cpusPerTask ?? 1);
+    const nodes = spec.nodes?.min ?? 1;
+    const preview = toBackendJob(
+      { id: 0, spec, partition: partition.name, workdir, submitDir, submitHost: hostname(), timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
+      ownerOf(caller),
+      partition,
+    );
+    // The engine refuses what it cannot run (too many CPUs for the local engine, …) now, not later.
+    this.backends.get(partition.engine).translate(preview);
+    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, nodes, preview };
+  }
+
+  /** What Slurm allows only operators: a negative nice value and setting the priority. */
+  private checkPrivileged(caller: Principal, spec: JobSpec): void {
+    if (caller.admin) return;
+    if ((spec.nice ?? 0) < 0) throw forbidden(`--nice=${spec.nice}: only administrators may give a negative nice value`, { option: '--nice' });
+    if (spec.priority !== undefined) throw forbidden('--priority: only administrators may set a job priority', { option: '--priority' });
+  }
+
+  /**
+   * Every job named in --dependency must exist. An id that is an array task's own id (JobIDRaw) is
+   * rewritten to that job and task, so the gate needs to know only one kind of id.
+   */
+  private async resolveDependencies(spec: JobSpec): Promise<JobSpec> {
+    const unsupported = spec.dependency?.items.find((i) => !GATED_DEPENDENCY_TYPES.has(i.type));
+    if (unsupported) {
+      throw badInput(`--dependency=${unsupported.type} is not supported by this gateway; supported: ${[...GATED_DEPENDENCY_TYPES].join(', ')}`, {
+        option: '--dependency',
+        value: unsupported.type,
+        allowed: [...GATED_DEPENDENCY_TYPES],
+      });
+    }
+    const ids = dependencyIds(spec);
+    if (ids.length === 0) return spec;
+    const found = new Set((await this.jobs.findForDependencies(ids)).map((j) => j.id));
+    const byTask = new Map<number, { jobId: number; index: number }>();
+    for (const id of ids.filter((i) => !found.has(i))) {
+      const job = await this.jobs.findByAnyId(id);
+      const task = job?.tasks.find((t) => t.rawId === id);
+      if (job && task) byTask.set(id, { jobId: job.id, index: task.index });
+    }
+    const missing = ids.filter((id) => !found.has(id) && !byTask.has(id));
+    if (missing.length) {
+      throw badInput(`Job dependency problem: no job ${missing.join(', ')}`, { option: '--dependency', value: missing.join(',') });
+    }
+    if (byTask.size === 0) return spec;
+    const items = spec.dependency!.items.map((item) => ({
+      ...item,
+      jobIds: item.jobIds.map((id) => byTask.get(id)?.jobId ?? id),
+      arrayTaskIds: item.jobIds.map((id, k) => byTask.get(id)?.index ?? item.arrayTaskIds?.[k] ?? null),
+    }));
+    return { ...spec, dependency: { ...spec.dependency!, items } };
+  }
+
+  private async store(caller: Principal, p: PreparedJob): Promise<number> {
+    const gated = needsGate(p.spec);
+    const state = p.spec.hold ? 'HELD' : 'PENDING';
+    const reason = p.spec.hold ? Reason.JobHeldUser : gated ? (p.spec.dependency ? Reason.Dependency : Reason.BeginTime) : Reason.QueuedInGateway;
+    const job: NewJob = {
+      userId: caller.userId,
+      name: p.spec.name,
+      partition: p.partition.name,
+      engine: p.partition.engine,
+      state,
+      reason,
+      submitStatus: gated ? 'WAITING' : 'READY',
+      spec: p.spec as object,
+      workdir: p.workdir,
+      submitDir: p.submitDir,
+      submitHost: hostname(),
+      account: p.spec.account,
+      timeLimitMinutes: p.timeLimitMinutes,
+      nodes: p.nodes,
+      cpus: p.cpus,
+      eligibleTime: gated ? null : new Date(),
+      arrayIndices: p.spec.array?.indices ?? null,
+      actor: `user:${caller.username}`,
+    };
+    if (!job.arrayIndices) return this.batcher.store(job);
+    const id = await this.jobs.create(job);
+    // The row is committed: a failed enqueue only delays the job until the next sweep.
+    await (gated ? this.queue.sweep() : this.queue.submit([id])).catch(() => undefined);
+    await this.updates.publish([{ jobId: id, userId: caller.userId }]);
+    return id;
+  }
+}

@@ -1,0 +1,101 @@
+import type { TaskUpdate } from '../backends/backend';
+import { JobState, isTerminal } from './job-spec';
+import type { JobChange, JobRow, TaskRow } from './jobs.repository';
+
+/**
+ * Turns what an engine reports into the changes to store: only what differs, one event per state
+ * change, and an array job's own state derived from its tasks. Pure, so it is tested directly.
+ */
+
+type Observed = Pick<TaskUpdate, 'state' | 'reason' | 'exitCode' | 'signal' | 'startTime' | 'endTime' | 'node'>;
+
+/** Worst outcome first: the array job's state when not every task completed. */
+const FINAL_SEVERITY: JobState[] = ['NODE_FAIL', 'OUT_OF_MEMORY', 'TIMEOUT', 'FAILED', 'CANCELLED', 'COMPLETED'];
+
+export function aggregateTaskStates(tasks: Pick<TaskRow, 'state' | 'reason' | 'exitCode' | 'signal' | 'startTime' | 'endTime' | 'nodeList'>[]) {
+  const states = tasks.map((t) => t.state);
+  const starts = tasks.map((t) => t.startTime).filter((d): d is Date => !!d);
+  const ends = tasks.map((t) => t.endTime).filter((d): d is Date => !!d);
+  const exitCodes = tasks.map((t) => t.exitCode).filter((c): c is number => c !== null);
+  const startTime = starts.length ? new Date(Math.min(...starts.map((d) => d.getTime()))) : null;
+  const running = tasks.filter((t) => t.state === 'RUNNING');
+  if (states.every(isTerminal)) {
+    const state = FINAL_SEVERITY.find((s) => states.includes(s)) ?? 'COMPLETED';
+    return {
+      state,
+      reason: null,
+      exitCode: exitCodes.length ? Math.max(...exitCodes) : null,
+      signal: tasks.find((t) => t.signal)?.signal ?? null,
+      startTime,
+      endTime: ends.length ? new Date(Math.max(...ends.map((d) => d.getTime()))) : null,
+      nodeList: tasks.find((t) => t.nodeList)?.nodeList ?? null,
+    };
+  }
+  const state: JobState = running.length ? 'RUNNING' : states.includes('SUSPENDED') ? 'SUSPENDED' : states.includes('HELD') && !states.includes('PENDING') ? 'HELD' : 'PENDING';
+  const pendingReason = tasks.find((t) => t.state === 'PENDING')?.reason ?? null;
+  return {
+    state,
+    reason: state === 'RUNNING' ? null : pendingReason,
+    exitCode: null,
+    signal: null,
+    startTime,
+    endTime: null,
+    nodeList: running.find((t) => t.nodeList)?.nodeList ?? null,
+  };
+}
+
+function sameTime(a: Date | null, b: Date | null): boolean {
+  return (a?.getTime() ?? null) === (b?.getTime() ?? null);
+}
+
+/** Fields of a row that differ from an observation (a finished row never goes back). */
+function diff(row: { state: JobState; reason: string | null; exitCode: number | null; signal: number | null; startTime: Date | null; endTime: Date | null; nodeList: string | null }, seen: Observed) {
+  if (isTerminal(row.state)) return null;
+  const next = {
+    state: seen.state,
+    reason: isTerminal(seen.state) || seen.state === 'RUNNING' ? (seen.reason ?? null) : (seen.reason ?? row.reason),
+    exitCode: seen.exitCode ?? row.exitCode,
+    signal: seen.signal ?? row.signal,
+    startTime: seen.startTime ?? row.startTime,
+    endTime: seen.endTime ?? row.endTime,
+    nodeList: seen.node ?? row.nodeList,
+  };
+  if (isTerminal(next.state) && !next.endTime) next.endTime = new Date();
+  if (next.state === 'RUNNING' && !next.startTime) next.startTime = new Date();
+  const changed =
+    next.state !== row.state ||
+    next.reason !== row.reason ||
+    next.exitCode !== row.exitCode ||
+    next.signal !== row.signal ||
+    next.nodeList !== row.nodeList ||
+    !sameTime(next.startTime, row.startTime) ||
+    !sameTime(next.endTime, row.endTime);
+  return changed ? next : null;
+}
+
+/** The change a batch of observations makes to one job, or null when nothing changed. */
+export function planJobChange(job: JobRow, updates: TaskUpdate[], actor: string): JobChange | null {
+  const change: Required<Pick<JobChange, 'tasks' | 'events'>> & JobChange = { jobId: job.id, tasks: [], events: [] };
+  if (job.tasks.length === 0) {
+    const seen = updates.find((u) => u.arrayIndex === null);
+    const next = seen && diff(job, seen);
+    if (!next) return null;
+    change.job = next;
+    if (next.state !== job.state) change.events.push({ arrayIndex: null, fromState: job.state, toState: next.state, reason: next.reason, actor });
+    return change;
+  }
+  const byIndex = new Map(updates.filter((u) => u.arrayIndex !== null).map((u) => [u.arrayIndex as number, u]));
+  const tasks = job.tasks.map((task) => {
+    const seen = byIndex.get(task.index);
+    const next = seen && diff(task, seen);
+    if (!next) return task;
+    change.tasks.push({ index: task.index, data: next });
+    if (next.state !== task.state) change.events.push({ arrayIndex: task.index, fromState: task.state, toState: next.state, reason: next.reason, actor });
+    return { ...task, ...next };
+  });
+  if (change.tasks.length === 0) return null;
+  const agg = aggregateTaskStates(tasks);
+  change.job = agg;
+  if (agg.state !== job.state) change.events.push({ arrayIndex: null, fromState: job.state, toState: agg.state, reason: agg.reason, actor });
+  return change;
+}

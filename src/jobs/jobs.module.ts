@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { PartitionsModule } from '../partitions/partitions.module';
+import { UsersModule } from '../users/users.module';
+import { JobDispatchService } from './job-dispatch.service';
+import { JobGateService } from './job-gate.service';
+import { JobMetrics } from './job-metrics';
+import { JobSubmissionService } from './job-submission.service';
+import { JobSyncService } from './job-sync.service';
+import { JobUpdatesPubSub } from './job-updates.pubsub';
+import { JobsRepository } from './jobs.repository';
+import { JobsResolver, SubmitResultResolver } from './jobs.resolver';
+import { JobsService } from './jobs.service';
+import { SubmissionBatcher } from './submission-batcher';
+
+@Module({
+  imports: [UsersModule, PartitionsModule],
+  providers: [JobsRepository, JobsService, JobSubmissionService, JobsResolver, SubmitResultResolver, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher],
+  exports: [JobsRepository, JobsService, JobSubmissionService, JobDispatchService, JobSyncService, JobGateService, JobUpdatesPubSub],
+})
+export class JobsModule {}

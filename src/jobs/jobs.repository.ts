@@ -1,0 +1,245 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../generated/prisma/client';
+import type { ArrayTask as TaskRow, Job as JobRowBase, JobEvent as EventRow, User as UserRow } from '../generated/prisma/client';
+import { JobState, TERMINAL_STATES } from './job-spec';
+
+export type JobRow = JobRowBase & { user: UserRow; tasks: TaskRow[] };
+export type { TaskRow, EventRow };
+export type SubmitStatus = JobRowBase['submitStatus'];
+
+const withUserAndTasks = { user: true, tasks: { orderBy: { index: 'asc' } } } as const;
+const TERMINAL = [...TERMINAL_STATES] as JobState[];
+
+export interface NewJob {
+  userId: number;
+  name: string;
+  partition: string;
+  engine: string;
+  state: JobState;
+  reason: string;
+  submitStatus: SubmitStatus;
+  spec: Prisma.InputJsonValue;
+  workdir: string;
+  submitDir: string;
+  submitHost: string;
+  account: string | null;
+  timeLimitMinutes: number | null;
+  nodes: number;
+  cpus: number;
+  eligibleTime: Date | null;
+  /** Array task indices, ascending; null for a plain job. */
+  arrayIndices: number[] | null;
+  actor: string;
+}
+
+export interface JobQuery {
+  ids?: number[];
+  states?: JobState[];
+  usernames?: string[];
+  userId?: number;
+  partitions?: string[];
+  names?: string[];
+  activeAfter?: Date;
+  activeBefore?: Date;
+}
+
+/** A change to one job and its tasks, written atomically with its events. */
+export interface JobChange {
+  jobId: number;
+  job?: Prisma.JobUpdateManyMutationInput;
+  /** Only applied while the job still has this submit status (guards races with cancel). */
+  expectSubmitStatus?: SubmitStatus[];
+  tasks?: { index: number; data: Prisma.ArrayTaskUpdateManyMutationInput }[];
+  events?: { arrayIndex: number | null; fromState: JobState | null; toState: JobState; reason: string | null; actor: string }[];
+}
+
+/** Minimal view the gate needs of the jobs another job depends on. */
+export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
+  tasks: Pick<TaskRow, 'index' | 'state' | 'startTime' | 'exitCode'>[];
+};
+
+@Injectable()
+export class JobsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Inserts the job, its first event and its array tasks in ONE statement (one round trip: this is
+   * the submission hot path) and returns its id. Ids come from the shared job_id_seq, so task ids
+   * (JobIDRaw) never collide with job ids; the first task carries the array's own id, as in Slurm.
+   */
+  async create(job: NewJob): Promise<number> {
+    const indices = job.arrayIndices ?? [];
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      WITH j AS (
+        INSERT INTO jobs (user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
+                          account, time_limit_minutes, nodes, cpus, eligible_time, updated_at)
+        VALUES (${job.userId}, ${job.name}, ${job.partition}, ${job.engine}, ${job.state}::"JobState", ${job.reason},
+                ${job.submitStatus}::"SubmitStatus", ${JSON.stringify(job.spec)}::jsonb, ${job.workdir}, ${job.submitDir}, ${job.submitHost},
+                ${job.account}, ${job.timeLimitMinutes}::int, ${job.nodes}, ${job.cpus}, ${job.eligibleTime}::timestamptz, now())
+        RETURNING id, state, reason
+      ), e AS (
+        INSERT INTO job_events (job_id, to_state, reason, actor) SELECT id, state, reason, ${job.actor} FROM j
+      ), t AS (
+        INSERT INTO array_tasks (job_id, task_index, raw_id, state, reason)
+        SELECT j.id, x.idx, CASE WHEN x.ord = 1 THEN j.id ELSE nextval('job_id_seq')::int END, j.state, j.reason
+        FROM j, unnest(${indices}::int[]) WITH ORDINALITY AS x(idx, ord)
+      )
+      SELECT id FROM j`;
+    return rows[0].id;
+  }
+
+  /**
+   * Inserts many plain (non-array) jobs and their first events in ONE statement: the group commit of
+   * concurrent submissions. Returns the new ids in the order of `jobs`.
+   */
+  async createPlainMany(jobs: NewJob[]): Promise<number[]> {
+    const col = <K extends keyof NewJob>(k: K) => jobs.map((j) => j[k]);
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      WITH input AS MATERIALIZED (
+        SELECT nextval('job_id_seq')::int AS id, x.*
+        FROM unnest(${col('userId')}::int[], ${col('name')}::text[], ${col('partition')}::text[], ${col('engine')}::text[],
+                    ${col('state')}::text[], ${col('reason')}::text[], ${col('submitStatus')}::text[],
+                    ${jobs.map((j) => JSON.stringify(j.spec))}::jsonb[], ${col('workdir')}::text[], ${col('submitDir')}::text[],
+                    ${col('submitHost')}::text[], ${col('account')}::text[], ${col('timeLimitMinutes')}::int[], ${col('nodes')}::int[],
+                    ${col('cpus')}::int[], ${col('eligibleTime')}::timestamptz[], ${col('actor')}::text[])
+          WITH ORDINALITY AS x(user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir,
+                               submit_host, account, time_limit_minutes, nodes, cpus, eligible_time, actor, ord)
+      ), j AS (
+        INSERT INTO jobs (id, user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
+                          account, time_limit_minutes, nodes, cpus, eligible_time, updated_at)
+        SELECT id, user_id, name, partition, engine, state::"JobState", reason, submit_status::"SubmitStatus", spec, workdir, submit_dir,
+               submit_host, account, time_limit_minutes, nodes, cpus, eligible_time, now()
+        FROM input
+      ), e AS (
+        INSERT INTO job_events (job_id, to_state, reason, actor) SELECT id, state::"JobState", reason, actor FROM input
+      )
+      SELECT id FROM input ORDER BY ord`;
+    return rows.map((r) => r.id);
+  }
+
+  findById(id: number): Promise<JobRow | null> {
+    return this.prisma.job.findUnique({ where: { id }, include: withUserAndTasks });
+  }
+
+  /** A job by its id or by the raw id of one of its array tasks. */
+  async findByAnyId(id: number): Promise<JobRow | null> {
+    return (await this.findById(id)) ?? this.prisma.job.findFirst({ where: { tasks: { some: { rawId: id } } }, include: withUserAndTasks });
+  }
+
+  private where(q: JobQuery): Prisma.JobWhereInput {
+    const and: Prisma.JobWhereInput[] = [];
+    if (q.ids) and.push({ OR: [{ id: { in: q.ids } }, { tasks: { some: { rawId: { in: q.ids } } } }] });
+    if (q.states) and.push({ state: { in: q.states } });
+    if (q.usernames) and.push({ user: { username: { in: q.usernames } } });
+    if (q.userId !== undefined) and.push({ userId: q.userId });
+    if (q.partitions) and.push({ partition: { in: q.partitions } });
+    if (q.names) and.push({ name: { in: q.names } });
+    if (q.activeAfter) and.push({ OR: [{ endTime: null }, { endTime: { gte: q.activeAfter } }] });
+    if (q.activeBefore) and.push({ submitTime: { lte: q.activeBefore } });
+    return { AND: and };
+  }
+
+  async list(q: JobQuery, offset: number, limit: number): Promise<{ items: JobRow[]; total: number }> {
+    const where = this.where(q);
+    const [items, total] = await this.prisma.$transaction([
+      this.prisma.job.findMany({ where, include: withUserAndTasks, orderBy: { id: 'asc' }, skip: offset, take: limit }),
+      this.prisma.job.count({ where }),
+    ]);
+    return { items, total };
+  }
+
+  events(jobId: number): Promise<EventRow[]> {
+    return this.prisma.jobEvent.findMany({ where: { jobId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
+  }
+
+  /**
+   * Writes a change atomically. Returns false (and writes nothing) when the job's submit status is no
+   * longer one of `expectSubmitStatus`.
+   */
+  async apply(change: JobChange): Promise<boolean> {
+    const guard: Prisma.JobWhereInput = { id: change.jobId, ...(change.expectSubmitStatus ? { submitStatus: { in: change.expectSubmitStatus } } : {}) };
+    const ops: Prisma.PrismaPromise<unknown>[] = [];
+    if (change.job || change.expectSubmitStatus) ops.push(this.prisma.job.updateMany({ where: guard, data: change.job ?? {} }));
+    for (const t of change.tasks ?? []) ops.push(this.prisma.arrayTask.updateMany({ where: { jobId: change.jobId, index: t.index }, data: t.data }));
+    if (change.events?.length) ops.push(this.prisma.jobEvent.createMany({ data: change.events.map((e) => ({ ...e, jobId: change.jobId })) }));
+    if (!change.expectSubmitStatus) {
+      await this.prisma.$transaction(ops);
+      return true;
+    }
+    // The guarded update must match before the rest is written: run it first inside one transaction.
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.job.updateMany({ where: guard, data: change.job ?? {} });
+      if (count === 0) return false;
+      for (const t of change.tasks ?? []) await tx.arrayTask.updateMany({ where: { jobId: change.jobId, index: t.index }, data: t.data });
+      if (change.events?.length) await tx.jobEvent.createMany({ data: change.events.map((e) => ({ ...e, jobId: change.jobId })) });
+      return true;
+    });
+  }
+
+  /** Records that a submit attempt starts: from now on a retry must reconcile with the backend first. */
+  async beginSubmitAttempt(id: number): Promise<number> {
+    const job = await this.prisma.job.update({ where: { id }, data: { submitAttempts: { increment: 1 } }, select: { submitAttempts: true } });
+    return job.submitAttempts;
+  }
+
+  /** Jobs handed to an engine and not yet finished: what one sync pass asks the engine about. */
+  findLive(engine: string): Promise<JobRow[]> {
+    return this.prisma.job.findMany({
+      where: { engine, submitStatus: 'SUBMITTED', state: { notIn: TERMINAL } },
+      include: withUserAndTasks,
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  /** Eligible jobs not yet handed to their engine (the sweeper re-enqueues these). */
+  async findReadyIds(limit: number): Promise<number[]> {
+    const rows = await this.prisma.job.findMany({ where: { submitStatus: 'READY', state: { notIn: TERMINAL } }, select: { id: true }, orderBy: { id: 'asc' }, take: limit });
+    return rows.map((r) => r.id);
+  }
+
+  /** Jobs waiting in the gateway for hold, begin time or dependencies. */
+  findWaiting(limit: number): Promise<JobRow[]> {
+    return this.prisma.job.findMany({ where: { submitStatus: 'WAITING', state: { in: ['PENDING', 'HELD'] } }, include: withUserAndTasks, orderBy: { id: 'asc' }, take: limit });
+  }
+
+  /** Cancellations asked for but not yet confirmed by the engine. */
+  async findPendingCancels(olderThan: Date, limit: number): Promise<{ jobId: number; arrayIndex: number | null }[]> {
+    const [jobs, tasks] = await this.prisma.$transaction([
+      this.prisma.job.findMany({
+        where: { cancelRequestedAt: { lte: olderThan }, submitStatus: 'SUBMITTED', state: { notIn: TERMINAL } },
+        select: { id: true },
+        take: limit,
+      }),
+      this.prisma.arrayTask.findMany({
+        where: { cancelRequestedAt: { lte: olderThan }, state: { notIn: TERMINAL }, job: { submitStatus: 'SUBMITTED', cancelRequestedAt: null } },
+        select: { jobId: true, index: true },
+        take: limit,
+      }),
+    ]);
+    return [...jobs.map((j) => ({ jobId: j.id, arrayIndex: null })), ...tasks.map((t) => ({ jobId: t.jobId, arrayIndex: t.index }))];
+  }
+
+  findForDependencies(ids: number[]): Promise<DependencyView[]> {
+    return this.prisma.job.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, userId: true, state: true, startTime: true, endTime: true, exitCode: true, tasks: { select: { index: true, state: true, startTime: true, exitCode: true } } },
+    });
+  }
+
+  /** For `--dependency=singleton`: an earlier job of the same user and name that has not finished. */
+  async hasEarlierUnfinished(userId: number, name: string, beforeId: number): Promise<boolean> {
+    const n = await this.prisma.job.count({ where: { userId, name, id: { lt: beforeId }, state: { notIn: TERMINAL } } });
+    return n > 0;
+  }
+
+  async countByState(): Promise<{ state: JobState; count: number }[]> {
+    const rows = await this.prisma.job.groupBy({ by: ['state'], _count: { _all: true } });
+    return rows.map((r) => ({ state: r.state, count: r._count._all }));
+  }
+
+  async ping(): Promise<void> {
+    await this.prisma.$queryRaw`SELECT 1`;
+  }
+}
+

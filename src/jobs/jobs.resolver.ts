@@ -1,0 +1,162 @@
+import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import GraphQLJSON from 'graphql-type-json';
+import { badInput, forbidden } from '../common/domain-error';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { Principal, Scope, hasScope } from '../auth/principal';
+import { BatchScriptArgs, envFromArg } from './dto/batch-script.args';
+import { JobFilterInput, PageInput } from './dto/job-filter.input';
+import { JobSubmissionService } from './job-submission.service';
+import { JobUpdatedMessage, JobUpdatesPubSub } from './job-updates.pubsub';
+import { JobsService } from './jobs.service';
+import { JobEventModel, JobModel } from './models/job.model';
+import { toJobModel } from './models/job.mapper';
+import { JobOutputModel, JobPageModel, SubmitResultModel, TestResultModel } from './models/job-page.model';
+import { registerEnumType } from '@nestjs/graphql';
+
+enum OutputStreamEnum {
+  STDOUT = 'stdout',
+  STDERR = 'stderr',
+}
+registerEnumType(OutputStreamEnum, { name: 'OutputStream' });
+
+const CANCEL_SIGNALS = new Set(['TERM', 'KILL', '15', '9']);
+
+function need(p: Principal, scope: string): void {
+  if (!hasScope(p, scope)) throw forbidden(`this token lacks the "${scope}" scope`);
+}
+
+function scriptInput(args: BatchScriptArgs) {
+  let env: Record<string, string>;
+  try {
+    env = envFromArg(args.env);
+  } catch (e) {
+    throw badInput((e as Error).message, { field: 'env' });
+  }
+  return { script: args.script ?? null, args: args.args ?? [], scriptArgs: args.scriptArgs ?? [], env, cwd: args.cwd ?? null, scriptName: args.scriptName ?? null };
+}
+
+/** The job of a submission, read only when the client selects it. */
+@Resolver(() => SubmitResultModel)
+export class SubmitResultResolver {
+  constructor(private readonly service: JobsService) {}
+
+  @ResolveField(() => JobModel)
+  async job(@CurrentPrincipal() p: Principal, @Parent() result: SubmitResultModel): Promise<JobModel> {
+    return toJobModel(await this.service.get(p, result.jobId));
+  }
+}
+
+@Resolver(() => JobModel)
+export class JobsResolver {
+  constructor(
+    private readonly service: JobsService,
+    private readonly submission: JobSubmissionService,
+    private readonly updates: JobUpdatesPubSub,
+  ) {}
+
+  @Query(() => JobModel, { nullable: true, description: 'A job by id (or an array task raw id); null if there is none.' })
+  async job(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel | null> {
+    need(p, Scope.JobsRead);
+    const job = await this.service.find(p, id);
+    return job && toJobModel(job);
+  }
+
+  @Query(() => JobPageModel, { description: 'Jobs, oldest first; users see their own, administrators all.' })
+  async jobs(
+    @CurrentPrincipal() p: Principal,
+    @Args('filter', { type: () => JobFilterInput, nullable: true }) filter: JobFilterInput | null,
+    @Args('page', { type: () => PageInput, nullable: true }) page: PageInput | null,
+  ): Promise<JobPageModel> {
+    need(p, Scope.JobsRead);
+    const f = filter ?? {};
+    const { items, total } = await this.service.list(
+      p,
+      { ids: f.ids, states: f.states, usernames: f.users, partitions: f.partitions, names: f.names, activeAfter: f.activeAfter, activeBefore: f.activeBefore },
+      page?.offset ?? 0,
+      page?.limit ?? 100,
+    );
+    return { items: items.map(toJobModel), total };
+  }
+
+  @Query(() => JobOutputModel, { description: "A job's stdout or stderr: the last `tail` lines, or `limit` bytes from `offset`." })
+  async jobOutput(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => Int }) id: number,
+    @Args('arrayIndex', { type: () => Int, nullable: true }) arrayIndex: number | null,
+    @Args('stream', { type: () => OutputStreamEnum, defaultValue: OutputStreamEnum.STDOUT }) stream: OutputStreamEnum,
+    @Args('tail', { type: () => Int, nullable: true }) tail: number | null,
+    @Args('offset', { type: () => Int, nullable: true }) offset: number | null,
+    @Args('limit', { type: () => Int, nullable: true }) limit: number | null,
+  ): Promise<JobOutputModel> {
+    need(p, Scope.JobsRead);
+    return this.service.output(p, id, { arrayIndex: arrayIndex ?? null, stream, tail: tail ?? null, offset: offset ?? 0, limit: limit ?? 64 * 1024 });
+  }
+
+  @Query(() => TestResultModel, { description: 'sbatch --test-only: validate and translate without submitting.' })
+  testBatchScript(@CurrentPrincipal() p: Principal, @Args() args: BatchScriptArgs): Promise<TestResultModel> {
+    need(p, Scope.JobsRead);
+    return this.submission.testBatchScript(p, scriptInput(args));
+  }
+
+  @Mutation(() => SubmitResultModel, { description: 'sbatch: submit a batch script with sbatch options.' })
+  async submitBatchScript(@CurrentPrincipal() p: Principal, @Args() args: BatchScriptArgs): Promise<SubmitResultModel> {
+    need(p, Scope.JobsWrite);
+    return { jobId: await this.submission.submitBatchScript(p, scriptInput(args)) };
+  }
+
+  @Mutation(() => SubmitResultModel, { description: 'Submit a structured JobSpec (absent fields get sbatch defaults).' })
+  async submitJob(
+    @CurrentPrincipal() p: Principal,
+    @Args('input', { type: () => GraphQLJSON }) input: unknown,
+    @Args('cwd', { type: () => String, nullable: true }) cwd: string | null,
+  ): Promise<SubmitResultModel> {
+    need(p, Scope.JobsWrite);
+    return { jobId: await this.submission.submitJob(p, input, cwd ?? null) };
+  }
+
+  @Mutation(() => JobModel, { description: 'scancel: the whole job, or one array task.' })
+  async cancelJob(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => Int }) id: number,
+    @Args('arrayIndex', { type: () => Int, nullable: true }) arrayIndex: number | null,
+    @Args('signal', { type: () => String, nullable: true, description: 'scancel -s: only TERM or KILL (or none) cancel the job' }) signal: string | null,
+  ): Promise<JobModel> {
+    need(p, Scope.JobsWrite);
+    if (signal !== null && signal !== undefined && !CANCEL_SIGNALS.has(signal.toUpperCase().replace(/^SIG/, ''))) {
+      throw badInput(`scancel --signal=${signal} is not supported by this gateway: only TERM and KILL (which cancel the job) are`, { field: 'signal', allowed: ['TERM', 'KILL'] });
+    }
+    return toJobModel(await this.service.cancel(p, id, arrayIndex ?? null));
+  }
+
+  @Mutation(() => JobModel, { description: 'scontrol hold' })
+  async holdJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel> {
+    need(p, Scope.JobsWrite);
+    return toJobModel(await this.service.hold(p, id));
+  }
+
+  @Mutation(() => JobModel, { description: 'scontrol release' })
+  async releaseJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel> {
+    need(p, Scope.JobsWrite);
+    return toJobModel(await this.service.release(p, id));
+  }
+
+  @ResolveField(() => [JobEventModel], { description: 'Every state change: when, from, to, why, who.' })
+  events(@Parent() job: JobModel): Promise<JobEventModel[]> {
+    return this.service.events(job.id);
+  }
+
+  @Subscription(() => JobModel, {
+    description: 'Changes to one job (id) or to every job the caller may see; works across gateway replicas.',
+    filter(this: JobsResolver, message: JobUpdatedMessage, variables: { id?: number | null }, context: { req: { user: Principal } }) {
+      const p = context.req.user;
+      return (variables.id == null || variables.id === message.jobId) && (p.admin || p.userId === message.userId);
+    },
+    async resolve(this: JobsResolver, message: JobUpdatedMessage, _vars: unknown, context: { req: { user: Principal } }) {
+      return toJobModel(await this.service.get(context.req.user, message.jobId));
+    },
+  })
+  jobUpdated(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int, nullable: true }) _id: number | null) {
+    need(p, Scope.JobsRead);
+    return this.updates.iterator();
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, badInput, forbidden, notFound } from '../common/domain-error';
+import type { Principal } from '../auth/principal';
+import { BackendRegistry } from '../backends/backend-registry';
+import type { OutputChunk, OutputStream } from '../backends/backend';
+import { JobQueueService } from '../queue/job-queue.service';
+import { JobState, Reason, isTerminal } from './job-spec';
+import { aggregateTaskStates } from './job-transitions';
+import { JobUpdatesPubSub } from './job-updates.pubsub';
+import { JobChange, JobQuery, JobRow, JobsRepository } from './jobs.repository';
+
+export interface OutputArgs {
+  arrayIndex: number | null;
+  stream: OutputStream;
+  tail: number | null;
+  offset: number;
+  limit: number;
+}
+
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** Reading and changing jobs on behalf of a caller: a user sees and changes only their own, an admin all. */
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly backends: BackendRegistry,
+    private readonly queue: JobQueueService,
+    private readonly updates: JobUpdatesPubSub,
+  ) {}
+
+  /** A job by id (or an array task's raw id); null when it does not exist. */
+  async find(caller: Principal, id: number): Promise<JobRow | null> {
+    const job = await this.jobs.findByAnyId(id);
+    if (job && !caller.admin && job.userId !== caller.userId) throw forbidden(`job ${id} belongs to another user`, { id });
+    return job;
+  }
+
+  async get(caller: Principal, id: number): Promise<JobRow> {
+    const job = await this.find(caller, id);
+    if (!job) throw notFound(`Invalid job id specified: ${id}`, { id });
+    return job;
+  }
+
+  list(caller: Principal, query: JobQuery, offset: number, limit: number) {
+    return this.jobs.list(caller.admin ? query : { ...query, userId: caller.userId }, offset, limit);
+  }
+
+  events(jobId: number) {
+    return this.jobs.events(jobId);
+  }
+
+  /**
+   * scancel. A job still in the gateway is cancelled at once; one its engine holds is marked and the
+   * worker carries the cancel to the engine (the mark survives a Redis loss: the sweeper repeats it).
+   */
+  async cancel(caller: Principal, id: number, arrayIndex: number | null): Promise<JobRow> {
+    const job = await this.get(caller, id);
+    // A task's own id (JobIDRaw) names just that task, as in Slurm.
+    if (job.id !== id && arrayIndex === null) arrayIndex = job.tasks.find((t) => t.rawId === id)?.index ?? null;
+    const task = arrayIndex === null ? null : job.tasks.find((t) => t.index === arrayIndex);
+    if (arrayIndex !== null && !task) throw badInput(`Invalid job id specified: ${id}_${arrayIndex} (job ${id} has no array task ${arrayIndex})`, { id, arrayIndex });
+    if (task ? isTerminal(task.state) : isTerminal(job.state)) return job;
+    const actor = `user:${caller.username}`;
+    const now = new Date();
+
+    if (job.submitStatus !== 'SUBMITTED') {
+      const done = await this.jobs.apply({ ...this.cancelledInGateway(job, arrayIndex, actor, now), expectSubmitStatus: ['WAITING', 'READY'] });
+      if (done) return this.changed(job.id);
+      // Handed to the engine meanwhile: cancel it there.
+    }
+    await this.jobs.apply(
+      arrayIndex === null
+        ? { jobId: job.id, job: { cancelRequestedAt: now, cancelledBy: actor } }
+        : { jobId: job.id, job: { cancelledBy: actor }, tasks: [{ index: arrayIndex, data: { cancelRequestedAt: now } }] },
+    );
+    await this.queue.cancel(job.id, arrayIndex).catch(() => undefined);
+    return this.changed(job.id);
+  }
+
+  private cancelledInGateway(job: JobRow, arrayIndex: number | null, actor: string, now: Date): JobChange {
+    const final = { state: 'CANCELLED' as JobState, reason: Reason.None, endTime: now };
+    if (job.tasks.length === 0) {
+      return {
+        jobId: job.id,
+        job: { ...final, submitStatus: 'NONE', cancelledBy: actor },
+        events: [{ arrayIndex: null, fromState: job.state, toState: 'CANCELLED', reason: 'cancelled in the gateway', actor }],
+      };
+    }
+    const targets = job.tasks.filter((t) => !isTerminal(t.state) && (arrayIndex === null || t.index === arrayIndex));
+    const tasks = job.tasks.map((t) => (targets.includes(t) ? { ...t, ...final } : t));
+    const agg = aggregateTaskStates(tasks);
+    const events: JobChange['events'] = targets.map((t) => ({ arrayIndex: t.index, fromState: t.state, toState: 'CANCELLED', reason: 'cancelled in the gateway', actor }));
+    if (agg.state !== job.state) events.push({ arrayIndex: null, fromState: job.state, toState: agg.state, reason: null, actor });
+    return {
+      jobId: job.id,
+      job: { ...agg, cancelledBy: actor, ...(isTerminal(agg.state) ? { submitStatus: 'NONE' } : {}) },
+      tasks: targets.map((t) => ({ index: t.index, data: final })),
+      events,
+    };
+  }
+
+  /** scontrol hold: only while the job waits in the gateway (its engine does not have it yet). */
+  async hold(caller: Principal, id: number): Promise<JobRow> {
+    const job = await this.get(caller, id);
+    if (job.state === 'HELD') return job;
+    const refuse = () =>
+      new DomainError(ErrorCode.CONFLICT, `Job ${id} cannot be held: it is ${job.state.toLowerCase()} in engine ${job.engine}; only jobs still waiting in the gateway can be held`, { id });
+    if (job.state !== 'PENDING' || job.submitStatus === 'SUBMITTED') throw refuse();
+    const actor = `user:${caller.username}`;
+    const ok = await this.jobs.apply({
+      jobId: job.id,
+      expectSubmitStatus: ['WAITING', 'READY'],
+      job: { state: 'HELD', reason: Reason.JobHeldUser, submitStatus: 'WAITING' },
+      tasks: job.tasks.filter((t) => t.state === 'PENDING').map((t) => ({ index: t.index, data: { state: 'HELD', reason: Reason.JobHeldUser } })),
+      events: [{ arrayIndex: null, fromState: 'PENDING', toState: 'HELD', reason: Reason.JobHeldUser, actor }],
+    });
+    if (!ok) throw refuse();
+    return this.changed(job.id);
+  }
+
+  /** scontrol release: the gate decides what the job waits for next. */
+  async release(caller: Principal, id: number): Promise<JobRow> {
+    const job = await this.get(caller, id);
+    if (job.state !== 'HELD') return job;
+    const actor = `user:${caller.username}`;
+    await this.jobs.apply({
+      jobId: job.id,
+      expectSubmitStatus: ['WAITING'],
+      job: { state: 'PENDING', reason: Reason.QueuedInGateway },
+      tasks: job.tasks.filter((t) => t.state === 'HELD').map((t) => ({ index: t.index, data: { state: 'PENDING', reason: Reason.QueuedInGateway } })),
+      events: [{ arrayIndex: null, fromState: 'HELD', toState: 'PENDING', reason: 'released', actor }],
+    });
+    await this.queue.sweep().catch(() => undefined);
+    return this.changed(job.id);
+  }
+
+  async output(caller: Principal, id: number, args: OutputArgs): Promise<OutputChunk> {
+    const job = await this.get(caller, id);
+    if (args.arrayIndex !== null && !job.tasks.some((t) => t.index === args.arrayIndex)) {
+      throw badInput(`job ${id} has no array task ${args.arrayIndex}`, { field: 'arrayIndex' });
+    }
+    if (args.arrayIndex === null && job.tasks.length > 0) throw badInput(`job ${id} is an array job: name the task with arrayIndex`, { field: 'arrayIndex' });
+    if (args.tail !== null && (args.tail < 1 || args.tail > 100_000)) throw badInput('tail must be 1-100000 lines', { field: 'tail' });
+    if (args.offset < 0 || args.limit < 1 || args.limit > MAX_OUTPUT_BYTES) throw badInput(`offset must be >= 0 and limit 1-${MAX_OUTPUT_BYTES}`, { field: 'limit' });
+    if (!job.backendRef) return { path: null, data: '', nextOffset: 0, size: 0 };
+    return this.backends.get(job.engine).output(job.backendRef, job.id, { stream: args.stream, arrayIndex: args.arrayIndex, tailLines: args.tail, offset: args.offset, limit: args.limit });
+  }
+
+  private async changed(jobId: number): Promise<JobRow> {
+    const job = (await this.jobs.findById(jobId)) as JobRow;
+    await this.updates.publish([{ jobId, userId: job.userId }]);
+    return job;
+  }
+}

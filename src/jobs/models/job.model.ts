@@ -1,0 +1,61 @@
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import GraphQLJSON from 'graphql-type-json';
+import { JOB_STATES, JobState } from '../job-spec';
+
+export const JobStateEnum = Object.fromEntries(JOB_STATES.map((s) => [s, s])) as Record<JobState, JobState>;
+registerEnumType(JobStateEnum, { name: 'JobState' });
+
+@ObjectType('ArrayTask')
+export class ArrayTaskModel {
+  @Field(() => Int, { description: 'SLURM_ARRAY_TASK_ID' }) index!: number;
+  @Field(() => Int, { description: "The task's own job id (sacct JobIDRaw)" }) rawId!: number;
+  @Field(() => JobStateEnum) state!: JobState;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => Int, { nullable: true }) exitCode!: number | null;
+  @Field(() => Int, { nullable: true }) signal!: number | null;
+  @Field(() => Date, { nullable: true }) startTime!: Date | null;
+  @Field(() => Date, { nullable: true }) endTime!: Date | null;
+  @Field(() => String, { nullable: true }) nodeList!: string | null;
+}
+
+@ObjectType('JobEvent')
+export class JobEventModel {
+  @Field() at!: Date;
+  @Field(() => Int, { nullable: true }) arrayIndex!: number | null;
+  @Field(() => JobStateEnum, { nullable: true }) fromState!: JobState | null;
+  @Field(() => JobStateEnum) toState!: JobState;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field() actor!: string;
+}
+
+@ObjectType('Job')
+export class JobModel {
+  @Field(() => Int, { description: 'Gateway job id = Slurm job id (the array job id for arrays)' }) id!: number;
+  @Field() name!: string;
+  @Field() user!: string;
+  @Field(() => String, { nullable: true }) account!: string | null;
+  @Field() partition!: string;
+  @Field() engine!: string;
+  @Field(() => JobStateEnum, { description: "For arrays, derived from the tasks' states" }) state!: JobState;
+  @Field(() => String, { nullable: true, description: 'Slurm-style reason: QueuedInGateway, Dependency, Resources, …' }) reason!: string | null;
+  @Field(() => Int, { nullable: true }) exitCode!: number | null;
+  @Field(() => Int, { nullable: true }) signal!: number | null;
+  @Field() submitTime!: Date;
+  @Field(() => Date, { nullable: true }) eligibleTime!: Date | null;
+  @Field(() => Date, { nullable: true }) startTime!: Date | null;
+  @Field(() => Date, { nullable: true }) endTime!: Date | null;
+  @Field(() => Int, { nullable: true, description: 'Minutes; null = none; -1 = unlimited' }) timeLimitMinutes!: number | null;
+  @Field(() => Int) nodes!: number;
+  @Field(() => Int) cpus!: number;
+  @Field(() => String, { nullable: true }) nodeList!: string | null;
+  @Field() workdir!: string;
+  @Field(() => String, { nullable: true, description: 'Output pattern as given, or the default' }) stdoutPath!: string | null;
+  @Field(() => String, { nullable: true }) stderrPath!: string | null;
+  @Field() isArray!: boolean;
+  @Field(() => Int, { nullable: true }) arrayMaxConcurrent!: number | null;
+  @Field(() => [ArrayTaskModel]) arrayTasks!: ArrayTaskModel[];
+  @Field(() => String, { nullable: true, description: 'Dependency in sbatch syntax' }) dependency!: string | null;
+  @Field(() => String, { nullable: true }) comment!: string | null;
+  @Field(() => String, { nullable: true, description: 'Who cancelled it (user:<name>)' }) cancelledBy!: string | null;
+  @Field(() => GraphQLJSON, { description: 'The JobSpec' }) spec!: unknown;
+}
