@@ -2,7 +2,9 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
+import cluster from 'node:cluster';
 import { TextDecoder } from 'node:util';
+import { superviseApi } from './api-cluster';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
 import { ensureDatabase, migrate } from './database/migrator';
@@ -41,13 +43,18 @@ export async function startApp(role: Role, config: AppConfig = loadConfig()): Pr
   app.getHttpServer().keepAliveTimeout = 65_000;
   app.getHttpServer().headersTimeout = 66_000;
   const address = app.getHttpServer().address() as { port: number };
-  PinoLogger.root.info({ role, port: address.port, host: config.host }, 'listening');
+  PinoLogger.root.info({ role, port: address.port, host: config.host, pid: process.pid }, 'listening');
   return app;
 }
 
-/** Entry point helper: start, or print the configuration error and exit 2. */
+/** Entry point helper: start (or supervise API replicas), or print the configuration error and exit 2. */
 export function main(role: Role): void {
-  startApp(role).catch((e: Error) => {
+  const run = async () => {
+    const config = loadConfig();
+    if (role === 'api' && config.apiProcesses > 1 && cluster.isPrimary) await superviseApi(config);
+    else await startApp(role, config);
+  };
+  run().catch((e: Error) => {
     process.stderr.write(`hpcg ${role}: ${e instanceof ConfigError ? e.message : (e.stack ?? e.message)}\n`);
     process.exit(e instanceof ConfigError ? 2 : 1);
   });

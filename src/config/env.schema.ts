@@ -8,6 +8,8 @@ export const envSchema = z.object({
   HPCG_HOST: z.string().default('127.0.0.1'),
   HPCG_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** The worker's own health and metrics endpoint. */
+  /** API processes sharing HPCG_PORT (node:cluster); each is a full replica. */
+  HPCG_API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   HPCG_WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   HPCG_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   HPCG_ADMIN_TOKEN_FILE: z.string().optional(),

@@ -31,6 +31,7 @@ export interface AppConfig {
   host: string;
   port: number;
   workerPort: number;
+  apiProcesses: number;
   adminToken: string | null;
   stateDir: string;
   logLevel: Env['HPCG_LOG_LEVEL'];
@@ -150,6 +151,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     syncIntervalMs: env.HPCG_SYNC_INTERVAL_MS,
     sweepIntervalMs: env.HPCG_SWEEP_INTERVAL_MS,
     submitConcurrency: env.HPCG_SUBMIT_CONCURRENCY,
+    apiProcesses: env.HPCG_API_PROCESSES,
     limits: { maxArraySize: env.HPCG_MAX_ARRAY_SIZE, maxScriptBytes: env.HPCG_MAX_SCRIPT_BYTES },
     graphql: { maxDepth: env.HPCG_GRAPHQL_MAX_DEPTH, maxComplexity: env.HPCG_GRAPHQL_MAX_COMPLEXITY },
     fault: env.HPCG_FAULT ?? null,

@@ -19,6 +19,9 @@ import { SubmissionBatcher } from './submission-batcher';
 import { ownerOf, toBackendJob } from './backend-job';
 import { buildStructuredSpec } from './structured-spec';
 
+/** SLURM_SUBMIT_HOST: the host the API runs on (os.hostname() is a system call; it does not change). */
+const SUBMIT_HOST = hostname();
+
 export interface BatchScriptInput {
   script: string | null;
   args: string[];
@@ -109,7 +112,7 @@ export class JobSubmissionService {
     const cpus = Math.max(1, spec.ntasks ?? 1) * Math.max(1, spec.cpusPerTask ?? 1);
     const nodes = spec.nodes?.min ?? 1;
     const preview = toBackendJob(
-      { id: 0, spec, partition: partition.name, workdir, submitDir, submitHost: hostname(), timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
+      { id: 0, spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
       ownerOf(caller),
       partition,
     );
@@ -175,7 +178,7 @@ export class JobSubmissionService {
       spec: p.spec as object,
       workdir: p.workdir,
       submitDir: p.submitDir,
-      submitHost: hostname(),
+      submitHost: SUBMIT_HOST,
       account: p.spec.account,
       timeLimitMinutes: p.timeLimitMinutes,
       nodes: p.nodes,
