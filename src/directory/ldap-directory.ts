@@ -34,18 +34,23 @@ function int(value: string | null): number | null {
  */
 @Injectable()
 export class LdapDirectory {
-  private readonly d: DirectoryConfig;
-  private readonly bindPassword: string | null;
-  private readonly tls: ConnectionOptions;
+  private readonly bindPassword: string | null = null;
+  private readonly tls: ConnectionOptions = {};
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectPinoLogger(LdapDirectory.name) private readonly log: PinoLogger,
   ) {
-    if (!config.site.directory) throw new Error('LdapDirectory needs a directory section in the site configuration');
-    this.d = config.site.directory;
-    this.bindPassword = this.d.bindPassword ?? (this.d.bindPasswordFile ? readFileSync(this.d.bindPasswordFile, 'utf8').split('\n')[0] : null);
-    this.tls = { rejectUnauthorized: this.d.tls.rejectUnauthorized, ...(this.d.tls.caFile ? { ca: readFileSync(this.d.tls.caFile) } : {}) };
+    const d = config.site.directory;
+    if (!d) return;
+    this.bindPassword = d.bindPassword ?? (d.bindPasswordFile ? readFileSync(d.bindPasswordFile, 'utf8').split('\n')[0] : null);
+    this.tls = { rejectUnauthorized: d.tls.rejectUnauthorized, ...(d.tls.caFile ? { ca: readFileSync(d.tls.caFile) } : {}) };
+  }
+
+  /** The site's directory section; callers check `config.site.directory` before using this class. */
+  private get d(): DirectoryConfig {
+    if (!this.config.site.directory) throw new Error('no directory is configured (site file: directory)');
+    return this.config.site.directory;
   }
 
   /**

@@ -91,7 +91,7 @@ export class JobSubmissionService {
   private async prepare(caller: Principal, parsed: JobSpec, cwd: string | null): Promise<PreparedJob> {
     validateJobSpec(parsed, this.config.limits);
     this.checkPrivileged(caller, parsed);
-    const spec = await this.resolveDependencies(parsed);
+    const spec = await this.resolveDependencies(caller, parsed);
     const partition = this.partitions.resolve(spec.partitions, caller);
 
     const timeLimitMinutes = spec.timeLimitMinutes ?? (partition.defaultTimeMinutes === -1 ? null : partition.defaultTimeMinutes);
@@ -127,9 +127,10 @@ export class JobSubmissionService {
 
   /**
    * Every job named in --dependency must exist. An id that is an array task's own id (JobIDRaw) is
-   * rewritten to that job and task, so the gate needs to know only one kind of id.
+   * rewritten to that job and task, so the gate needs to know only one kind of id. Only the caller's
+   * own jobs count (an administrator's: anyone's), so the answer never tells whether another user's job exists.
    */
-  private async resolveDependencies(spec: JobSpec): Promise<JobSpec> {
+  private async resolveDependencies(caller: Principal, spec: JobSpec): Promise<JobSpec> {
     const unsupported = spec.dependency?.items.find((i) => !GATED_DEPENDENCY_TYPES.has(i.type));
     if (unsupported) {
       throw badInput(`--dependency=${unsupported.type} is not supported by this gateway; supported: ${[...GATED_DEPENDENCY_TYPES].join(', ')}`, {
@@ -140,12 +141,13 @@ export class JobSubmissionService {
     }
     const ids = dependencyIds(spec);
     if (ids.length === 0) return spec;
-    const found = new Set((await this.jobs.findForDependencies(ids)).map((j) => j.id));
+    const visible = (job: { userId: number }) => caller.admin || job.userId === caller.userId;
+    const found = new Set((await this.jobs.findForDependencies(ids)).filter(visible).map((j) => j.id));
     const byTask = new Map<number, { jobId: number; index: number }>();
     for (const id of ids.filter((i) => !found.has(i))) {
       const job = await this.jobs.findByAnyId(id);
       const task = job?.tasks.find((t) => t.rawId === id);
-      if (job && task) byTask.set(id, { jobId: job.id, index: task.index });
+      if (job && task && visible(job)) byTask.set(id, { jobId: job.id, index: task.index });
     }
     const missing = ids.filter((id) => !found.has(id) && !byTask.has(id));
     if (missing.length) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, badInput, forbidden, notFound } from '../common/domain-error';
+import { DomainError, ErrorCode, badInput, notFound } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
 import { BackendRegistry } from '../backends/backend-registry';
 import type { OutputChunk, OutputStream } from '../backends/backend';
@@ -29,11 +29,13 @@ export class JobsService {
     private readonly updates: JobUpdatesPubSub,
   ) {}
 
-  /** A job by id (or an array task's raw id); null when it does not exist. */
+  /**
+   * A job by id (or an array task's raw id); null when it does not exist or is another user's: the
+   * two answers are the same, so nobody learns whether someone else's job exists.
+   */
   async find(caller: Principal, id: number): Promise<JobRow | null> {
     const job = await this.jobs.findByAnyId(id);
-    if (job && !caller.admin && job.userId !== caller.userId) throw forbidden(`job ${id} belongs to another user`, { id });
-    return job;
+    return job && (caller.admin || job.userId === caller.userId) ? job : null;
   }
 
   async get(caller: Principal, id: number): Promise<JobRow> {
