@@ -18,6 +18,8 @@ import { JobsRepository, type NewJob } from './jobs.repository';
 import { SubmissionBatcher } from './submission-batcher';
 import { ownerOf, toBackendJob } from './backend-job';
 import { buildStructuredSpec } from './structured-spec';
+import { LimitsService } from '../limits/limits.service';
+import { footprint, jobGpus } from '../limits/job-footprint';
 
 export interface BatchScriptInput {
   script: string | null;
@@ -36,6 +38,7 @@ interface PreparedJob {
   submitDir: string;
   timeLimitMinutes: number | null;
   cpus: number;
+  gpus: number;
   nodes: number;
   preview: BackendJob;
 }
@@ -51,6 +54,7 @@ export class JobSubmissionService {
     private readonly updates: JobUpdatesPubSub,
     private readonly metrics: JobMetrics,
     private readonly batcher: SubmissionBatcher,
+    private readonly limits: LimitsService,
   ) {}
 
   /** Returns the new job's id; the job itself is read only if a client asks for it. */
@@ -108,6 +112,7 @@ export class JobSubmissionService {
 
     const cpus = Math.max(1, spec.ntasks ?? 1) * Math.max(1, spec.cpusPerTask ?? 1);
     const nodes = spec.nodes?.min ?? 1;
+    const gpus = jobGpus(spec);
     const preview = toBackendJob(
       { id: 0, spec, partition: partition.name, workdir, submitDir, submitHost: hostname(), timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
       ownerOf(caller),
@@ -115,7 +120,9 @@ export class JobSubmissionService {
     );
     // The engine refuses what it cannot run (too many CPUs for the local engine, …) now, not later.
     this.backends.get(partition.engine).translate(preview);
-    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, nodes, preview };
+    const tasks = spec.array?.indices.length ?? 1;
+    await this.limits.checkSubmit(caller, { ...footprint({ cpus, gpus, openTasks: spec.array ? tasks : null, maxConcurrent: spec.array?.maxConcurrent ?? null }), tasks });
+    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, gpus, nodes, preview };
   }
 
   /** What Slurm allows only operators: a negative nice value and setting the priority. */
@@ -182,6 +189,7 @@ export class JobSubmissionService {
       timeLimitMinutes: p.timeLimitMinutes,
       nodes: p.nodes,
       cpus: p.cpus,
+      gpus: p.gpus,
       eligibleTime: gated ? null : new Date(),
       arrayIndices: p.spec.array?.indices ?? null,
       actor: `user:${caller.username}`,
