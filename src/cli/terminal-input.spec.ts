@@ -17,7 +17,8 @@ describe('terminal input', () => {
   it('reads a password in raw mode without echoing it, handles backspace, restores the terminal', async () => {
     const tty = new FakeTty();
     const shown: string[] = [];
-    const line = readTerminalLine(tty, (t) => shown.push(t), 'Password: ', false);
+    // Echo is off before the prompt appears: an answer typed at once is not echoed either.
+    const line = readTerminalLine(tty, (t) => shown.push(`${t}${tty.raw.length ? '' : ' (echo still on)'}`), 'Password: ', false);
     tty.type('s3cr');
     tty.type('x\u007fet\r');
     expect(await line).toBe('s3cret');

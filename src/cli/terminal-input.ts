@@ -13,6 +13,9 @@ export interface TtyInput {
 }
 
 export function readTerminalLine(input: TtyInput, write: (text: string) => void, prompt: string, echo: boolean): Promise<string> {
+  // Echo off before the prompt shows, as getpass(3) does: a fast typist (or a script) answering the
+  // prompt at once must not have the first characters echoed.
+  input.setRawMode(true);
   write(prompt);
   return new Promise((resolve, reject) => {
     let line = '';
@@ -38,7 +41,6 @@ export function readTerminalLine(input: TtyInput, write: (text: string) => void,
         }
       }
     };
-    input.setRawMode(true);
     input.resume();
     input.on('data', onData);
   });
