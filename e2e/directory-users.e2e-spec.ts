@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DirectoryHomes } from '../src/directory/test-support/homes';
 import { Slapd } from '../src/directory/test-support/slapd';
+import { describeAsRoot } from '../src/test-support/describe-as-root';
 import { GatewayFixture } from '../src/test-support/gateway-fixture';
 import { DIST } from '../src/test-support/gateway-process';
 import { GraphqlError, gql } from '../src/test-support/graphql-client';
@@ -17,10 +18,7 @@ const CLI = join(DIST, 'src/cli/main.js');
 const USERS = { alice: 20001, bob: 20002, carol: 20003 } as const;
 type Name = keyof typeof USERS;
 
-const isRoot = process.getuid?.() === 0;
-if (!isRoot) console.warn('SKIPPED directory-users e2e: running jobs as directory users needs a root worker');
-
-(isRoot ? describe : describe.skip)('directory users end to end through hpcg', () => {
+describeAsRoot('directory users end to end through hpcg', 'running jobs as directory users needs a root worker', () => {
   jest.setTimeout(180_000);
   let slapd: Slapd;
   let gw: GatewayFixture;

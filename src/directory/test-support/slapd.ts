@@ -1,9 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Change } from 'ldapts';
+import { freePort } from '../../test-support/free-port';
 
 export const BASE_DN = 'dc=hpcg,dc=test';
 export const SERVICE_DN = `cn=gateway,ou=services,${BASE_DN}`;
@@ -11,17 +12,6 @@ export const SERVICE_PASSWORD = 'gateway-secret';
 const ROOT_DN = `cn=admin,${BASE_DN}`;
 const ROOT_PASSWORD = 'root-secret';
 const SEED = join(__dirname, 'seed.ldif');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
