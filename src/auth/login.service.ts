@@ -9,6 +9,9 @@ import { UsersRepository } from '../users/users.repository';
 import { LoginRateLimiter } from './login-rate-limiter';
 import { TokensService } from './tokens.service';
 
+const MAX_USERNAME = 256;
+const MAX_PASSWORD = 4096;
+
 /**
  * Directory login: the user name and password are checked by the directory, the user row is
  * provisioned (or refreshed) from it, and an API token is issued for later requests.
@@ -28,7 +31,9 @@ export class LoginService {
     const d = this.config.site.directory;
     if (!d) throw new DomainError(ErrorCode.BAD_USER_INPUT, 'this gateway has no directory configured: ask an administrator for an API token (hpcg login --token)');
     await this.limiter.check(username, address);
-    const person = await this.directory.authenticate(username, password);
+    // No directory name or password is this long; refusing it spares the directory a pointless search.
+    const plausible = username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD;
+    const person = plausible ? await this.directory.authenticate(username, password) : null;
     if (!person) {
       await this.limiter.recordFailure(username, address);
       this.log.info({ username: username.slice(0, 64), address }, 'login refused');
