@@ -2,16 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
 import type { Principal } from './principal';
-import { TokensService } from './tokens.service';
+import { ACT_AS_HEADER, TokensService } from './tokens.service';
 
-/** `Authorization: Bearer <token>`: API tokens and the bootstrap admin token. */
+/**
+ * `Authorization: Bearer <token>`: API tokens and the bootstrap admin token; with
+ * `X-Hpcg-Act-As: <user>`, a service token acting for that user.
+ */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
   constructor(private readonly tokens: TokensService) {
-    super();
+    super({ passReqToCallback: true });
   }
 
-  async validate(token: string): Promise<Principal | false> {
-    return (await this.tokens.verify(token)) ?? false;
+  async validate(req: { headers: Record<string, string | string[] | undefined> }, token: string): Promise<Principal | false> {
+    const principal = await this.tokens.verify(token);
+    const actAs = req.headers[ACT_AS_HEADER];
+    if (!principal || actAs === undefined) return principal ?? false;
+    return this.tokens.actAs(principal, Array.isArray(actAs) ? actAs[0] : actAs);
   }
 }

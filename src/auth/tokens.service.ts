@@ -2,16 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
 import { DomainError, ErrorCode, badInput, forbidden } from '../common/domain-error';
+import { UserAccessEvents } from '../users/user-access-events';
 import { UsersService } from '../users/users.service';
 import { Principal, Scope, principalOf } from './principal';
 import { hashToken, newToken, secretsEqual } from './token-hash';
 import { ApiTokenRow, TokensRepository } from './tokens.repository';
 
 export const KNOWN_SCOPES: readonly string[] = Object.values(Scope);
+/** Header a service token names the user it acts for in. */
+export const ACT_AS_HEADER = 'x-hpcg-act-as';
 
 /**
  * Verified tokens are remembered this long, so a burst of requests costs one database read.
- * It bounds how late a revocation or a disabled user takes effect.
+ * A revocation clears it here, and a user losing access clears it in every process (UserAccessEvents).
  */
 const CACHE_MS = 2000;
 const TOUCH_EVERY_MS = 60_000;
@@ -26,7 +29,10 @@ export class TokensService {
     private readonly tokens: TokensRepository,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    access: UserAccessEvents,
+  ) {
+    access.onRevoked(() => this.cache.clear());
+  }
 
   /** Resolves a bearer token to its principal, or null when it is unknown, revoked, expired or its user disabled. */
   async verify(token: string): Promise<Principal | null> {
@@ -71,16 +77,33 @@ export class TokensService {
     if (expiresInDays !== null && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) {
       throw badInput('expiresInDays must be a whole number from 1 to 3650', { field: 'expiresInDays' });
     }
+    return this.create(user.id, name.trim(), scopes, expiresInDays);
+  }
+
+  /** A new token for a user the caller has already vouched for (checks done, or a fresh login). */
+  async create(userId: number, name: string, scopes: string[], expiresInDays: number | null): Promise<{ token: string; apiToken: ApiTokenRow }> {
     const token = newToken();
     const apiToken = await this.tokens.create({
-      userId: user.id,
-      name: name.trim(),
+      userId,
+      name,
       tokenHash: hashToken(token),
       prefix: token.slice(0, 12),
       scopes,
       expiresAt: expiresInDays === null ? null : new Date(Date.now() + expiresInDays * 86_400_000),
     });
     return { token, apiToken };
+  }
+
+  /**
+   * A service token (JupyterHub's) acting for a named user: only a token whose scopes name
+   * `users:act-as` explicitly, never for an administrator or a disabled user, and with no more than
+   * the service token's scopes. Unknown and refused users get the same answer.
+   */
+  async actAs(service: Principal, username: string): Promise<Principal> {
+    if (!service.scopes.includes(Scope.ActAs)) throw forbidden(`acting for another user needs a token with the "${Scope.ActAs}" scope`);
+    const user = await this.users.findByUsername(username);
+    if (!user || user.disabled || user.admin) throw forbidden(`this token may not act for user "${username}"`, { header: ACT_AS_HEADER });
+    return principalOf(user, service.scopes, service.tokenId, service.username);
   }
 
   async revoke(caller: Principal, id: number): Promise<ApiTokenRow> {

@@ -11,6 +11,8 @@ export interface CliIo {
   stderr(text: string): void;
   readStdin(): Promise<Buffer>;
   stdinIsTty: boolean;
+  /** A line typed at the terminal (stdin is a TTY), shown as typed or, for secrets, not at all. */
+  promptLine(prompt: string, echo: boolean): Promise<string>;
   /** The submitting process's environment (sbatch forwards it, minus the token). */
   env: NodeJS.ProcessEnv;
   cwd: string;

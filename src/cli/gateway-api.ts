@@ -53,6 +53,12 @@ export async function whoAmI(client: GatewayClient): Promise<GatewayUser> {
   return (await client.request<{ me: GatewayUser }>('query CliMe { me { id username uid gid admin } }')).me;
 }
 
+/** Directory login: a user name and password for a new API token. */
+export async function login(client: GatewayClient, username: string, password: string): Promise<{ token: string; username: string; expiresAt: string | null }> {
+  const query = 'mutation CliLogin($username: String!, $password: String!) { login(username: $username, password: $password) { token username expiresAt } }';
+  return (await client.request<{ login: { token: string; username: string; expiresAt: string | null } }>(query, { username, password })).login;
+}
+
 export async function listUsers(client: GatewayClient): Promise<GatewayUser[]> {
   return (await client.request<{ users: GatewayUser[] }>('query CliUsers { users { id username uid gid admin } }')).users;
 }

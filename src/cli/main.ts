@@ -8,6 +8,7 @@ import { loadCliConfig } from './cli-config';
 import { createContext, type CliIo } from './cli-context';
 import { readCliVersion } from './cli-version';
 import { runCli } from './program';
+import { readTerminalLine } from './terminal-input';
 
 function readAllStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -31,6 +32,7 @@ const io: CliIo = {
   stderr: (text) => process.stderr.write(text),
   readStdin: readAllStdin,
   stdinIsTty: process.stdin.isTTY === true,
+  promptLine: (prompt, echo) => readTerminalLine(process.stdin, (t) => process.stderr.write(t), prompt, echo),
   env: process.env,
   cwd: process.cwd(),
   now: () => new Date(),

@@ -25,9 +25,15 @@ describe('client test: hpcg', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hpcg-program-'));
     gateway = await startFakeGateway((req) => {
-      if (req.authorization !== 'Bearer good-token' && req.authorization !== 'Bearer test-token') return graphqlError('UNAUTHENTICATED', 'unknown token');
+      if (req.operationName !== 'CliLogin' && req.authorization !== 'Bearer good-token' && req.authorization !== 'Bearer test-token') return graphqlError('UNAUTHENTICATED', 'unknown token');
       if (req.operationName === 'CliMe') return { data: { me: { id: 1, username: 'alice', uid: 1001, gid: 1001, admin: false } } };
       if (req.operationName === 'CliPartitions') return { data: { partitions: [] } };
+      if (req.operationName === 'CliLogin') {
+        const v = req.variables as { username: string; password: string };
+        return v.username === 'alice' && v.password === 'alice-secret'
+          ? { data: { login: { token: 'new-token', username: 'alice', expiresAt: null } } }
+          : graphqlError('UNAUTHENTICATED', 'invalid user name or password');
+      }
       throw new Error(`unexpected ${req.operationName}`);
     });
   });
@@ -65,10 +71,10 @@ describe('client test: hpcg', () => {
     expect(io.stderrText()).toBe('hpcg: token refused (set HPCG_TOKEN or run hpcg login)\n');
   });
 
-  it('login checks the token from stdin and saves it with mode 0600', async () => {
+  it('login --token checks the token from stdin and saves it with mode 0600', async () => {
     const tokenFile = join(dir, 'cfg', 'hpcg', 'token');
     const io = memoryIo({ stdinText: 'good-token\n' });
-    expect(await runCli(['login'], testContext(io, { url: gateway.url, token: null, tokenFile }))).toBe(0);
+    expect(await runCli(['login', '--token'], testContext(io, { url: gateway.url, token: null, tokenFile }))).toBe(0);
     expect(readFileSync(tokenFile, 'utf8')).toBe('good-token\n');
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
     expect(io.stdoutText()).toBe(`logged in to ${gateway.url} as alice; token saved to ${tokenFile}\n`);
@@ -78,9 +84,36 @@ describe('client test: hpcg', () => {
   it('login keeps nothing when the gateway refuses the token', async () => {
     const tokenFile = join(dir, 'token');
     const io = memoryIo({ stdinText: 'bad-token\n' });
-    expect(await runCli(['login'], testContext(io, { url: gateway.url, token: null, tokenFile }))).toBe(1);
+    expect(await runCli(['login', '--token'], testContext(io, { url: gateway.url, token: null, tokenFile }))).toBe(1);
     expect(existsSync(tokenFile)).toBe(false);
     expect(io.stderrText()).toBe('hpcg: token refused (set HPCG_TOKEN or run hpcg login)\n');
+  });
+
+  it('login asks the user name and the password at the terminal (the password without echo) and saves the token', async () => {
+    const tokenFile = join(dir, 'token');
+    const prompts: [string, boolean][] = [];
+    const answers = ['alice', 'alice-secret'];
+    const io = memoryIo({ promptLine: async (prompt, echo) => (prompts.push([prompt, echo]), answers.shift() as string) });
+    expect(await runCli(['login'], testContext(io, { url: gateway.url, token: null, tokenFile }))).toBe(0);
+    expect(prompts).toEqual([
+      ['User name: ', true],
+      ['Password for alice: ', false],
+    ]);
+    expect(readFileSync(tokenFile, 'utf8')).toBe('new-token\n');
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(gateway.calls('CliLogin')[0].authorization).toBeUndefined();
+  });
+
+  it('login -u reads the password from stdin when it is not a terminal; a refused login saves nothing', async () => {
+    const tokenFile = join(dir, 'token');
+    const ok = memoryIo({ stdinText: 'alice-secret\n' });
+    expect(await runCli(['login', '-u', 'alice', '--password-stdin'], testContext(ok, { url: gateway.url, token: null, tokenFile }))).toBe(0);
+    expect(ok.stdoutText()).toBe(`logged in to ${gateway.url} as alice; token saved to ${tokenFile}\n`);
+    rmSync(tokenFile);
+    const bad = memoryIo({ stdinText: 'wrong\n' });
+    expect(await runCli(['login', '-u', 'alice'], testContext(bad, { url: gateway.url, token: null, tokenFile }))).toBe(1);
+    expect(bad.stderrText()).toBe('hpcg login: error: login failed: invalid user name or password\n');
+    expect(existsSync(tokenFile)).toBe(false);
   });
 
   it('shims writes the six commands into the directory', async () => {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { directorySchema } from '../directory/directory-config.schema';
 
 /**
  * The site configuration file (HPCG_CONFIG, DESIGN.md §8). Key names are a public contract.
- * Sections that belong to other processes or later features (`proxy`, `directory`, `notebooks`)
+ * Sections that belong to other processes or later features (`proxy`, `notebooks`)
  * are accepted here and validated by their owners.
  */
 
@@ -59,7 +60,7 @@ export const siteConfigSchema = z
       .object({ default: limitSchema.default({}), groups: z.record(z.string(), limitSchema).default({}) })
       .strict()
       .default({ default: {}, groups: {} }),
-    directory: z.record(z.string(), z.unknown()).optional(),
+    directory: directorySchema.optional(),
     notebooks: z.record(z.string(), z.unknown()).optional(),
     proxy: z.record(z.string(), z.unknown()).optional(),
   })

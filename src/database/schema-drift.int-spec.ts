@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/load-config';
 import { TokensRepository } from '../auth/tokens.repository';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { UsersRepository } from '../users/users.repository';
+import { LimitsRepository } from '../limits/limits.repository';
 import { createTestDatabase } from '../test-support/test-database';
 import { migrate } from './migrator';
 import { PrismaService } from './prisma.service';
@@ -59,12 +60,14 @@ describe('schema and migrations agree', () => {
       timeLimitMinutes: 10,
       nodes: 1,
       cpus: 2,
+      gpus: 1,
       eligibleTime: new Date(),
       actor: 'user:drift',
     };
     const plain = (await jobs.findById(await jobs.create({ ...base, name: 'plain', arrayIndices: null })))!;
     const array = (await jobs.findById(await jobs.create({ ...base, name: 'arr', arrayIndices: [1, 3, 5] })))!;
     expect(array.id).toBeGreaterThan(plain.id);
+    expect([plain.gpus, array.gpus]).toEqual([1, 1]);
     // The group commit: ids come back in the order given, each job with its first event.
     const many = await jobs.createPlainMany([
       { ...base, name: 'm1', arrayIndices: null },
@@ -101,5 +104,30 @@ describe('schema and migrations agree', () => {
     expect(page.items[0].tasks.map((t) => t.state)).toEqual(['PENDING', 'RUNNING', 'PENDING']);
     expect(page.total).toBe(1);
     expect(await jobs.countByState()).toEqual(expect.arrayContaining([{ state: 'RUNNING', count: 1 }]));
+  });
+
+  it('keeps directory identities, disables users, and counts what a user queues and runs', async () => {
+    const users = new UsersRepository(prisma);
+    const limits = new LimitsRepository(prisma);
+    const jobs = new JobsRepository(prisma);
+    const identity = { username: 'dirk', uid: 30001, gid: 30001, home: '/home/dirk', shell: '/bin/sh', groups: ['dirk', 'hpc'], groupIds: [30001, 40000], admin: false };
+    const at = new Date();
+    const dirk = await users.saveFromDirectory(identity, at);
+    expect(dirk).toMatchObject({ ...identity, fromDirectory: true, disabled: false });
+    await users.disable([dirk.id], at);
+    expect((await users.listFromDirectory()).map((u) => [u.username, u.disabled])).toEqual([['dirk', true]]);
+    expect(await users.saveFromDirectory({ ...identity, groupIds: [30001] }, at)).toMatchObject({ disabled: false, groupIds: [30001] });
+
+    const job = { userId: dirk.id, name: 'j', partition: 'p', engine: 'local', state: 'PENDING' as const, reason: 'QueuedInGateway', submitStatus: 'READY' as const, spec: { array: { maxConcurrent: 2 } }, workdir: '/tmp', submitDir: '/tmp', submitHost: 'h', account: null, timeLimitMinutes: null, nodes: 1, cpus: 3, gpus: 1, eligibleTime: at, actor: 'user:dirk' };
+    const arrayId = await jobs.create({ ...job, arrayIndices: [0, 1, 2, 3] });
+    const plainId = await jobs.create({ ...job, spec: {}, arrayIndices: null });
+    expect(await limits.queuedCount(dirk.id)).toBe(5);
+    expect(await limits.runningUsage(dirk.id)).toEqual({ jobs: 0, cpus: 0, gpus: 0 });
+    // Admitting the array (throttled to 2 at once) makes it count; the plain job then waits.
+    expect(await limits.admit(arrayId, dirk.id, () => null)).toEqual({ attempt: 1 });
+    expect(await limits.runningUsage(dirk.id)).toEqual({ jobs: 2, cpus: 6, gpus: 2 });
+    expect(await limits.admit(plainId, dirk.id, (u) => (u.jobs >= 2 ? 'QOSMaxJobsPerUserLimit' : null))).toEqual({ waitReason: 'QOSMaxJobsPerUserLimit' });
+    expect(await jobs.findById(plainId)).toMatchObject({ submitStatus: 'WAITING', reason: 'QOSMaxJobsPerUserLimit' });
+    expect(await limits.admit(plainId, dirk.id, () => null)).toBeNull();
   });
 });

@@ -3,8 +3,9 @@ import type { ArrayTaskRef, BackendJob, JobOwner } from '../backends/backend';
 import type { JobSpec } from './job-spec';
 import type { JobRow } from './jobs.repository';
 
-export function ownerOf(user: { username: string; uid: number | null; gid: number | null; home: string | null }): JobOwner {
-  return { username: user.username, uid: user.uid, gid: user.gid, groups: [], home: user.home };
+/** Who a job runs as on every engine: the owner's uid, gid, supplementary groups and home, as the directory gave them. */
+export function ownerOf(user: { username: string; uid: number | null; gid: number | null; groupIds: number[]; home: string | null }): JobOwner {
+  return { username: user.username, uid: user.uid, gid: user.gid, groups: user.groupIds, home: user.home };
 }
 
 export function toBackendJob(

@@ -62,12 +62,19 @@ describe('bad input', () => {
     expect(await res.text()).toMatch(/UTF-8/);
   });
 
-  it("refuses to show or cancel someone else's job", async () => {
+  it("refuses to show or cancel someone else's job with the answer a missing job gets", async () => {
     const { submitBatchScript } = await gql(gw.url, alice, SUBMIT, { s: '#!/bin/sh\nsleep 30\n', a: ['--hold'], cwd: gw.dir });
     const id = submitBatchScript.jobId;
-    const cancel = gql(gw.url, bob, `mutation($id: Int!) { cancelJob(id: $id) { state } }`, { id });
-    await expect(cancel).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(gql(gw.url, bob, `query($id: Int!) { job(id: $id) { state } }`, { id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const missing = id + 1000;
+    const cancel = (jobId: number) => gql(gw.url, bob, `mutation($id: Int!) { cancelJob(id: $id) { state } }`, { id: jobId }).catch((e: GraphqlError) => e.errors.map((x) => [x.extensions?.code, x.message.replace(String(jobId), 'N')]));
+    expect(await cancel(id)).toEqual([['NOT_FOUND', 'Invalid job id specified: N']]);
+    expect(await cancel(id)).toEqual(await cancel(missing));
+    expect((await gql(gw.url, bob, `query($id: Int!) { job(id: $id) { state } }`, { id })).job).toBeNull();
+    const output = (jobId: number) => gql(gw.url, bob, `query($id: Int!) { jobOutput(id: $id) { data } }`, { id: jobId }).catch((e: GraphqlError) => e.code);
+    expect(await output(id)).toBe('NOT_FOUND');
+    // A dependency on it is refused exactly like one on a job that does not exist.
+    const dep = (jobId: number) => gql(gw.url, bob, SUBMIT, { s: OK, a: ['-d', `afterok:${jobId}`], cwd: gw.dir }).catch((e: GraphqlError) => e.message.replace(String(jobId), 'N'));
+    expect(await dep(id)).toBe(await dep(missing));
     const mine = await gql(gw.url, bob, `{ jobs { total } }`);
     expect(mine.jobs.total).toBe(0);
     // Still held, untouched by bob's attempt.

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../test-support/free-port';
 import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
 import { gql } from '../test-support/graphql-client';
 
@@ -9,17 +10,6 @@ import { gql } from '../test-support/graphql-client';
 
 const SUBMIT = `mutation($s: String!, $a: [String!], $cwd: String) { submitBatchScript(script: $s, args: $a, cwd: $cwd) { jobId } }`;
 const STATE = `query($id: Int!) { job(id: $id) { state exitCode events { fromState toState actor } } }`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A private redis-server for this test, so restarting it disturbs no other test. */
 async function startRedis(port: number): Promise<ChildProcess> {

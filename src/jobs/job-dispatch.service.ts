@@ -9,6 +9,8 @@ import { JobMetrics } from './job-metrics';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsRepository } from './jobs.repository';
 import { storedToBackendJob } from './backend-job';
+import { LimitsService } from '../limits/limits.service';
+import { footprintOfJob } from '../limits/job-footprint';
 
 /**
  * Hands eligible jobs to their engine exactly once (DESIGN.md §6.2): the attempt is recorded before
@@ -23,6 +25,7 @@ export class JobDispatchService {
     private readonly backends: BackendRegistry,
     private readonly updates: JobUpdatesPubSub,
     private readonly metrics: JobMetrics,
+    private readonly limits: LimitsService,
     @InjectPinoLogger(JobDispatchService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -36,7 +39,17 @@ export class JobDispatchService {
       return;
     }
     try {
-      const attempt = await this.jobs.beginSubmitAttempt(jobId);
+      const admission = this.limits.hasRunningLimits(job.user.groups)
+        ? await this.limits.admit(jobId, job.userId, job.user.groups, footprintOfJob(job))
+        : { attempt: await this.jobs.beginSubmitAttempt(jobId) };
+      if (!admission) return;
+      if ('waitReason' in admission) {
+        // Over a running cap: back to the gateway's gate, which releases it when the user's jobs leave room.
+        this.log.info({ jobId, reason: admission.waitReason }, 'job held by a per-user limit');
+        await this.updates.publish([{ jobId, userId: job.userId }]);
+        return;
+      }
+      const { attempt } = admission;
       let ref = attempt > 1 ? await this.metrics.time(backend.name, 'findByTag', () => backend.findByTag(jobId)) : null;
       if (ref) this.log.info({ jobId, ref, attempt }, 'reconciled: the engine already has this job');
       ref ??= await this.metrics.time(backend.name, 'submit', () => backend.submit(storedToBackendJob(job, partition)));

@@ -5,6 +5,8 @@ import { decideGate, dependencyIds } from './dependency-gate';
 import type { JobSpec } from './job-spec';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsRepository } from './jobs.repository';
+import { LimitsService } from '../limits/limits.service';
+import { footprintOfJob } from '../limits/job-footprint';
 
 const BATCH = 5000;
 
@@ -15,6 +17,7 @@ export class JobGateService {
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
+    private readonly limits: LimitsService,
     @InjectPinoLogger(JobGateService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -27,7 +30,10 @@ export class JobGateService {
     for (const job of waiting) {
       const spec = job.spec as unknown as JobSpec;
       const singleton = spec.dependency?.items.some((i) => i.type === 'singleton') ? await this.jobs.hasEarlierUnfinished(job.userId, job.name, job.id) : false;
-      const decision = decideGate({ state: job.state, spec }, deps, singleton, now);
+      let decision = decideGate({ state: job.state, spec }, deps, singleton, now);
+      // A per-user running cap keeps an otherwise eligible job here; dispatch re-checks under a lock.
+      const limited = decision.kind === 'eligible' && this.limits.hasRunningLimits(job.user.groups) ? await this.limits.blockedNow(job.userId, job.user.groups, footprintOfJob(job)) : null;
+      if (limited) decision = { kind: 'wait', reason: limited };
       if (decision.kind === 'eligible') {
         const ok = await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['WAITING'], job: { submitStatus: 'READY', reason: 'QueuedInGateway', eligibleTime: now } });
         if (ok) released.push(job.id);

@@ -18,6 +18,8 @@ import { JobsRepository, type NewJob } from './jobs.repository';
 import { SubmissionBatcher } from './submission-batcher';
 import { ownerOf, toBackendJob } from './backend-job';
 import { buildStructuredSpec } from './structured-spec';
+import { LimitsService } from '../limits/limits.service';
+import { footprint, jobGpus } from '../limits/job-footprint';
 
 /** SLURM_SUBMIT_HOST: the host the API runs on (os.hostname() is a system call; it does not change). */
 const SUBMIT_HOST = hostname();
@@ -39,6 +41,7 @@ interface PreparedJob {
   submitDir: string;
   timeLimitMinutes: number | null;
   cpus: number;
+  gpus: number;
   nodes: number;
   preview: BackendJob;
 }
@@ -54,6 +57,7 @@ export class JobSubmissionService {
     private readonly updates: JobUpdatesPubSub,
     private readonly metrics: JobMetrics,
     private readonly batcher: SubmissionBatcher,
+    private readonly limits: LimitsService,
   ) {}
 
   /** Returns the new job's id; the job itself is read only if a client asks for it. */
@@ -94,7 +98,7 @@ export class JobSubmissionService {
   private async prepare(caller: Principal, parsed: JobSpec, cwd: string | null): Promise<PreparedJob> {
     validateJobSpec(parsed, this.config.limits);
     this.checkPrivileged(caller, parsed);
-    const spec = await this.resolveDependencies(parsed);
+    const spec = await this.resolveDependencies(caller, parsed);
     const partition = this.partitions.resolve(spec.partitions, caller);
 
     const timeLimitMinutes = spec.timeLimitMinutes ?? (partition.defaultTimeMinutes === -1 ? null : partition.defaultTimeMinutes);
@@ -111,6 +115,7 @@ export class JobSubmissionService {
 
     const cpus = Math.max(1, spec.ntasks ?? 1) * Math.max(1, spec.cpusPerTask ?? 1);
     const nodes = spec.nodes?.min ?? 1;
+    const gpus = jobGpus(spec);
     const preview = toBackendJob(
       { id: 0, spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
       ownerOf(caller),
@@ -118,7 +123,9 @@ export class JobSubmissionService {
     );
     // The engine refuses what it cannot run (too many CPUs for the local engine, …) now, not later.
     this.backends.get(partition.engine).translate(preview);
-    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, nodes, preview };
+    const tasks = spec.array?.indices.length ?? 1;
+    await this.limits.checkSubmit(caller, { ...footprint({ cpus, gpus, openTasks: spec.array ? tasks : null, maxConcurrent: spec.array?.maxConcurrent ?? null }), tasks });
+    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, gpus, nodes, preview };
   }
 
   /** What Slurm allows only operators: a negative nice value and setting the priority. */
@@ -130,9 +137,10 @@ export class JobSubmissionService {
 
   /**
    * Every job named in --dependency must exist. An id that is an array task's own id (JobIDRaw) is
-   * rewritten to that job and task, so the gate needs to know only one kind of id.
+   * rewritten to that job and task, so the gate needs to know only one kind of id. Only the caller's
+   * own jobs count (an administrator's: anyone's), so the answer never tells whether another user's job exists.
    */
-  private async resolveDependencies(spec: JobSpec): Promise<JobSpec> {
+  private async resolveDependencies(caller: Principal, spec: JobSpec): Promise<JobSpec> {
     const unsupported = spec.dependency?.items.find((i) => !GATED_DEPENDENCY_TYPES.has(i.type));
     if (unsupported) {
       throw badInput(`--dependency=${unsupported.type} is not supported by this gateway; supported: ${[...GATED_DEPENDENCY_TYPES].join(', ')}`, {
@@ -143,12 +151,13 @@ export class JobSubmissionService {
     }
     const ids = dependencyIds(spec);
     if (ids.length === 0) return spec;
-    const found = new Set((await this.jobs.findForDependencies(ids)).map((j) => j.id));
+    const visible = (job: { userId: number }) => caller.admin || job.userId === caller.userId;
+    const found = new Set((await this.jobs.findForDependencies(ids)).filter(visible).map((j) => j.id));
     const byTask = new Map<number, { jobId: number; index: number }>();
     for (const id of ids.filter((i) => !found.has(i))) {
       const job = await this.jobs.findByAnyId(id);
       const task = job?.tasks.find((t) => t.rawId === id);
-      if (job && task) byTask.set(id, { jobId: job.id, index: task.index });
+      if (job && task && visible(job)) byTask.set(id, { jobId: job.id, index: task.index });
     }
     const missing = ids.filter((id) => !found.has(id) && !byTask.has(id));
     if (missing.length) {
@@ -183,6 +192,7 @@ export class JobSubmissionService {
       timeLimitMinutes: p.timeLimitMinutes,
       nodes: p.nodes,
       cpus: p.cpus,
+      gpus: p.gpus,
       eligibleTime: gated ? null : new Date(),
       arrayIndices: p.spec.array?.indices ?? null,
       actor: `user:${caller.username}`,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PartitionsModule } from '../partitions/partitions.module';
+import { LimitsModule } from '../limits/limits.module';
 import { UsersModule } from '../users/users.module';
 import { JobDispatchService } from './job-dispatch.service';
 import { JobGateService } from './job-gate.service';
@@ -13,7 +14,7 @@ import { JobsService } from './jobs.service';
 import { SubmissionBatcher } from './submission-batcher';
 
 @Module({
-  imports: [UsersModule, PartitionsModule],
+  imports: [UsersModule, PartitionsModule, LimitsModule],
   providers: [JobsRepository, JobsService, JobSubmissionService, JobsResolver, SubmitResultResolver, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher],
   exports: [JobsRepository, JobsService, JobSubmissionService, JobDispatchService, JobSyncService, JobGateService, JobUpdatesPubSub],
 })

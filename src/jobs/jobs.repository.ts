@@ -27,6 +27,7 @@ export interface NewJob {
   timeLimitMinutes: number | null;
   nodes: number;
   cpus: number;
+  gpus: number;
   eligibleTime: Date | null;
   /** Array task indices, ascending; null for a plain job. */
   arrayIndices: number[] | null;
@@ -73,10 +74,10 @@ export class JobsRepository {
     const rows = await this.prisma.$queryRaw<{ id: number }[]>`
       WITH j AS (
         INSERT INTO jobs (user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
-                          account, time_limit_minutes, nodes, cpus, eligible_time, updated_at)
+                          account, time_limit_minutes, nodes, cpus, gpus, eligible_time, updated_at)
         VALUES (${job.userId}, ${job.name}, ${job.partition}, ${job.engine}, ${job.state}::"JobState", ${job.reason},
                 ${job.submitStatus}::"SubmitStatus", ${JSON.stringify(job.spec)}::jsonb, ${job.workdir}, ${job.submitDir}, ${job.submitHost},
-                ${job.account}, ${job.timeLimitMinutes}::int, ${job.nodes}, ${job.cpus}, ${job.eligibleTime}::timestamptz, now())
+                ${job.account}, ${job.timeLimitMinutes}::int, ${job.nodes}, ${job.cpus}, ${job.gpus}, ${job.eligibleTime}::timestamptz, now())
         RETURNING id, state, reason
       ), e AS (
         INSERT INTO job_events (job_id, to_state, reason, actor) SELECT id, state, reason, ${job.actor} FROM j
@@ -102,14 +103,14 @@ export class JobsRepository {
                     ${col('state')}::text[], ${col('reason')}::text[], ${col('submitStatus')}::text[],
                     ${jobs.map((j) => JSON.stringify(j.spec))}::jsonb[], ${col('workdir')}::text[], ${col('submitDir')}::text[],
                     ${col('submitHost')}::text[], ${col('account')}::text[], ${col('timeLimitMinutes')}::int[], ${col('nodes')}::int[],
-                    ${col('cpus')}::int[], ${col('eligibleTime')}::timestamptz[], ${col('actor')}::text[])
+                    ${col('cpus')}::int[], ${col('gpus')}::int[], ${col('eligibleTime')}::timestamptz[], ${col('actor')}::text[])
           WITH ORDINALITY AS x(user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir,
-                               submit_host, account, time_limit_minutes, nodes, cpus, eligible_time, actor, ord)
+                               submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, actor, ord)
       ), j AS (
         INSERT INTO jobs (id, user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
-                          account, time_limit_minutes, nodes, cpus, eligible_time, updated_at)
+                          account, time_limit_minutes, nodes, cpus, gpus, eligible_time, updated_at)
         SELECT id, user_id, name, partition, engine, state::"JobState", reason, submit_status::"SubmitStatus", spec, workdir, submit_dir,
-               submit_host, account, time_limit_minutes, nodes, cpus, eligible_time, now()
+               submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, now()
         FROM input
       ), e AS (
         INSERT INTO job_events (job_id, to_state, reason, actor) SELECT id, state::"JobState", reason, actor FROM input

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, badInput, forbidden, notFound } from '../common/domain-error';
+import { DomainError, ErrorCode, badInput, notFound } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
 import { BackendRegistry } from '../backends/backend-registry';
 import type { OutputChunk, OutputStream } from '../backends/backend';
@@ -29,11 +29,13 @@ export class JobsService {
     private readonly updates: JobUpdatesPubSub,
   ) {}
 
-  /** A job by id (or an array task's raw id); null when it does not exist. */
+  /**
+   * A job by id (or an array task's raw id); null when it does not exist or is another user's: the
+   * two answers are the same, so nobody learns whether someone else's job exists.
+   */
   async find(caller: Principal, id: number): Promise<JobRow | null> {
     const job = await this.jobs.findByAnyId(id);
-    if (job && !caller.admin && job.userId !== caller.userId) throw forbidden(`job ${id} belongs to another user`, { id });
-    return job;
+    return job && (caller.admin || job.userId === caller.userId) ? job : null;
   }
 
   async get(caller: Principal, id: number): Promise<JobRow> {
@@ -55,13 +57,25 @@ export class JobsService {
    * worker carries the cancel to the engine (the mark survives a Redis loss: the sweeper repeats it).
    */
   async cancel(caller: Principal, id: number, arrayIndex: number | null): Promise<JobRow> {
-    const job = await this.get(caller, id);
+    return this.cancelJob(await this.get(caller, id), id, arrayIndex, `user:${caller.username}`);
+  }
+
+  /**
+   * A user who lost access starts nothing new: their jobs that have not started (pending, held, in
+   * the gateway or in an engine queue) are cancelled; running ones finish; history stays.
+   */
+  async cancelNotStarted(userId: number, actor: string): Promise<number[]> {
+    const { items } = await this.jobs.list({ userId, states: ['PENDING', 'HELD'] }, 0, 100_000);
+    for (const job of items) await this.cancelJob(job, job.id, null, actor);
+    return items.map((j) => j.id);
+  }
+
+  private async cancelJob(job: JobRow, id: number, arrayIndex: number | null, actor: string): Promise<JobRow> {
     // A task's own id (JobIDRaw) names just that task, as in Slurm.
     if (job.id !== id && arrayIndex === null) arrayIndex = job.tasks.find((t) => t.rawId === id)?.index ?? null;
     const task = arrayIndex === null ? null : job.tasks.find((t) => t.index === arrayIndex);
     if (arrayIndex !== null && !task) throw badInput(`Invalid job id specified: ${id}_${arrayIndex} (job ${id} has no array task ${arrayIndex})`, { id, arrayIndex });
     if (task ? isTerminal(task.state) : isTerminal(job.state)) return job;
-    const actor = `user:${caller.username}`;
     const now = new Date();
 
     if (job.submitStatus !== 'SUBMITTED') {

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
-import { CancelPayload, Queues, SubmitPayload, SweepPayload, SyncPayload, queueJobId } from './queues';
+import { CancelPayload, DirectorySyncPayload, Queues, SubmitPayload, SweepPayload, SyncPayload, queueJobId } from './queues';
 
 /**
  * Producer side of the queues. PostgreSQL stays the source of truth: losing an enqueue (Redis down
@@ -16,6 +16,7 @@ export class JobQueueService {
     @InjectQueue(Queues.Cancel) private readonly cancelQueue: Queue<CancelPayload>,
     @InjectQueue(Queues.Sync) private readonly syncQueue: Queue<SyncPayload>,
     @InjectQueue(Queues.Sweep) private readonly sweepQueue: Queue<SweepPayload>,
+    @InjectQueue(Queues.DirectorySync) private readonly directorySyncQueue: Queue<DirectorySyncPayload>,
   ) {}
 
   async submit(jobIds: number[]): Promise<void> {
@@ -42,6 +43,10 @@ export class JobQueueService {
     await this.sweepQueue.add(Queues.Sweep, {}, { ...once, jobId: queueJobId.sweep() });
   }
 
+  async directorySync(): Promise<void> {
+    await this.directorySyncQueue.add(Queues.DirectorySync, {}, { ...once, jobId: queueJobId.directorySync() });
+  }
+
   async ping(): Promise<void> {
     // Any round trip proves Redis answers; this one needs no extra client.
     await this.submitQueue.getJobCounts('waiting');
@@ -49,7 +54,7 @@ export class JobQueueService {
 
   /** Waiting + active + delayed per queue, for /metrics. */
   async depths(): Promise<Record<string, number>> {
-    const queues = [this.submitQueue, this.cancelQueue, this.syncQueue, this.sweepQueue] as Queue[];
+    const queues = [this.submitQueue, this.cancelQueue, this.syncQueue, this.sweepQueue, this.directorySyncQueue] as Queue[];
     const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
     return Object.fromEntries(queues.map((q, i) => [q.name, Object.values(counts[i]).reduce((a, b) => a + b, 0)]));
   }

@@ -4,6 +4,7 @@ export const Queues = {
   Cancel: 'cancel',
   Sync: 'sync',
   Sweep: 'sweep',
+  DirectorySync: 'directory-sync',
 } as const;
 
 export interface SubmitPayload {
@@ -17,6 +18,7 @@ export interface SyncPayload {
   engine: string;
 }
 export type SweepPayload = Record<string, never>;
+export type DirectorySyncPayload = Record<string, never>;
 
 /** BullMQ job ids deduplicate: while one exists, adding the same id again is a no-op. */
 export const queueJobId = {
@@ -24,4 +26,5 @@ export const queueJobId = {
   cancel: (jobId: number, arrayIndex: number | null) => `cancel-${jobId}-${arrayIndex ?? 'all'}`,
   sync: (engine: string) => `sync-${engine}`,
   sweep: () => 'sweep',
+  directorySync: () => 'directory-sync',
 };

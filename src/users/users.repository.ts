@@ -13,6 +13,18 @@ export interface NewUser {
   admin: boolean;
 }
 
+/** A user as the directory describes them now (see src/directory). */
+export interface DirectoryIdentity {
+  username: string;
+  uid: number;
+  gid: number;
+  home: string;
+  shell: string | null;
+  groups: string[];
+  groupIds: number[];
+  admin: boolean;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -40,5 +52,19 @@ export class UsersRepository {
   /** Creates the user unless it exists; returns the stored row either way. */
   upsertByUsername(user: NewUser): Promise<UserRow> {
     return this.prisma.user.upsert({ where: { username: user.username }, create: user, update: {} });
+  }
+
+  /** Creates or refreshes a directory user, enabled; the directory's identity replaces whatever was stored. */
+  saveFromDirectory(identity: DirectoryIdentity, at: Date): Promise<UserRow> {
+    const data = { ...identity, disabled: false, fromDirectory: true, syncedAt: at };
+    return this.prisma.user.upsert({ where: { username: identity.username }, create: data, update: data });
+  }
+
+  listFromDirectory(): Promise<UserRow[]> {
+    return this.prisma.user.findMany({ where: { fromDirectory: true }, orderBy: { id: 'asc' } });
+  }
+
+  async disable(ids: number[], at: Date): Promise<void> {
+    await this.prisma.user.updateMany({ where: { id: { in: ids } }, data: { disabled: true, syncedAt: at } });
   }
 }

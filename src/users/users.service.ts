@@ -23,6 +23,10 @@ export class UsersService {
     return user;
   }
 
+  findByUsername(username: string): Promise<UserRow | null> {
+    return this.users.findByUsername(username);
+  }
+
   list(caller: Principal): Promise<UserRow[]> {
     if (!caller.admin) throw forbidden('only administrators can list users');
     return this.users.list();

@@ -3,7 +3,8 @@ import type { Job } from 'bullmq';
 import { JobDispatchService } from '../jobs/job-dispatch.service';
 import { JobGateService } from '../jobs/job-gate.service';
 import { JobSyncService } from '../jobs/job-sync.service';
-import { CancelPayload, Queues, SubmitPayload, SweepPayload, SyncPayload } from '../queue/queues';
+import { DirectorySyncService } from '../directory/directory-sync.service';
+import { CancelPayload, DirectorySyncPayload, Queues, SubmitPayload, SweepPayload, SyncPayload } from '../queue/queues';
 import { SweeperService } from './sweeper.service';
 
 /** Queue consumers of the worker; each delegates to the service that owns the work. */
@@ -56,5 +57,15 @@ export class SweepProcessor extends WorkerHost {
   }
   process(_job: Job<SweepPayload>): Promise<void> {
     return this.sweeper.sweep();
+  }
+}
+
+@Processor(Queues.DirectorySync, { concurrency: 1, ...RECOVERY })
+export class DirectorySyncProcessor extends WorkerHost {
+  constructor(private readonly directory: DirectorySyncService) {
+    super();
+  }
+  async process(_job: Job<DirectorySyncPayload>): Promise<void> {
+    await this.directory.sync();
   }
 }

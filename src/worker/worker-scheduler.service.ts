@@ -33,6 +33,11 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
     for (const b of this.backends.all()) every(this.config.syncIntervalMs, () => this.queue.sync(b.name));
     every(this.config.sweepIntervalMs, () => this.queue.sweep());
     await this.queue.sweep().catch(() => undefined);
+    const directory = this.config.site.directory;
+    if (directory) {
+      every(directory.syncIntervalSeconds * 1000, () => this.queue.directorySync());
+      await this.queue.directorySync().catch(() => undefined);
+    }
     this.log.info({ engines: this.backends.all().map((b) => b.name) }, 'worker started');
   }
 

@@ -28,6 +28,9 @@ export function memoryIo(overrides: Partial<CliIo> & { stdinText?: string; clock
     stderr: (t) => void err.push(t),
     readStdin: async () => Buffer.from(stdinText ?? '', 'utf8'),
     stdinIsTty: stdinText === undefined,
+    promptLine: async () => {
+      throw new Error('this test types nothing at the terminal');
+    },
     env: {},
     cwd: '/home/alice/work',
     now: () => clock ?? new Date(2026, 10, 21, 16, 29, 3),

@@ -8,6 +8,9 @@ export class UserModel {
   @Field(() => Int, { nullable: true }) gid!: number | null;
   @Field(() => String, { nullable: true }) home!: string | null;
   @Field(() => [String]) groups!: string[];
+  @Field(() => [Int], { description: 'Unix group ids the user\'s jobs run with.' }) groupIds!: number[];
+  @Field(() => String, { nullable: true }) shell!: string | null;
+  @Field({ description: 'Provisioned from the directory (kept in step by its sync).' }) fromDirectory!: boolean;
   @Field() admin!: boolean;
   @Field() disabled!: boolean;
 }

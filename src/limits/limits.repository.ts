@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../generated/prisma/client';
+import { TERMINAL_STATES } from '../jobs/job-spec';
+import type { Usage } from './effective-limits';
+import { footprint } from './job-footprint';
+
+const TERMINAL = Prisma.join([...TERMINAL_STATES]);
+/** First key of the advisory locks that serialise admissions of one user's jobs. */
+const ADMISSION_LOCK = 0x68706367;
+
+type Tx = Prisma.TransactionClient | PrismaService;
+
+@Injectable()
+export class LimitsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Jobs of the user not finished yet, each array task counted (Slurm's MaxSubmitJobs counts tasks). */
+  async queuedCount(userId: number): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ n: number }[]>`
+      SELECT (SELECT count(*) FROM jobs j WHERE j.user_id = ${userId} AND j.state::text NOT IN (${TERMINAL})
+                AND NOT EXISTS (SELECT 1 FROM array_tasks t WHERE t.job_id = j.id))
+           + (SELECT count(*) FROM array_tasks t JOIN jobs j ON j.id = t.job_id WHERE j.user_id = ${userId} AND t.state::text NOT IN (${TERMINAL}))
+           AS n`;
+    return Number(row.n);
+  }
+
+  /**
+   * What the user's admitted jobs occupy: jobs handed to their engine (or being handed: a submit
+   * attempt has begun) and not finished. Once an engine has a job it may start it at any moment.
+   */
+  async runningUsage(userId: number, tx: Tx = this.prisma, excludeJobId = 0): Promise<Usage> {
+    const rows = await tx.$queryRaw<{ cpus: number; gpus: number; open_tasks: number | null; max_concurrent: number | null }[]>`
+      SELECT j.cpus, j.gpus, (j.spec->'array'->>'maxConcurrent')::int AS max_concurrent,
+             CASE WHEN EXISTS (SELECT 1 FROM array_tasks t WHERE t.job_id = j.id)
+                  THEN (SELECT count(*) FROM array_tasks t WHERE t.job_id = j.id AND t.state::text NOT IN (${TERMINAL}))::int END AS open_tasks
+      FROM jobs j
+      WHERE j.user_id = ${userId} AND j.id <> ${excludeJobId} AND j.state::text NOT IN (${TERMINAL})
+        AND (j.submit_status = 'SUBMITTED' OR (j.submit_status = 'READY' AND j.submit_attempts > 0))`;
+    return rows
+      .map((r) => footprint({ cpus: r.cpus, gpus: r.gpus, openTasks: r.open_tasks, maxConcurrent: r.max_concurrent }))
+      .reduce((a, b) => ({ jobs: a.jobs + b.jobs, cpus: a.cpus + b.cpus, gpus: a.gpus + b.gpus }), { jobs: 0, cpus: 0, gpus: 0 });
+  }
+
+  /**
+   * Admission of one job under the user's running caps, serialised per user so two workers never
+   * both admit the last free place: `decide` sees the usage; a reason sends the job back to wait in
+   * the gateway with it, null begins the submit attempt (which makes the job count as admitted).
+   */
+  admit(jobId: number, userId: number, decide: (usage: Usage) => string | null): Promise<{ attempt: number } | { waitReason: string } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(${ADMISSION_LOCK}::int, ${userId}::int)) AS locked`;
+      const reason = decide(await this.runningUsage(userId, tx, jobId));
+      if (reason) {
+        const { count } = await tx.job.updateMany({ where: { id: jobId, submitStatus: 'READY' }, data: { submitStatus: 'WAITING', reason } });
+        return count ? { waitReason: reason } : null;
+      }
+      const updated = await tx.job.updateMany({ where: { id: jobId, submitStatus: 'READY' }, data: { submitAttempts: { increment: 1 } } });
+      if (!updated.count) return null;
+      const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { submitAttempts: true } });
+      return { attempt: job.submitAttempts };
+    });
+  }
+}
