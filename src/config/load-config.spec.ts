@@ -54,4 +54,15 @@ partitions:
     expect(() => loadConfig({ HPCG_ADMIN_TOKEN: 'short' })).toThrow(/HPCG_ADMIN_TOKEN/);
     expect(() => loadConfig({ HPCG_CONFIG: '/nonexistent/hpcg.yaml' })).toThrow(/does not exist/);
   });
+
+  it('reads the files the configuration names, and names the key of one it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpcg-secret-'));
+    writeFileSync(join(dir, 'bind'), 'service-secret\nignored\n');
+    const directory = (extra: string) =>
+      site(`directory: { url: "ldap://127.0.0.1:389", bindDn: "cn=svc,dc=x", userBase: "ou=people,dc=x", groupBase: "ou=groups,dc=x", ${extra} }`);
+    expect(loadConfig({ HPCG_CONFIG: directory(`bindPasswordFile: "${join(dir, 'bind')}"`) }).site.directory?.bindPassword).toBe('service-secret');
+    expect(() => loadConfig({ HPCG_CONFIG: directory(`bindPasswordFile: "${join(dir, 'missing')}"`) })).toThrow(/directory\.bindPasswordFile: cannot read .*missing: ENOENT/);
+    expect(() => loadConfig({ HPCG_CONFIG: directory(`bindPassword: x, tls: { caFile: "${join(dir, 'ca.pem')}" }`) })).toThrow(ConfigError);
+    expect(() => loadConfig({ HPCG_ADMIN_TOKEN_FILE: join(dir, 'nope') })).toThrow(/HPCG_ADMIN_TOKEN_FILE: cannot read/);
+  });
 });

@@ -69,6 +69,15 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string): unkn
   return value;
 }
 
+/** A file the configuration names (a secret, a CA): unreadable is a configuration error naming the key. */
+function readConfigFile(file: string, where: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`invalid configuration:\n  ${where}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 function readSiteFile(file: string, env: NodeJS.ProcessEnv): unknown {
   let doc: unknown;
   try {
@@ -122,10 +131,13 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
   const siteResult = siteConfigSchema.safeParse(hasFile ? readSiteFile(configFile, processEnv) : {});
   if (!siteResult.success) throw new ConfigError(formatIssues(configFile, siteResult.error));
   const site = siteResult.data;
+  const directory = site.directory;
+  if (directory?.bindPasswordFile) directory.bindPassword = readConfigFile(directory.bindPasswordFile, `${configFile}: directory.bindPasswordFile`).split('\n')[0];
+  if (directory?.tls.caFile) readConfigFile(directory.tls.caFile, `${configFile}: directory.tls.caFile`);
 
   let adminToken = env.HPCG_ADMIN_TOKEN ?? null;
   if (!adminToken && env.HPCG_ADMIN_TOKEN_FILE) {
-    adminToken = readFileSync(env.HPCG_ADMIN_TOKEN_FILE, 'utf8').trim();
+    adminToken = readConfigFile(env.HPCG_ADMIN_TOKEN_FILE, 'HPCG_ADMIN_TOKEN_FILE').trim();
     if (adminToken.length < 16) throw new ConfigError('invalid configuration:\n  HPCG_ADMIN_TOKEN_FILE: the token must have at least 16 characters');
   }
 

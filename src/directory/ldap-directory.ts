@@ -43,7 +43,8 @@ export class LdapDirectory {
   ) {
     const d = config.site.directory;
     if (!d) return;
-    this.bindPassword = d.bindPassword ?? (d.bindPasswordFile ? readFileSync(d.bindPasswordFile, 'utf8').split('\n')[0] : null);
+    // loadConfig has read bindPasswordFile into bindPassword and checked that caFile is readable.
+    this.bindPassword = d.bindPassword ?? null;
     this.tls = { rejectUnauthorized: d.tls.rejectUnauthorized, ...(d.tls.caFile ? { ca: readFileSync(d.tls.caFile) } : {}) };
   }
 
