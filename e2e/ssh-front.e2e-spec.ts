@@ -29,9 +29,9 @@ async function startFront(dir: string, name: string, ssh: Record<string, unknown
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, stringify({ proxy: { http: { listen: '127.0.0.1:0', api: '127.0.0.1:0', metrics: '127.0.0.1:0', store: 'memory' }, ssh: { listen: '127.0.0.1:0', check: CHECK, ...ssh } } }));
   const proxy = runProxyProcess(['--config', file, '--log-level', 'info']);
-  const ready = await waitFor('hpcg-proxy ready', () => proxy.lines.find((l) => l.msg === 'hpcg-proxy ready'), 20_000).catch((e: Error) => {
+  const ready = (await waitFor('hpcg-proxy ready', () => proxy.lines.find((l) => l.msg === 'hpcg-proxy ready'), 20_000).catch((e: Error): never => {
     throw new Error(`${e.message}\n${proxy.stderr()}`);
-  });
+  }))!;
   return {
     proxy,
     sshPort: portOf(ready.ssh),
@@ -133,10 +133,10 @@ describe('SSH front in front of three real sshd', () => {
       nodes: nodeList(),
     });
     try {
-      const status = await waitFor('load scores of every node', async () => {
+      const status = (await waitFor('load scores of every node', async () => {
         const s = await sshStatus(front);
-        return s.nodes.every((n) => n.score !== null) && s;
-      });
+        return s.nodes.every((n) => n.score !== null) ? s : null;
+      }))!;
       expect(status.nodes.map((n) => n.load?.load1)).toEqual([3, 1, 2]);
       for (let i = 0; i < 8; i++) expect(await login(front)).toMatchObject({ ok: true, node: 'login2' });
 

@@ -217,7 +217,7 @@ describe('SSH front (in process) with real sshd', () => {
       probe: { user: nodes.user, keyFile: nodes.probeKey, interval: '500ms', timeout: '2s', maxAge: '1500ms' },
       nodes: [{ name: 'login1', host: '127.0.0.1', port: nodes.nodes[0].port }],
     });
-    const real = await waitFor('a real load report', () => node(status(), 'login1').load);
+    const real = (await waitFor('a real load report', () => node(status(), 'login1').load))!;
     expect(real.cpus).toBe(cpus().length);
     expect(real.load1).toBeGreaterThanOrEqual(0);
     await proxy.stop();
