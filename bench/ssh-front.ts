@@ -4,7 +4,8 @@
  * - Connection setup: time from connect to the SSH banner, over N connections per path (one at a
  *   time, the paths interleaved so each sees the same machine), p50 and p99.
  * - Bulk throughput: a large stream through one SSH session (`ssh node 'cat > /dev/null'` fed from
- *   /dev/zero), median of interleaved rounds.
+ *   /dev/zero), median of interleaved rounds, with the CPU time the relaying process spent per GB
+ *   (on two shared cores the proxies compete with ssh and sshd, so CPU cost shows as throughput).
  * Prints both and the ratios against the issue's targets: throughput >= 0.9x HAProxy's, banner p99
  * within 1.5x HAProxy's.
  *
@@ -13,54 +14,22 @@
  * Needs haproxy, sshd and ssh (scripts/test-deps/proxy.sh and ssh-front.sh install them). A script,
  * not a test: on a shared machine absolute numbers move; the ratios, measured side by side, are the result.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { benchRun, numberArg } from './bench-run';
 import { type LoginNodes, freeTcpPort, sshClientArgs, startLoginNodes } from '../proxy/src/test-support/sshd';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const CONNECTIONS = numberArg('connections', 1000);
+const MEGABYTES = numberArg('megabytes', 1024);
+const ROUNDS = numberArg('rounds', 3);
 
-const CONNECTIONS = arg('connections', 1000);
-const MEGABYTES = arg('megabytes', 1024);
-const ROUNDS = arg('rounds', 3);
-
-const children: ChildProcess[] = [];
-const tempDir = mkdtempSync(join(tmpdir(), 'hpcg-bench-ssh-'));
+const { tempDir, need, start } = benchRun('bench/ssh-front');
 let nodes: LoginNodes | null = null;
-
-function cleanup(): void {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  rmSync(tempDir, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-process.on('SIGINT', () => process.exit(130));
-
-function need(command: string, hint: string): void {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-  } catch {
-    console.error(`bench/ssh-front: ${command} is not installed (${hint})`);
-    process.exit(2);
-  }
-}
-
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d));
-  child.once('exit', (code, signal) => {
-    if (signal !== 'SIGKILL') console.error(`bench/ssh-front: ${name} exited (${code ?? signal}): ${err.trim()}`);
-  });
-  children.push(child);
-  return child;
-}
 
 /** Milliseconds from starting the TCP connect to the first byte (the banner); the connection is then dropped. */
 function timeToBanner(port: number): Promise<number> {
@@ -91,12 +60,20 @@ async function waitForBanner(name: string, port: number): Promise<void> {
   }
 }
 
-/** MB/s of a stream of MEGABYTES through one SSH session on `port`. */
-function streamThrough(port: number, key: string, user: string): number {
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** MB/s of a stream of MEGABYTES through one SSH session on `port`, and the CPU seconds per GB the relaying process spent. */
+function streamThrough(port: number, key: string, user: string, relayPid: number | null): { mbps: number; cpuPerGb: number | null } {
+  const cpuBefore = relayPid === null ? 0 : cpuSeconds(relayPid);
   const started = performance.now();
   const ssh = ['ssh', ...sshClientArgs(port, key), `${user}@127.0.0.1`, "'cat > /dev/null'"].join(' ');
   execFileSync('sh', ['-c', `head -c ${MEGABYTES * 1024 * 1024} /dev/zero | ${ssh}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return MEGABYTES / ((performance.now() - started) / 1000);
+  const mbps = MEGABYTES / ((performance.now() - started) / 1000);
+  return { mbps, cpuPerGb: relayPid === null ? null : ((cpuSeconds(relayPid) - cpuBefore) * 1024) / MEGABYTES };
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -128,7 +105,7 @@ async function main(): Promise<void> {
       },
     }),
   );
-  start('hpcg-proxy', process.execPath, [ours, '--config', config, '--log-level', 'info'], { CONFIGPROXY_AUTH_TOKEN: randomBytes(24).toString('hex') });
+  const hpcg = start('hpcg-proxy', process.execPath, [ours, '--config', config, '--log-level', 'info'], { CONFIGPROXY_AUTH_TOKEN: randomBytes(24).toString('hex') });
   // HAProxy as ENVIRONMENT.md describes a site's SSH front: TCP mode, banner check, retries + redispatch.
   const haproxyConfig = join(tempDir, 'haproxy.cfg');
   writeFileSync(
@@ -152,12 +129,12 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  start('haproxy', 'haproxy', ['-f', haproxyConfig, '-db']);
+  const haproxy = start('haproxy', 'haproxy', ['-f', haproxyConfig, '-db']);
 
   const paths = [
-    { name: 'hpcg-proxy', port: hpcgSsh },
-    { name: 'haproxy', port: haproxyPort },
-    { name: 'direct (login1)', port: nodes.nodes[0].port },
+    { name: 'hpcg-proxy', port: hpcgSsh, pid: hpcg.pid! },
+    { name: 'haproxy', port: haproxyPort, pid: haproxy.pid! },
+    { name: 'direct (login1)', port: nodes.nodes[0].port, pid: null },
   ];
   for (const p of paths) await waitForBanner(p.name, p.port);
   const sshVersion = execFileSync('sh', ['-c', 'ssh -V 2>&1'], { encoding: 'utf8' }).trim();
@@ -179,16 +156,21 @@ async function main(): Promise<void> {
   }
 
   const throughput = new Map<string, number[]>(paths.map((p) => [p.name, []]));
+  const cpu = new Map<string, number[]>(paths.map((p) => [p.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (let j = 0; j < paths.length; j++) {
       const p = paths[(round + j) % paths.length];
-      throughput.get(p.name)!.push(streamThrough(p.port, nodes.userKey, nodes.user));
+      const r = streamThrough(p.port, nodes.userKey, nodes.user, p.pid);
+      throughput.get(p.name)!.push(r.mbps);
+      if (r.cpuPerGb !== null) cpu.get(p.name)!.push(r.cpuPerGb);
     }
   }
-  console.log(`\nbulk stream, ${MEGABYTES} MB through one SSH session, ${ROUNDS} interleaved rounds (median):`);
+  console.log(`\nbulk stream, ${MEGABYTES} MB through one SSH session, ${ROUNDS} interleaved rounds (median; CPU = the relaying process):`);
   for (const p of paths) {
     const xs = throughput.get(p.name)!;
-    console.log(`  ${p.name.padEnd(18)} ${median(xs).toFixed(0).padStart(5)} MB/s   rounds: ${xs.map((x) => x.toFixed(0)).join(' ')}`);
+    const c = cpu.get(p.name)!;
+    const cpuText = c.length ? `   CPU ${median(c).toFixed(2)} s/GB` : '';
+    console.log(`  ${p.name.padEnd(18)} ${median(xs).toFixed(0).padStart(5)} MB/s   rounds: ${xs.map((x) => x.toFixed(0)).join(' ')}${cpuText}`);
   }
 
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');

@@ -123,9 +123,10 @@ export class SshFront {
         continue;
       }
       client.off('error', onEarlyError);
-      if (clientGone || client.destroyed) {
+      if (clientGone || client.destroyed || this.stopped) {
         c.socket.destroy();
-        this.log.info({ client: peer, node: node.name, reason: clientGone ?? 'closed' }, 'ssh client left before a node answered');
+        client.destroy();
+        this.log.info({ client: peer, node: node.name, reason: clientGone ?? (this.stopped ? 'proxy shutting down' : 'closed') }, 'ssh client dropped before its session started');
         return;
       }
       this.handOver(client, peer, node, c.socket, c.banner, accepted, failures);
