@@ -11,14 +11,15 @@
  * Needs wrk, haproxy and configurable-http-proxy (scripts/test-deps/proxy.sh installs them). A script,
  * not a test: on a shared machine absolute numbers move; the ratios, measured side by side, are the result.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import Redis from 'ioredis';
 import { join, resolve } from 'node:path';
+import { benchRun, numberArg } from './bench-run';
 
 const UPSTREAM = `
 const http = require('http');
@@ -31,18 +32,12 @@ s.keepAliveTimeout = 65000;
 s.listen(Number(process.argv[1]), '127.0.0.1');
 `;
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const DURATION = numberArg('duration', 10);
+const ROUNDS = numberArg('rounds', 3);
+const CONNECTIONS = numberArg('connections', 32);
+const THREADS = numberArg('threads', 1);
 
-const DURATION = arg('duration', 10);
-const ROUNDS = arg('rounds', 3);
-const CONNECTIONS = arg('connections', 32);
-const THREADS = arg('threads', 1);
-
-const children: ChildProcess[] = [];
-const tempDir = mkdtempSync(join(tmpdir(), 'hpcg-bench-proxy-'));
+const { tempDir, need, start } = benchRun('bench/http-proxy');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEY_PREFIX = `hpcg-bench:${randomBytes(4).toString('hex')}:`;
 
@@ -60,39 +55,12 @@ async function deleteBenchKeys(): Promise<void> {
   }
 }
 
-function cleanup(): void {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  rmSync(tempDir, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-process.on('SIGINT', () => process.exit(130));
-
-function need(command: string, hint: string): void {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-  } catch {
-    console.error(`bench/http-proxy: ${command} is not installed (${hint}); run scripts/test-deps/proxy.sh`);
-    process.exit(2);
-  }
-}
-
 async function freePort(): Promise<number> {
   const s = http.createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d));
-  child.once('exit', (code, signal) => {
-    if (signal !== 'SIGKILL') console.error(`bench/http-proxy: ${name} exited (${code ?? signal}): ${err.trim()}`);
-  });
-  children.push(child);
-  return child;
 }
 
 async function waitUntilServing(name: string, url: string): Promise<void> {
@@ -136,9 +104,9 @@ function wrk(url: string, seconds: number): WrkResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  need('wrk', "Debian's wrk");
-  need('haproxy', "Debian's haproxy");
-  need('configurable-http-proxy', "Debian's node-configurable-http-proxy, from the jupyterhub package");
+  need('wrk', "Debian's wrk; run scripts/test-deps/proxy.sh");
+  need('haproxy', "Debian's haproxy; run scripts/test-deps/proxy.sh");
+  need('configurable-http-proxy', "Debian's node-configurable-http-proxy, from the jupyterhub package; run scripts/test-deps/proxy.sh");
   const ours = resolve(__dirname, '../proxy/src/main.js');
   if (!existsSync(ours)) {
     console.error(`bench/http-proxy: ${ours} is missing; build first (npm run build)`);

@@ -66,6 +66,8 @@ async function serve(config: ProxyConfig, log: Logger): Promise<void> {
         listen: formatListenAddress({ host: addresses.public.address, port: addresses.public.port }),
         api: formatListenAddress({ host: addresses.api.address, port: addresses.api.port }),
         metrics: addresses.metrics && formatListenAddress({ host: addresses.metrics.address, port: addresses.metrics.port }),
+        ssh: addresses.ssh && formatListenAddress({ host: addresses.ssh.address, port: addresses.ssh.port }),
+        sshNodes: config.ssh?.nodes.map((n) => n.name),
         store: server.store.status(),
         pools: [...server.pools.keys()],
         routes: config.routes.length + (config.defaultTarget ? 1 : 0),

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { RoutesApi } from './api/routes-api';
+import { SSH_API_PREFIX, SshNodesApi } from './api/ssh-nodes-api';
 import { TokenCheck } from './api/token-check';
 import type { ProxyConfig } from './config/load-config';
 import { ErrorPages } from './error-pages';
@@ -15,6 +16,7 @@ import { buildStatus, type ProxyStatus } from './observability/status';
 import { type Pool, createPools } from './pool/pool';
 import { requestRoutingPath } from './routing/route-path';
 import { RouteTable } from './routing/route-table';
+import { SshFront } from './ssh/ssh-front';
 import { MemoryRouteStore } from './store/memory-store';
 import { RedisRouteStore } from './store/redis-store';
 import type { RouteStore } from './store/route-store';
@@ -23,6 +25,7 @@ export interface ProxyAddresses {
   public: AddressInfo;
   api: AddressInfo;
   metrics: AddressInfo | null;
+  ssh: AddressInfo | null;
 }
 
 const NO_ROUTE_LABEL = '(no route)';
@@ -42,6 +45,8 @@ export class ProxyServer {
   readonly pools: Map<string, Pool>;
   readonly store: RouteStore;
   readonly metrics: ProxyMetrics;
+  /** The SSH front (proxy.ssh), another listener of this process. */
+  readonly ssh: SshFront | null;
   private readonly upstreams: UpstreamRegistry;
   private readonly errors: ErrorPages;
   private readonly forwarder: Forwarder;
@@ -86,8 +91,14 @@ export class ProxyServer {
     this.publicServer.on('upgrade', this.onUpgrade);
     this.publicServer.on('connection', watchClientSocket);
 
-    const api = new RoutesApi(this.table, this.store, new TokenCheck(config.authToken), { maxBodyBytes: config.limits.maxApiBodyBytes, maxRoutes: config.limits.maxRoutes }, this.metrics, log.child({ component: 'api' }));
-    this.apiServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes, requestTimeout: 30_000, headersTimeout: 10_000 }, api.handle);
+    this.ssh = config.ssh ? new SshFront(config.ssh, this.metrics.registry, log.child({ component: 'ssh' }), t.shutdownGraceMs) : null;
+    const token = new TokenCheck(config.authToken);
+    const apiLog = log.child({ component: 'api' });
+    const api = new RoutesApi(this.table, this.store, token, { maxBodyBytes: config.limits.maxApiBodyBytes, maxRoutes: config.limits.maxRoutes }, this.metrics, apiLog);
+    const sshApi = this.ssh ? new SshNodesApi(this.ssh, token, this.metrics, apiLog) : null;
+    this.apiServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) =>
+      sshApi && req.url?.startsWith(SSH_API_PREFIX) ? sshApi.handle(req, res) : api.handle(req, res),
+    );
     this.apiServer.maxConnections = 1024;
 
     this.metricsServer = config.metrics
@@ -106,16 +117,17 @@ export class ProxyServer {
     await this.store.start();
     for (const pool of this.pools.values()) pool.start();
     const c = this.config;
-    const [pub, api, metrics] = await Promise.all([
+    const [pub, api, metrics, ssh] = await Promise.all([
       listen(this.publicServer, c.listen.host, c.listen.port, 'the public listener (proxy.http.listen / --ip --port)'),
       listen(this.apiServer, c.api.host, c.api.port, 'the route API listener (proxy.http.api / --api-ip --api-port)'),
       this.metricsServer && c.metrics ? listen(this.metricsServer, c.metrics.host, c.metrics.port, 'the metrics listener (proxy.http.metrics / --metrics-ip --metrics-port)') : null,
+      this.ssh ? this.ssh.start() : null,
     ]);
-    return { public: pub, api, metrics };
+    return { public: pub, api, metrics, ssh };
   }
 
   status(): ProxyStatus {
-    return buildStatus(this.startedAt, this.pools, this.table, this.store, this.websockets.openCount);
+    return buildStatus(this.startedAt, this.pools, this.table, this.store, this.websockets.openCount, this.ssh);
   }
 
   /**
@@ -130,6 +142,7 @@ export class ProxyServer {
         closeGracefully(this.publicServer, grace, () => this.websockets.closeAll()),
         closeGracefully(this.apiServer, grace),
         this.metricsServer ? closeGracefully(this.metricsServer, grace) : undefined,
+        this.ssh?.stop(),
       ]);
       for (const pool of this.pools.values()) pool.stop();
       await this.store.stop();

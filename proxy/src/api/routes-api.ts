@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { pathOnly } from '../http/forwarder';
-import { newRequestId } from '../http/request-id';
 import type { ProxyMetrics } from '../observability/metrics';
 import type { RouteData } from '../routing/route';
 import { cleanRoutePath } from '../routing/route-path';
 import { RouteTable, RouteTargetError } from '../routing/route-table';
 import { type RouteStore, StoreUnavailableError, type StoredRoute } from '../store/route-store';
+import { observeApiRequest, send, sendJson } from './api-response';
 import { BodyError, readJsonBody } from './json-body';
 import type { TokenCheck } from './token-check';
 
@@ -40,15 +39,7 @@ export class RoutesApi {
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const requestId = newRequestId();
-    const started = performance.now();
-    res.once('finish', () => {
-      this.metrics.countApiRequest(req.method ?? '', res.statusCode);
-      const entry = { requestId, client: req.socket.remoteAddress, method: req.method, path: pathOnly(req.url), status: res.statusCode, ms: Math.round(performance.now() - started) };
-      if (res.statusCode >= 500) this.log.error(entry, 'api request');
-      else if (res.statusCode >= 400) this.log.warn(entry, 'api request');
-      else this.log.info(entry, 'api request');
-    });
+    const requestId = observeApiRequest(req, res, this.metrics, this.log);
     this.dispatch(req, res).catch((err: Error) => {
       if (err instanceof StoreUnavailableError) {
         send(res, 503, `Route store unavailable: ${err.message}`);
@@ -178,16 +169,4 @@ export class RoutesApi {
     const configured = this.table.getConfigRoute(path);
     send(res, 404, configured ? `Route ${configured.path} comes from the configuration file (proxy.http.routes) and cannot be deleted through the API` : `No route ${cleanRoutePath(path)}`);
   }
-}
-
-function send(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), ...headers });
-  res.end(message);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }

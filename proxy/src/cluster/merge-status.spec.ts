@@ -20,6 +20,7 @@ const status = (m: MemberStatus, over: Partial<ProxyStatus> = {}): ProxyStatus =
   routes: { api: 2, config: 1 },
   websocketsOpen: 1,
   store: { kind: 'redis', connected: true, location: 'redis://r:6379', lastSync: 100 },
+  ssh: null,
   pools: [{ name: 'gw', healthy: m.healthy ? 1 : 0, total: 1, check: { path: '/', intervalMs: 1000, timeoutMs: 500, rise: 2, fall: 2 }, members: [m] }],
   ...over,
 });

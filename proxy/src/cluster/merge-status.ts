@@ -17,6 +17,8 @@ export function mergeStatuses(statuses: ProxyStatus[]): ProxyStatus {
     websocketsOpen: statuses.reduce((n, s) => n + s.websocketsOpen, 0),
     store: { ...first.store, connected: statuses.every((s) => s.store.connected), lastSync: syncs.length ? Math.min(...syncs) : null },
     pools: first.pools.map((pool) => mergePool(pool, statuses.map((s) => s.pools.find((p) => p.name === pool.name)).filter((p): p is PoolStatus => !!p))),
+    // The configuration refuses the SSH front with workers: it needs one view of every connection.
+    ssh: null,
   };
 }
 

@@ -50,9 +50,23 @@ proxy:
     routes: { /graphql: pool:gateway }
   ssh:
     listen: 0.0.0.0:22
-    nodes: [{ name: login1, host: 10.0.1.1 }]
+    policy: least-loaded
+    check: { interval: 2s, timeout: 1s, rise: 2, fall: 2 }
+    probe: { user: monitor, keyFile: ${join(dir, 'probe_key')}, command: "cat /proc/loadavg; nproc; who | wc -l", interval: 10s }
+    nodes:
+      - { name: login1, host: 10.0.1.1, port: 22, weight: 1 }
+      - { name: login2, host: 10.0.1.2, port: 22, weight: 1 }
 `);
+    writeFileSync(join(dir, 'probe_key'), 'KEY');
     const c = loadProxyConfig({ config: file }, TOKEN);
+    expect(c.ssh).toMatchObject({
+      listen: { host: '0.0.0.0', port: 22 },
+      policy: 'least-loaded',
+      check: { interval: 2000, timeout: 1000, rise: 2, fall: 2 },
+      probe: { user: 'monitor', interval: 10_000, timeout: 5000, maxAge: 60_000, userLoad: 0.1, privateKey: Buffer.from('KEY') },
+      timeouts: { connect: 3000, idle: 0 },
+      nodes: [{ name: 'login1', host: '10.0.1.1', port: 22, weight: 1 }, { name: 'login2', host: '10.0.1.2', port: 22, weight: 1 }],
+    });
     expect(c.pools).toEqual([{ name: 'gateway', members: ['http://10.0.0.11:4000', 'http://10.0.0.12:4000'], check: { path: '/healthz', interval: 2000, timeout: 1000, rise: 2, fall: 2 } }]);
     expect(c.routes).toEqual([{ path: '/graphql', target: 'pool:gateway' }]);
   });
@@ -73,6 +87,47 @@ proxy:
     expect(message).toContain(`${file}: proxy.http.pools.gw.check.interval: a duration with a unit`);
     expect(message).toContain(`${file}: proxy.http.routes./y: "ftp://h" uses ftp`);
     expect(message).toContain('(unknownKey)');
+  });
+
+  it('checks the SSH front: nodes, names, policy, probe and its key file', () => {
+    const file = write(`
+proxy:
+  ssh:
+    policy: fastest
+    check: { interval: 1s, timeout: 2s }
+    timeouts: { connect: 5 }
+    nodes:
+      - { name: login1, host: "bad host", port: 70000 }
+      - { name: login1, host: 10.0.1.2, weight: 0 }
+`);
+    const message = error(() => loadProxyConfig({ config: file }, TOKEN));
+    expect(message).toContain('proxy.ssh.policy: Invalid option: expected one of "least-loaded"|"least-connections"|"round-robin"');
+    expect(message).toContain('proxy.ssh.check.timeout: must be between 10ms and the check interval');
+    expect(message).toContain('proxy.ssh.timeouts.connect: a duration with a unit');
+    expect(message).toContain('proxy.ssh.nodes.0.host: a host name or an IP address');
+    expect(message).toContain('proxy.ssh.nodes.0.port: Too big');
+    expect(message).toContain('proxy.ssh.nodes.1.weight: Too small');
+
+    const dup = write(`
+proxy:
+  ssh:
+    nodes: [{ name: login1, host: 10.0.1.1 }, { name: login1, host: 10.0.1.2 }]
+`);
+    const dupMessage = error(() => loadProxyConfig({ config: dup }, TOKEN));
+    expect(dupMessage).toContain('proxy.ssh.nodes.1.name: node name "login1" is used twice');
+    expect(dupMessage).toContain('proxy.ssh.probe: the least-loaded policy needs a load probe (user, keyFile); or choose policy least-connections or round-robin');
+    expect(error(() => loadProxyConfig({ config: write('proxy:\n  ssh: { nodes: [] }\n') }, TOKEN))).toContain('proxy.ssh.nodes: the SSH front needs at least one login node');
+
+    const noKey = write(`
+proxy:
+  ssh:
+    probe: { user: monitor, keyFile: /nonexistent/key }
+    nodes: [{ name: login1, host: 10.0.1.1 }]
+`);
+    expect(error(() => loadProxyConfig({ config: noKey }, TOKEN))).toMatch(/proxy\.ssh\.probe\.keyFile: cannot read \/nonexistent\/key: ENOENT/);
+    const rr = write('proxy:\n  ssh: { policy: round-robin, nodes: [{ name: login1, host: 10.0.1.1 }] }\n');
+    expect(loadProxyConfig({ config: rr }, TOKEN).ssh).toMatchObject({ policy: 'round-robin', probe: null, listen: { host: '0.0.0.0', port: 22 } });
+    expect(error(() => loadProxyConfig({ config: rr, workers: 2 }, TOKEN))).toContain('--workers: the SSH front (proxy.ssh) chooses nodes from one view of every connection and runs in a single process: use one worker');
   });
 
   it('checks that routed pools exist and check timeouts fit their interval', () => {

@@ -7,6 +7,7 @@ import { parseUpstreamUrl } from '../routing/target-spec';
 import { CliFlags } from './cli-flags';
 import { ListenAddress } from './listen-address';
 import { HealthCheckSettings, proxySectionSchema } from './schema';
+import type { ProxySshSettings, SshProbeSettings } from './ssh-schema';
 
 export class ProxyConfigError extends Error {
   constructor(message: string) {
@@ -20,6 +21,9 @@ export interface PoolConfig {
   members: string[];
   check: HealthCheckSettings;
 }
+
+/** `proxy.ssh`, with the probe's private key read. */
+export type SshFrontConfig = Omit<ProxySshSettings, 'probe'> & { probe: (SshProbeSettings & { privateKey: Buffer }) | null };
 
 export type StoreConfig =
   | { kind: 'memory' }
@@ -54,6 +58,8 @@ export interface ProxyConfig {
   pools: PoolConfig[];
   /** Routes from the configuration file, in file order. */
   routes: { path: string; target: string }[];
+  /** The SSH front; null when `proxy.ssh` is absent. */
+  ssh: SshFrontConfig | null;
 }
 
 const MIN_TOKEN_LENGTH = 16;
@@ -170,6 +176,11 @@ export function loadProxyConfig(flags: CliFlags = {}, env: NodeJS.ProcessEnv = p
     const source = flags.workers !== undefined ? '--workers' : `${where}: proxy.http.workers`;
     throw new ProxyConfigError(`invalid configuration: ${source}: more than one worker shares routes through Redis: use the redis store (proxy.http.store / --store redis), or one worker`);
   }
+  const ssh = parsed.data.ssh ? sshFrontConfig(parsed.data.ssh, where) : null;
+  if (ssh && workers > 1) {
+    const source = flags.workers !== undefined ? '--workers' : `${where}: proxy.http.workers`;
+    throw new ProxyConfigError(`invalid configuration: ${source}: the SSH front (proxy.ssh) chooses nodes from one view of every connection and runs in a single process: use one worker`);
+  }
   const redisUrl = flags.redisUrl ?? http.redis.url ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\//.test(redisUrl)) throw flagError(flags.redisUrl ? '--redis-url' : 'REDIS_URL', `"${redisUrl}" is not a redis:// URL`);
 
@@ -203,7 +214,19 @@ export function loadProxyConfig(flags: CliFlags = {}, env: NodeJS.ProcessEnv = p
     limits: { ...http.limits },
     pools: Object.entries(http.pools).map(([name, p]) => ({ name, members: p.members, check: p.check })),
     routes: Object.entries(http.routes).map(([path, target]) => ({ path, target })),
+    ssh,
   };
+}
+
+function sshFrontConfig(ssh: ProxySshSettings, where: string): SshFrontConfig {
+  if (!ssh.probe) return { ...ssh, probe: null };
+  let privateKey: Buffer;
+  try {
+    privateKey = readFileSync(ssh.probe.keyFile);
+  } catch (e) {
+    throw new ProxyConfigError(`invalid configuration:\n  ${where}: proxy.ssh.probe.keyFile: cannot read ${ssh.probe.keyFile}: ${(e as Error).message}`);
+  }
+  return { ...ssh, probe: { ...ssh.probe, privateKey } };
 }
 
 function logLevelFromEnv(env: NodeJS.ProcessEnv): string {

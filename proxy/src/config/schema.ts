@@ -1,56 +1,26 @@
 import { z } from 'zod';
 import { POOL_NAME, parseTargetSpec, parseUpstreamUrl } from '../routing/target-spec';
-import { DURATION_HINT, parseDuration } from './duration';
-import { LISTEN_HINT, parseListenAddress } from './listen-address';
+import { address, checkTimingFields, duration, int, refineCheckTiming } from './schema-primitives';
+import { proxySshSchema } from './ssh-schema';
 
 /**
  * The `proxy:` section of the site configuration (DESIGN.md §8), as hpcg-proxy reads it. Key names
  * are a public contract: new keys may be added, existing ones are never renamed.
  */
 
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `${DURATION_HINT}; got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const address = z.string().transform((value, ctx) => {
-  const parsed = parseListenAddress(value);
-  if (!parsed) {
-    ctx.addIssue({ code: 'custom', message: `${LISTEN_HINT}; got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-  return parsed;
-});
-
 const upstreamUrl = z.string().superRefine((value, ctx) => {
   const url = parseUpstreamUrl(value);
   if (typeof url === 'string') ctx.addIssue({ code: 'custom', message: url });
 });
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
 export const healthCheckSchema = z
   .object({
     /** HTTP path requested on each member; a 2xx or 3xx answer is a good check. */
     path: z.string().regex(/^\/[^\s]*$/, 'a path starting with "/"').default('/'),
-    interval: duration.prefault('2s'),
-    timeout: duration.prefault('1s'),
-    /** Consecutive good checks that bring a member back into rotation. */
-    rise: int(1, 100).default(2),
-    /** Consecutive failed checks that take a member out of rotation. */
-    fall: int(1, 100).default(2),
+    ...checkTimingFields,
   })
   .strict()
-  .superRefine((c, ctx) => {
-    if (c.interval < 100) ctx.addIssue({ code: 'custom', path: ['interval'], message: 'must be at least 100ms' });
-    if (c.timeout < 10 || c.timeout > c.interval) {
-      ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be between 10ms and the check interval' });
-    }
-  });
+  .superRefine(refineCheckTiming);
 
 export const poolSchema = z
   .object({
@@ -164,9 +134,8 @@ export const proxyHttpSchema = z
     }
   });
 
-/** `proxy.ssh` belongs to the SSH front, which validates it itself. */
 export const proxySectionSchema = z
-  .object({ http: proxyHttpSchema.prefault({}), ssh: z.unknown().optional() })
+  .object({ http: proxyHttpSchema.prefault({}), ssh: proxySshSchema.optional() })
   .strict();
 
 export type ProxyHttpSettings = z.output<typeof proxyHttpSchema>;

@@ -1,5 +1,7 @@
 import type { Pool } from '../pool/pool';
 import type { RouteTable } from '../routing/route-table';
+import type { SshFront } from '../ssh/ssh-front';
+import type { SshStatus } from '../ssh/ssh-status';
 import type { RouteStore, StoreStatus } from '../store/route-store';
 
 export interface MemberStatus {
@@ -31,10 +33,12 @@ export interface ProxyStatus {
   websocketsOpen: number;
   store: StoreStatus;
   pools: PoolStatus[];
+  /** The SSH front; null when it is not configured. */
+  ssh: SshStatus | null;
 }
 
 /** The JSON status API (/api/status on the metrics listener) and the source of the status page. */
-export function buildStatus(startedAt: number, pools: Map<string, Pool>, table: RouteTable, store: RouteStore, websocketsOpen: number): ProxyStatus {
+export function buildStatus(startedAt: number, pools: Map<string, Pool>, table: RouteTable, store: RouteStore, websocketsOpen: number, ssh: SshFront | null): ProxyStatus {
   const visible = table.visibleRoutes();
   const api = visible.filter((r) => r.source === 'api').length;
   return {
@@ -65,5 +69,6 @@ export function buildStatus(startedAt: number, pools: Map<string, Pool>, table: 
         requests: m.requests,
       })),
     })),
+    ssh: ssh ? ssh.status() : null,
   };
 }

@@ -16,6 +16,8 @@ export interface RunningProxy {
   publicUrl: string;
   apiUrl: string;
   metricsUrl: string;
+  /** The SSH front's port, when `proxy.ssh` was given. */
+  sshPort: number | null;
   /** Every log line, parsed. */
   logs: Record<string, unknown>[];
   /** A route API call with the test token (or `token`, or none when null). */
@@ -25,14 +27,14 @@ export interface RunningProxy {
 
 /**
  * Starts a real hpcg-proxy in this process on port 0, through the same configuration path as
- * `hpcg-proxy`: the given `proxy.http` section is written to a temporary hpcg.yaml.
+ * `hpcg-proxy`: the given `proxy.http` (and `proxy.ssh`) sections are written to a temporary hpcg.yaml.
  */
-export async function startProxy(http: Record<string, unknown> = {}, flags: CliFlags = {}, env: NodeJS.ProcessEnv = {}): Promise<RunningProxy> {
+export async function startProxy(http: Record<string, unknown> = {}, flags: CliFlags = {}, env: NodeJS.ProcessEnv = {}, ssh?: Record<string, unknown>): Promise<RunningProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'hpcg-proxy-test-'));
   const file = join(dir, 'hpcg.yaml');
   // A short shutdown grace keeps stop() well inside a test hook's timeout when a websocket lingers.
   const timeouts = { shutdownGrace: '2s', ...(http.timeouts as Record<string, unknown> | undefined) };
-  writeFileSync(file, stringify({ proxy: { http: { listen: '127.0.0.1:0', api: '127.0.0.1:0', metrics: '127.0.0.1:0', store: 'memory', ...http, timeouts } } }));
+  writeFileSync(file, stringify({ proxy: { http: { listen: '127.0.0.1:0', api: '127.0.0.1:0', metrics: '127.0.0.1:0', store: 'memory', ...http, timeouts }, ...(ssh ? { ssh: { listen: '127.0.0.1:0', ...ssh } } : {}) } }));
   const config = loadProxyConfig({ config: file, ...flags }, { CONFIGPROXY_AUTH_TOKEN: TEST_TOKEN, ...env });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -56,6 +58,7 @@ export async function startProxy(http: Record<string, unknown> = {}, flags: CliF
     publicUrl: `http://127.0.0.1:${addresses.public.port}`,
     apiUrl,
     metricsUrl: `http://127.0.0.1:${addresses.metrics?.port}`,
+    sshPort: addresses.ssh?.port ?? null,
     logs,
     api(method, path, body, token = TEST_TOKEN) {
       const headers: Record<string, string> = {};
