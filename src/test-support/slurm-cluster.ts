@@ -227,6 +227,9 @@ export class SlurmCluster {
 
   async stop(): Promise<void> {
     const order = ['slurmd', 'slurmctld', 'slurmdbd', 'mariadbd', 'munged'];
+    // slurmctld may have been restarted by another process sharing this cluster: its pid file is the truth.
+    const ctld = readPidFile(join(this.state.dir, 'run', 'slurmctld.pid'));
+    if (ctld !== null && pidAlive(ctld)) this.state.pids.slurmctld = ctld;
     for (const name of order) await stopPid(this.state.pids[name] ?? null, 10_000);
     this.state.pids = {};
     // Job processes of the test users are children of slurmstepd; none may outlive the cluster.
