@@ -190,8 +190,13 @@ export class SlurmCluster {
 
   /** Starts (or restarts) slurmctld; it recovers its saved state, so queued jobs survive a restart. */
   async startController(): Promise<void> {
+    if (await this.controllerUp()) return;
     await this.spawnDaemon('slurmctld', BIN.slurmctld, ['-f', this.state.slurmConf], join(this.state.dir, 'run', 'slurmctld.pid'));
-    await until('slurmctld to answer', async () => (await this.command('scontrol', ['ping']).catch(() => '')).includes('is UP'), 30_000, 100);
+    await until('slurmctld to answer', () => this.controllerUp(), 30_000, 100);
+  }
+
+  async controllerUp(): Promise<boolean> {
+    return (await this.command('scontrol', ['ping']).catch(() => '')).includes('is UP');
   }
 
   async stopController(): Promise<void> {
