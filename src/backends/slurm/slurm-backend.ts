@@ -1,4 +1,5 @@
 import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
+import { isTerminal } from '../../jobs/job-spec';
 import { parseTimeLimit } from '../../sbatch';
 import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
 import { CommandRequest, CommandResult, RunnerUnavailableError } from '../command-runner/command-runner';
@@ -7,6 +8,9 @@ import { CommandContext, ownerCommand, serviceCommand, SlurmTool, slurmTool } fr
 import type { SlurmEngineOptions } from './slurm-engine-options';
 import { parseSacct, parseSqueue, SACCT_FIELDS, sacctUpdate, SQUEUE_ARGS, squeueUpdate } from './slurm-status';
 import { commentHasTag, jobTag, SbatchPlan, translateJob } from './translate-job';
+
+/** How long a job ended in squeue may wait for its accounting record before squeue's word is final. */
+const ACCOUNTING_GRACE_MS = 60_000;
 
 /** What Slurm's clients print when slurmctld (or slurmdbd) cannot be reached: retry later, never fail the job. */
 const UNAVAILABLE = /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted|slurm_persist_conn|Communication connection failure|Transport endpoint|Unable to establish|temporarily unable|Resource temporarily unavailable|Connection reset|No route to host/i;
@@ -71,25 +75,40 @@ export class SlurmBackend implements Backend {
     if (refs.length === 0) return [];
     const byRef = new Map(refs.map((r) => [r.ref, r.jobId]));
     const updates: TaskUpdate[] = [];
-    const seen = new Set<string>();
+    const inSqueue = new Set<string>();
+    const ended: { jobId: number; update: TaskUpdate; ref: string }[] = [];
     for (const row of parseSqueue(await this.status('squeue', SQUEUE_ARGS))) {
       const jobId = byRef.get(row.ref);
       if (jobId === undefined) continue;
-      seen.add(row.ref);
-      updates.push(squeueUpdate(jobId, row));
+      inSqueue.add(row.ref);
+      const update = squeueUpdate(jobId, row);
+      if (this.opts.accounting && isTerminal(update.state)) ended.push({ jobId, update, ref: row.ref });
+      else updates.push(update);
     }
-    const gone = refs.filter((r) => !seen.has(r.ref));
-    if (gone.length === 0) return updates;
+    const gone = refs.filter((r) => !inSqueue.has(r.ref));
+    if (gone.length === 0 && ended.length === 0) return updates;
+    // The accounting record is the final word (Slurm's own sacct), for jobs just ended and those already gone.
+    const resolved = new Set<string>();
     if (this.opts.accounting) {
-      const rows = parseSacct(await this.status('sacct', ['-n', '-P', '-X', `--jobs=${gone.map((g) => g.ref).join(',')}`, `--format=${SACCT_FIELDS.join(',')}`]));
+      const asked = [...new Set([...gone.map((g) => g.ref), ...ended.map((e) => e.ref)])];
+      const rows = parseSacct(await this.status('sacct', ['-n', '-P', '-X', `--jobs=${asked.join(',')}`, `--format=${SACCT_FIELDS.join(',')}`]));
+      const final = new Map<string, TaskUpdate>();
       for (const row of rows) {
         const jobId = byRef.get(row.ref);
         if (jobId === undefined) continue;
-        seen.add(row.ref);
-        updates.push(sacctUpdate(jobId, row));
+        resolved.add(row.ref);
+        const update = sacctUpdate(jobId, row);
+        if (inSqueue.has(row.ref)) final.set(`${row.ref}_${row.arrayIndex}`, update);
+        else updates.push(update);
+      }
+      for (const e of ended) {
+        const recorded = final.get(`${e.ref}_${e.update.arrayIndex}`);
+        if (recorded && isTerminal(recorded.state)) updates.push(recorded);
+        // slurmdbd lags a few seconds; past that, slurmctld's word is taken rather than waiting forever.
+        else if (e.update.endTime && Date.now() - e.update.endTime.getTime() > ACCOUNTING_GRACE_MS) updates.push(e.update);
       }
     }
-    for (const g of refs.filter((r) => !seen.has(r.ref))) {
+    for (const g of gone.filter((r) => !resolved.has(r.ref))) {
       const where = this.opts.accounting ? 'neither in squeue nor in sacct' : 'no longer in squeue and the engine has no accounting (sacct)';
       updates.push({ jobId: g.jobId, arrayIndex: null, state: 'NODE_FAIL', reason: `Slurm job ${g.ref} is ${where}: its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
     }
