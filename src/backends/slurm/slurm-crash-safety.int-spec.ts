@@ -59,8 +59,8 @@ describe('Slurm engine crash safety', () => {
       let sawUnavailable = false;
       while (Date.now() < downUntil) {
         await submitOne(i++);
-        const states = await Promise.all(ids.slice(-3).map(async (id) => (await gw.admin(STATE, { id })).job));
-        sawUnavailable ||= states.some((s) => s.reason === 'BackendUnavailable');
+        const { jobs } = await gw.admin(`query($ids: [Int!]) { jobs(filter: { ids: $ids }, page: { limit: 1000 }) { items { reason } } }`, { ids });
+        sawUnavailable ||= jobs.items.some((j: { reason: string | null }) => j.reason === 'BackendUnavailable');
         await new Promise((r) => setTimeout(r, 400));
       }
       await cluster.startController();
