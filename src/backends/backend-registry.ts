@@ -5,6 +5,7 @@ import type { AppConfig, ResolvedEngine } from '../config/load-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Backend } from './backend';
 import { LocalBackend } from './local/local-backend';
+import { slurmBackend } from './slurm/slurm-backend-factory';
 
 /** One Backend per configured engine, built from the site configuration. */
 @Injectable()
@@ -27,6 +28,8 @@ export class BackendRegistry implements OnModuleDestroy {
           clusterName: config.cluster,
           logger: logger.logger.child({ engine: engine.name }),
         });
+      case 'slurm':
+        return slurmBackend(engine, config.cluster, logger.logger.child({ engine: engine.name }));
     }
   }
 
