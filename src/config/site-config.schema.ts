@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kubernetesEngineSchema } from './kubernetes-engine.schema';
 
 /**
  * The site configuration file (HPCG_CONFIG, DESIGN.md §8). Key names are a public contract.
@@ -19,7 +20,7 @@ export const localEngineSchema = z
   })
   .strict();
 
-export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema]);
+export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema, kubernetesEngineSchema]);
 
 export const partitionSchema = z
   .object({
