@@ -73,7 +73,7 @@ export class EmulatedApiServer {
     return [
       'apiVersion: v1',
       'kind: Config',
-      'clusters: [{ name: emulated, cluster: { server: "' + this.url + '" } }]',
+      'clusters: [{ name: emulated, cluster: { server: "' + this.url + '", insecure-skip-tls-verify: true } }]',
       'users: [{ name: gateway, user: { token: "emulated-token" } }]',
       'contexts: [{ name: research, context: { cluster: emulated, user: gateway } }]',
       'current-context: research',
@@ -95,8 +95,8 @@ export class EmulatedApiServer {
       if (req.method === 'GET' && !name && (q.get('watch') === 'true' || q.get('watch') === '1')) return this.watch(req, res, resource, namespace, q);
       if (req.method === 'GET' && !name) return send(res, 200, { kind: `${RESOURCES[resource].kind}List`, apiVersion: apiVersion(resource), metadata: { resourceVersion: String(this.store.resourceVersion) }, items: this.store.list(resource, namespace).filter((o) => matches(o, q.get('labelSelector'))) });
       if (req.method === 'GET') return send(res, 200, this.found(resource, namespace, name!));
-      if (req.method === 'POST') return send(res, 201, this.create(resource, namespace, body, q));
-      if (req.method === 'PUT') return send(res, 200, this.replace(resource, namespace, name!, body, q));
+      if (req.method === 'POST') return send(res, 201, this.create(resource, namespace, body as Obj, q));
+      if (req.method === 'PUT') return send(res, 200, this.replace(resource, namespace, name!, body as Obj, q));
       if (req.method === 'DELETE' && name) return send(res, 200, this.delete(resource, namespace, name));
       if (req.method === 'DELETE' && resource === 'pods') {
         for (const p of this.store.list('pods', namespace).filter((o) => matches(o, q.get('labelSelector')))) this.controller.deletePod(p);
