@@ -27,7 +27,7 @@ describe('Kubernetes backend against the emulated API server', () => {
     return eventually(async () => {
       const u = await backend.syncAll([{ jobId, ref }]);
       return want(u) ? u : null;
-    }, 5000, `job ${jobId} states`, 50);
+    }, 4000, `job ${jobId} states: ${JSON.stringify(await backend.syncAll([{ jobId, ref }]).catch((e) => String(e)))}`, 50);
   }
 
   beforeEach(async () => {
