@@ -148,6 +148,6 @@ describe('Kubernetes backend against the emulated API server', () => {
     job.spec.template.spec.containers[0].image = 'other';
     const put = await fetch(`${api.url}/apis/batch/v1/namespaces/${job.metadata.namespace}/jobs/hpcg-700`, { method: 'PUT', body: JSON.stringify(job) });
     expect(put.status).toBe(422);
-    expect((await put.json()).message).toMatch(/spec.template: Invalid value: field is immutable/);
+    expect(((await put.json()) as { message: string }).message).toMatch(/spec.template: Invalid value: field is immutable/);
   });
 });
