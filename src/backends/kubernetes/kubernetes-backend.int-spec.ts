@@ -24,10 +24,15 @@ describe('Kubernetes backend against the emulated API server', () => {
   }
 
   async function states(jobId: number, ref: string, want: (u: TaskUpdate[]) => boolean): Promise<TaskUpdate[]> {
-    return eventually(async () => {
-      const u = await backend.syncAll([{ jobId, ref }]);
-      return want(u) ? u : null;
-    }, 4000, `job ${jobId} states: ${JSON.stringify(await backend.syncAll([{ jobId, ref }]).catch((e) => String(e)))}`, 50);
+    let last: TaskUpdate[] = [];
+    try {
+      return await eventually(async () => {
+        last = await backend.syncAll([{ jobId, ref }]);
+        return want(last) ? last : null;
+      }, 4000, `job ${jobId} states`, 50);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; last seen: ${JSON.stringify(last)}`);
+    }
   }
 
   beforeEach(async () => {

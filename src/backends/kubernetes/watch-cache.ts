@@ -78,6 +78,9 @@ export class WatchCache {
   private watchOnce(): Promise<'ended' | 'gone'> {
     return new Promise((resolve, reject) => {
       let gone = false;
+      // Watch.watch() reports a failed connection through `done` and then still resolves with its controller:
+      // the connection counts as up only if `done` has not been called by then.
+      let finished = false;
       const params = { labelSelector: this.opts.labelSelector, allowWatchBookmarks: true, resourceVersion: this.resourceVersion ?? undefined };
       this.opts.watch
         .watch(
@@ -99,14 +102,17 @@ export class WatchCache {
             } else this.items.set(key(obj), obj);
           },
           (err: unknown) => {
+            finished = true;
             this.synced = false;
-            if (gone) resolve('gone');
+            // An expired version comes as an ERROR event in the stream, or as the response's own status.
+            if (gone || (err as { statusCode?: number } | null)?.statusCode === 410) resolve('gone');
             else if (err && !(err as Error).name?.includes('Abort')) reject(err);
             else resolve('ended');
           },
         )
         .then((controller) => {
           this.abort = controller;
+          if (finished) return;
           this.synced = true;
           this.lastError = null;
         }, reject);

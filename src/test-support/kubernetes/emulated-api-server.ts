@@ -176,6 +176,8 @@ export class EmulatedApiServer {
     const write = (type: string, object: Obj) => res.write(JSON.stringify({ type, object }) + '\n');
     const relevant = (o: Obj) => (namespace === null || o.metadata.namespace === namespace) && matches(o, selector);
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // As the real server: the response starts at once, not with the first event (a quiet watch is still connected).
+    res.flushHeaders();
     if (since && since !== '0') {
       const events = this.store.eventsSince(resource, Number(since));
       if (events === null) {

@@ -48,12 +48,9 @@ export class JobController {
 
   // ---- what the test decides (the node's reports) ----
 
-  /** Pods of a gateway job, oldest first. */
+  /** Pods of a gateway job in creation order (the store lists in insertion order; resourceVersion changes with every update). */
   pods(jobId: number): Obj[] {
-    return this.store
-      .list('pods', null)
-      .filter((p) => p.metadata.labels?.['hpcg.io/job-id'] === String(jobId))
-      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+    return this.store.list('pods', null).filter((p) => p.metadata.labels?.['hpcg.io/job-id'] === String(jobId));
   }
 
   run(pod: Obj, log = ''): void {

@@ -26,6 +26,7 @@ export class ObjectStore {
     return this.oldest;
   }
 
+  /** In creation order: a Map keeps insertion order, and an update keeps an object's place. */
   list(resource: string, namespace: string | null): Obj[] {
     return [...(this.objects.get(resource)?.values() ?? [])].filter((o) => namespace === null || o.metadata.namespace === namespace).map((o) => structuredClone(o));
   }
