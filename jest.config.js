@@ -16,10 +16,12 @@ const common = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
+// Slurm test files share one real cluster per run; the teardown stops it (src/test-support/shared-slurm.ts).
+const sharedSlurm = { globalSetup: '<rootDir>/src/test-support/slurm-global-setup.ts', globalTeardown: '<rootDir>/src/test-support/slurm-global-teardown.ts' };
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/proxy/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/proxy/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
+    { ...common, ...sharedSlurm, displayName: 'integration', testMatch: ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/proxy/**/*.int-spec.ts'] },
+    { ...common, ...sharedSlurm, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
   ],
 };

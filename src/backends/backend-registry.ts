@@ -6,6 +6,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Backend } from './backend';
 import { KubernetesBackend } from './kubernetes/kubernetes-backend';
 import { LocalBackend } from './local/local-backend';
+import { slurmBackend } from './slurm/slurm-backend-factory';
 
 /** One Backend per configured engine, built from the site configuration. */
 @Injectable()
@@ -36,6 +37,8 @@ export class BackendRegistry implements OnModuleDestroy {
           clusterName: config.cluster,
           logger: logger.logger.child({ engine: engine.name }),
         });
+      case 'slurm':
+        return slurmBackend(engine, config.cluster, logger.logger.child({ engine: engine.name }));
     }
   }
 

@@ -70,6 +70,8 @@ export interface OutputRequest {
   tailLines: number | null;
   offset: number;
   limit: number;
+  /** The job as its engine received it: engines that keep no record of their own find the output from it. */
+  job?: BackendJob;
 }
 
 export interface OutputChunk {

@@ -133,8 +133,8 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
   const engines = Object.entries(site.engines).map(([name, e]) => ({
     ...e,
     name,
-    slots: (e.kind === 'local' ? e.slots : undefined) ?? cpus().length,
-    stateDir: resolve((e.kind === 'local' ? e.stateDir : undefined) ?? `${stateDir}/${e.kind}/${name}`),
+    slots: (e.kind === 'local' && e.slots) || cpus().length,
+    stateDir: resolve((e.kind === 'local' && e.stateDir) || `${stateDir}/${e.kind}/${name}`),
   }));
 
   return {

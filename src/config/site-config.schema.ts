@@ -20,7 +20,50 @@ export const localEngineSchema = z
   })
   .strict();
 
-export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema, kubernetesEngineSchema]);
+const runnerSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z
+    .object({
+      kind: z.literal('ssh'),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(22),
+      /** Login of the service account (status commands; submissions unless submitAs is ssh-user). */
+      user: z.string().min(1),
+      /** Private key for every login. */
+      keyFile: z.string().min(1),
+      /** OpenSSH known_hosts file that must list the node's host key. */
+      knownHosts: z.string().min(1),
+      /** Seconds. */
+      connectTimeout: z.number().int().min(1).max(600).default(10),
+      maxConnections: z.number().int().min(1).max(64).default(4),
+    })
+    .strict(),
+]);
+
+export const slurmEngineSchema = z
+  .object({
+    kind: z.literal('slurm'),
+    runner: runnerSchema.default({ kind: 'local' }),
+    /** How jobs come to run as their owner (see README "Slurm engine"). */
+    submitAs: z.enum(['sudo', 'runuser', 'ssh-user', 'service']).default('sudo'),
+    /** SLURM_CONF on the submit node; default: its own configuration. */
+    slurmConf: z.string().min(1).optional(),
+    /** Folder of Slurm's commands on the submit node. */
+    binDir: z.string().min(1).default('/usr/bin'),
+    /** Whether sacct answers (slurmdbd); without it, jobs that leave squeue cannot be resolved. */
+    accounting: z.boolean().default(true),
+    /** Slurm's ClusterName, checked by the health check. */
+    cluster: z.string().min(1).optional(),
+    /** Seconds any one Slurm command may take. */
+    commandTimeout: z.number().int().min(1).max(3600).default(60),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.submitAs === 'ssh-user' && e.runner.kind !== 'ssh') ctx.addIssue({ code: 'custom', path: ['submitAs'], message: 'ssh-user needs runner.kind ssh' });
+    if (e.submitAs === 'runuser' && e.runner.kind !== 'local') ctx.addIssue({ code: 'custom', path: ['submitAs'], message: 'runuser needs runner.kind local (over SSH use sudo)' });
+  });
+
+export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema, slurmEngineSchema, kubernetesEngineSchema]);
 
 export const partitionSchema = z
   .object({
@@ -69,4 +112,5 @@ export const siteConfigSchema = z
 export type SiteConfigInput = z.input<typeof siteConfigSchema>;
 export type SiteConfig = z.output<typeof siteConfigSchema>;
 export type EngineConfig = z.output<typeof engineSchema>;
+export type SlurmEngineConfig = z.output<typeof slurmEngineSchema>;
 export type PartitionConfig = z.output<typeof partitionSchema>;

@@ -26,6 +26,15 @@ export function toBackendJob(
   };
 }
 
+/** A stored job with all its tasks, as an engine reads its output (the partition no longer matters then). */
+export function storedJobView(job: JobRow): BackendJob {
+  return toBackendJob(
+    { ...job, spec: job.spec as unknown as JobSpec, tasks: job.tasks.map((t) => ({ index: t.index, rawId: t.rawId })) },
+    ownerOf(job.user),
+    { enginePartition: job.partition } as ResolvedPartition,
+  );
+}
+
 /** A stored job as its engine receives it; array tasks already finished (cancelled in the gateway) are left out. */
 export function storedToBackendJob(job: JobRow, partition: ResolvedPartition): BackendJob {
   return toBackendJob(

@@ -8,6 +8,7 @@ import { JobState, Reason, isTerminal } from './job-spec';
 import { aggregateTaskStates } from './job-transitions';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobChange, JobQuery, JobRow, JobsRepository } from './jobs.repository';
+import { storedJobView } from './backend-job';
 
 export interface OutputArgs {
   arrayIndex: number | null;
@@ -144,7 +145,14 @@ export class JobsService {
     if (args.tail !== null && (args.tail < 1 || args.tail > 100_000)) throw badInput('tail must be 1-100000 lines', { field: 'tail' });
     if (args.offset < 0 || args.limit < 1 || args.limit > MAX_OUTPUT_BYTES) throw badInput(`offset must be >= 0 and limit 1-${MAX_OUTPUT_BYTES}`, { field: 'limit' });
     if (!job.backendRef) return { path: null, data: '', nextOffset: 0, size: 0 };
-    return this.backends.get(job.engine).output(job.backendRef, job.id, { stream: args.stream, arrayIndex: args.arrayIndex, tailLines: args.tail, offset: args.offset, limit: args.limit });
+    return this.backends.get(job.engine).output(job.backendRef, job.id, {
+      stream: args.stream,
+      arrayIndex: args.arrayIndex,
+      tailLines: args.tail,
+      offset: args.offset,
+      limit: args.limit,
+      job: storedJobView(job),
+    });
   }
 
   private async changed(jobId: number): Promise<JobRow> {

@@ -36,6 +36,7 @@ export class JobModel {
   @Field(() => String, { nullable: true }) account!: string | null;
   @Field() partition!: string;
   @Field() engine!: string;
+  @Field(() => String, { nullable: true, description: "The engine's own id for the job (Slurm job id, …); null until the engine has it" }) engineJobId!: string | null;
   @Field(() => JobStateEnum, { description: "For arrays, derived from the tasks' states" }) state!: JobState;
   @Field(() => String, { nullable: true, description: 'Slurm-style reason: QueuedInGateway, Dependency, Resources, …' }) reason!: string | null;
   @Field(() => Int, { nullable: true }) exitCode!: number | null;

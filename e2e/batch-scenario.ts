@@ -1,0 +1,183 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GatewayFixture, eventually } from '../src/test-support/gateway-fixture';
+import { DIST } from '../src/test-support/gateway-process';
+
+/**
+ * The issue's "tried as a new user would" scenario, over the real processes: the built gateway and
+ * worker, driven through the `hpcg` CLI exactly as a scientist types it. The same scenario runs
+ * against every engine (batch-scenario.e2e-spec.ts: local; slurm-batch-scenario.e2e-spec.ts: Slurm).
+ */
+
+const CLI = join(DIST, 'src/cli/main.js');
+
+/** A gateway whose default partition runs on the engine under test, and the user who submits. */
+export interface ScenarioTarget {
+  gw: GatewayFixture;
+  /** The submitting user's API token. */
+  token: string;
+  /** Engine name `hpcg sbatch --test-only --json` reports. */
+  engine: string;
+  /** The uid the user's jobs run as (`id -u` inside a job). */
+  uid: number;
+}
+
+/** One finished job as `hpcg sacct -X -P -o JobID,JobName,State,ExitCode` shows it. */
+export interface AccountingRow {
+  name: string;
+  state: string;
+  exit: string;
+}
+
+export interface ScenarioOptions {
+  /** Extra check of the final accounting: gateway job id (and `_index`) → row. */
+  verifyAccounting?: (rows: Map<string, AccountingRow>, engineJobId: (gatewayId: number) => Promise<string>) => Promise<void>;
+}
+
+export function describeBatchScenario(title: string, start: () => Promise<ScenarioTarget>, stop: (t: ScenarioTarget) => Promise<void>, options: ScenarioOptions = {}): void {
+  describe(title, () => {
+    jest.setTimeout(240_000);
+    let target: ScenarioTarget;
+    let gw: GatewayFixture;
+    let env: Record<string, string>;
+
+    function hpcg(args: string[], input?: string) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: gw.dir, env, input, encoding: 'utf8', timeout: 120_000 });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    }
+    function ok(args: string[], input?: string): string {
+      const r = hpcg(args, input);
+      if (r.code !== 0) throw new Error(`hpcg ${args.join(' ')} exited ${r.code}: ${r.err}`);
+      return r.out;
+    }
+
+    /** The id the engine itself gave the job: what `%A`, `%j` and SLURM_JOB_ID name inside the job. */
+    async function engineJobId(id: number): Promise<string> {
+      return eventually(async () => (await gw.admin<{ job: { engineJobId: string | null } }>('query($id: Int!) { job(id: $id) { engineJobId } }', { id })).job.engineJobId, 30_000, `job ${id} to reach its engine`);
+    }
+
+    beforeAll(async () => {
+      target = await start();
+      gw = target.gw;
+      env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: gw.dir, HPCG_URL: gw.url, HPCG_TOKEN: target.token, MY_SETTING: 'from-submitter' };
+    });
+    afterAll(() => target && stop(target));
+
+    it('runs arrays with a throttle, dependencies, time limits, failures and cancels, and reports them like Slurm', async () => {
+      writeFileSync(
+        join(gw.dir, 'array.sh'),
+        [
+          '#!/bin/bash',
+          '#SBATCH --job-name=sweep',
+          '#SBATCH --array=0-3%2',
+          '#SBATCH --output=arr-%A_%a.out',
+          '#SBATCH --time=5',
+          'echo "task $SLURM_ARRAY_TASK_ID of $SLURM_ARRAY_JOB_ID setting=$MY_SETTING uid=$(id -u)"',
+          'date +%s.%N > started-$SLURM_ARRAY_TASK_ID',
+          'sleep 2',
+          'date +%s.%N > ended-$SLURM_ARRAY_TASK_ID',
+          '',
+        ].join('\n'),
+      );
+      const arrayId = Number(ok(['sbatch', '--parsable', 'array.sh']).trim());
+      expect(arrayId).toBeGreaterThan(0);
+
+      const depOut = ok(['sbatch', '-J', 'after-sweep', `--dependency=afterok:${arrayId}`, '-o', 'dep-%j.out', '--wrap', 'echo dependent ran; date +%s.%N']);
+      const depId = Number(depOut.match(/^Submitted batch job (\d+)$/m)?.[1]);
+      expect(depId).toBeGreaterThan(arrayId);
+
+      const slowId = Number(ok(['sbatch', '--parsable', '-J', 'too-slow', '--time=1', '-o', 'slow.out', '--wrap', 'echo start; sleep 600']).trim());
+      const failId = Number(ok(['sbatch', '--parsable', '-J', 'broken', '-o', 'fail-%x.out', '--wrap', 'echo about to fail; exit 3']).trim());
+      const cancelId = Number(ok(['sbatch', '--parsable', '-J', 'doomed', '--wrap', 'sleep 600']).trim());
+
+      // squeue shows our jobs in Slurm's default layout; the array never runs more than 2 tasks at once.
+      const header = ok(['squeue']).split('\n')[0];
+      expect(header).toMatch(/^\s+JOBID PARTITION\s+NAME\s+USER ST\s+TIME\s+NODES NODELIST\(REASON\)$/);
+      let maxRunning = 0;
+      await eventually(
+        async () => {
+          const rows = ok(['squeue', '-h', '-r', '-o', '%i %t', '-j', String(arrayId)]).trim().split('\n').filter(Boolean);
+          maxRunning = Math.max(maxRunning, rows.filter((r) => r.endsWith(' R')).length);
+          return existsSync(join(gw.dir, 'ended-3')) && existsSync(join(gw.dir, 'ended-2'));
+        },
+        60_000,
+        'array tasks to finish',
+        150,
+      );
+      expect(maxRunning).toBeGreaterThan(0);
+      expect(maxRunning).toBeLessThanOrEqual(2);
+      // Checked from the tasks' own clocks too: never more than two overlapping.
+      const spans = [0, 1, 2, 3].map((i) => [Number(readFileSync(join(gw.dir, `started-${i}`), 'utf8')), Number(readFileSync(join(gw.dir, `ended-${i}`), 'utf8'))]);
+      for (const [s] of spans) expect(spans.filter(([a, b]) => a <= s && s < b).length).toBeLessThanOrEqual(2);
+
+      ok(['scancel', String(cancelId)]);
+
+      // Everything reaches its final state; TIMEOUT takes the 1-minute limit plus KillWait.
+      const finalStates = new Set(['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED']);
+      const sacct = () =>
+        new Map(
+          ok(['sacct', '-X', '-n', '-P', '-j', [arrayId, depId, slowId, failId, cancelId].join(','), '-o', 'JobID,JobName,State,ExitCode'])
+            .trim()
+            .split('\n')
+            .map((line) => line.split('|'))
+            .map(([id, name, state, exit]) => [id, { name, state: state.split(' ')[0], exit }]),
+        );
+      const rows = await eventually(
+        async () => {
+          const r = sacct();
+          return r.size >= 8 && [...r.values()].every((v) => finalStates.has(v.state)) ? r : null;
+        },
+        150_000,
+        'all jobs to finish',
+        1000,
+      );
+      for (const i of [0, 1, 2, 3]) expect(rows.get(`${arrayId}_${i}`)).toEqual({ name: 'sweep', state: 'COMPLETED', exit: '0:0' });
+      expect(rows.get(String(depId))).toEqual({ name: 'after-sweep', state: 'COMPLETED', exit: '0:0' });
+      expect(rows.get(String(slowId))?.state).toBe('TIMEOUT');
+      expect(rows.get(String(failId))).toEqual({ name: 'broken', state: 'FAILED', exit: '3:0' });
+      expect(rows.get(String(cancelId))?.state).toBe('CANCELLED');
+
+      // Output files where the patterns say, with the submitter's environment exported, written as the owner.
+      const arrayEngineId = await engineJobId(arrayId);
+      for (const i of [0, 1, 2, 3]) {
+        expect(readFileSync(join(gw.dir, `arr-${arrayEngineId}_${i}.out`), 'utf8')).toBe(`task ${i} of ${arrayEngineId} setting=from-submitter uid=${target.uid}\n`);
+      }
+      const dep = readFileSync(join(gw.dir, `dep-${await engineJobId(depId)}.out`), 'utf8');
+      expect(dep).toMatch(/^dependent ran\n/);
+      // afterok: the dependent started only after the last array task ended.
+      const depStarted = Number(dep.split('\n')[1]);
+      expect(depStarted).toBeGreaterThanOrEqual(Math.max(...spans.map(([, e]) => e)));
+      expect(readFileSync(join(gw.dir, 'fail-broken.out'), 'utf8')).toBe('about to fail\n');
+      expect(readFileSync(join(gw.dir, 'slow.out'), 'utf8')).toMatch(/^start\n/);
+
+      await options.verifyAccounting?.(rows, engineJobId);
+
+      // Nothing of ours is left in the queue.
+      expect(ok(['squeue', '-h']).trim()).toBe('');
+    });
+
+    it('sbatch --wait exits with the job exit code', () => {
+      const r = hpcg(['sbatch', '--wait', '--wrap', 'exit 7']);
+      expect(r.code).toBe(7);
+      expect(r.out).toMatch(/^Submitted batch job \d+$/m);
+    });
+
+    it('sbatch --test-only --json prints the JobSpec and the translation without submitting', () => {
+      const before = ok(['squeue', '-h', '-t', 'all']);
+      const out = JSON.parse(ok(['sbatch', '--test-only', '--json', '-J', 'probe', '-t', '10', '--wrap', 'true']));
+      expect(out.spec).toMatchObject({ name: 'probe', timeLimitMinutes: 10 });
+      expect(out.backend).toBe(target.engine);
+      expect(out.translation).toBeTruthy();
+      expect(ok(['squeue', '-h', '-t', 'all'])).toBe(before);
+    });
+
+    it('refuses a bad script with the option and line, and submits nothing', () => {
+      writeFileSync(join(gw.dir, 'bad.sh'), '#!/bin/sh\n#SBATCH --time=soon\necho\n');
+      const r = hpcg(['sbatch', 'bad.sh']);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(/--time/);
+      expect(r.err).toMatch(/line 2/);
+    });
+  });
+}

@@ -1,0 +1,222 @@
+import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
+import { isTerminal } from '../../jobs/job-spec';
+import { parseTimeLimit } from '../../sbatch';
+import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import { CommandRequest, CommandResult, RunnerUnavailableError } from '../command-runner/command-runner';
+import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
+import { CommandContext, ownerCommand, serviceCommand, SlurmTool, slurmTool } from './slurm-command';
+import type { SlurmEngineOptions } from './slurm-engine-options';
+import { parseSacct, parseSqueue, SACCT_FIELDS, sacctUpdate, SQUEUE_ARGS, squeueUpdate } from './slurm-status';
+import { commentHasTag, jobTag, SbatchPlan, translateJob } from './translate-job';
+
+/** How long a job ended in squeue may wait for its accounting record before squeue's word is final. */
+const ACCOUNTING_GRACE_MS = 60_000;
+
+/** What Slurm's clients print when slurmctld (or slurmdbd) cannot be reached: retry later, never fail the job. */
+const UNAVAILABLE = /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted|slurm_persist_conn|Communication connection failure|Transport endpoint|Unable to establish|temporarily unable|Resource temporarily unavailable|Connection reset|No route to host/i;
+
+/**
+ * A Slurm cluster as an engine (DESIGN.md §2): sbatch/squeue/sacct/scancel/sinfo through a
+ * CommandRunner (this host, or a login node over SSH). Jobs are submitted as their owner, tagged with
+ * the gateway job id in --comment; status costs ONE squeue call per pass for all jobs of the cluster,
+ * plus one sacct call for those that already left squeue.
+ */
+export class SlurmBackend implements Backend {
+  readonly kind = 'slurm';
+  readonly name: string;
+  private readonly ctx: CommandContext;
+
+  constructor(private readonly opts: SlurmEngineOptions) {
+    this.name = opts.name;
+    this.ctx = { submitAs: opts.submitAs, slurmConf: opts.slurmConf, binDir: opts.binDir };
+  }
+
+  translate(job: BackendJob): SbatchPlan {
+    return translateJob(job, this.opts.site);
+  }
+
+  async submit(job: BackendJob): Promise<string> {
+    const plan = this.translate(job);
+    const r = await this.run(ownerCommand(this.ctx, job.owner, slurmTool(this.ctx, 'sbatch'), plan.args, plan.env, plan.script), 'sbatch');
+    if (r.code !== 0) {
+      const why = r.stderr.trim() || `sbatch exited with ${r.code}`;
+      this.unavailableIf(why);
+      throw badInput(`Slurm refused job ${job.id} on engine ${this.name}: ${why}`, { engine: this.name });
+    }
+    const id = r.stdout.trim().split('\n').pop()?.split(';')[0] ?? '';
+    if (!/^\d+$/.test(id)) throw new BackendUnavailableError(this.name, `sbatch printed no job id for job ${job.id}: ${r.stdout.trim()} ${r.stderr.trim()}`);
+    this.opts.logger.info({ jobId: job.id, slurmJobId: id, owner: job.owner.username }, 'job submitted to Slurm');
+    return id;
+  }
+
+  async findByTag(jobId: number): Promise<string | null> {
+    const tag = jobTag(this.opts.site, jobId);
+    const live = parseSqueue(await this.status('squeue', SQUEUE_ARGS)).find((row) => commentHasTag(row.comment, tag));
+    if (live) return live.ref;
+    if (!this.opts.accounting) return null;
+    // Gone from squeue (MinJobAge): the accounting record still carries the comment.
+    const ended = parseSacct(await this.status('sacct', ['-a', '-n', '-P', '-X', '--starttime=now-7days', `--format=${SACCT_FIELDS.join(',')}`])).find((row) => commentHasTag(row.comment, tag));
+    return ended?.ref ?? null;
+  }
+
+  async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {
+    const target = arrayIndex === null ? ref : `${ref}_${arrayIndex}`;
+    const r = await this.run(serviceCommand(this.ctx, 'scancel', [target]), 'scancel');
+    const why = r.stderr.trim();
+    // Already finished, or already forgotten by slurmctld: nothing left to cancel.
+    if (r.code !== 0 && !/Invalid job id|already completing or completed/i.test(why)) {
+      this.unavailableIf(why);
+      throw new DomainError(ErrorCode.INTERNAL, `scancel ${target} failed on engine ${this.name}: ${why || `exit ${r.code}`}`, { engine: this.name, jobId });
+    }
+    this.opts.logger.info({ jobId, slurmJobId: target }, 'cancel sent to Slurm');
+  }
+
+  async syncAll(refs: LiveJobRef[]): Promise<TaskUpdate[]> {
+    if (refs.length === 0) return [];
+    const byRef = new Map(refs.map((r) => [r.ref, r.jobId]));
+    const updates: TaskUpdate[] = [];
+    const inSqueue = new Set<string>();
+    const ended: { jobId: number; update: TaskUpdate; ref: string }[] = [];
+    for (const row of parseSqueue(await this.status('squeue', SQUEUE_ARGS))) {
+      const jobId = byRef.get(row.ref);
+      if (jobId === undefined) continue;
+      inSqueue.add(row.ref);
+      const update = squeueUpdate(jobId, row);
+      if (this.opts.accounting && isTerminal(update.state)) ended.push({ jobId, update, ref: row.ref });
+      else updates.push(update);
+    }
+    const gone = refs.filter((r) => !inSqueue.has(r.ref));
+    if (gone.length === 0 && ended.length === 0) return updates;
+    // The accounting record is the final word (Slurm's own sacct), for jobs just ended and those already gone.
+    const resolved = new Set<string>();
+    if (this.opts.accounting) {
+      const asked = [...new Set([...gone.map((g) => g.ref), ...ended.map((e) => e.ref)])];
+      const rows = parseSacct(await this.status('sacct', ['-n', '-P', '-X', `--jobs=${asked.join(',')}`, `--format=${SACCT_FIELDS.join(',')}`]));
+      const final = new Map<string, TaskUpdate>();
+      for (const row of rows) {
+        const jobId = byRef.get(row.ref);
+        if (jobId === undefined) continue;
+        resolved.add(row.ref);
+        const update = sacctUpdate(jobId, row);
+        if (inSqueue.has(row.ref)) final.set(`${row.ref}_${row.arrayIndex}`, update);
+        else updates.push(update);
+      }
+      for (const e of ended) {
+        const recorded = final.get(`${e.ref}_${e.update.arrayIndex}`);
+        if (recorded && isTerminal(recorded.state)) updates.push(recorded);
+        // slurmdbd lags a few seconds; past that, slurmctld's word is taken rather than waiting forever.
+        else if (e.update.endTime && Date.now() - e.update.endTime.getTime() > ACCOUNTING_GRACE_MS) updates.push(e.update);
+      }
+    }
+    for (const g of gone.filter((r) => !resolved.has(r.ref))) {
+      const where = this.opts.accounting ? 'neither in squeue nor in sacct' : 'no longer in squeue and the engine has no accounting (sacct)';
+      updates.push({ jobId: g.jobId, arrayIndex: null, state: 'NODE_FAIL', reason: `Slurm job ${g.ref} is ${where}: its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
+    }
+    return updates;
+  }
+
+  async output(ref: string, jobId: number, request: OutputRequest): Promise<OutputChunk> {
+    const job = request.job;
+    if (!job) throw notFound(`engine ${this.name} needs the job to find its output`, { jobId });
+    const pattern = request.stream === 'stdout' ? (job.spec.output ?? (job.tasks.length ? DEFAULT_ARRAY_OUTPUT : DEFAULT_OUTPUT)) : job.spec.error;
+    if (!pattern) return { path: null, data: '', nextOffset: 0, size: 0 };
+    const placed = await this.placement(ref, request.arrayIndex);
+    const path = resolveOutputPath(pattern, { jobId: placed.rawId, arrayJobId: Number(ref), arrayIndex: request.arrayIndex, jobName: job.spec.name, user: job.owner.username, host: placed.node }, job.workdir);
+    const size = await this.ownerRead(job, '/usr/bin/stat', ['-c', '%s', '--', path]);
+    if (size === null) return { path, data: '', nextOffset: 0, size: 0 };
+    const total = Number(size.trim());
+    if (request.tailLines !== null) {
+      const data = (await this.ownerRead(job, '/usr/bin/tail', ['-n', String(request.tailLines), '--', path])) ?? '';
+      return { path, data, nextOffset: total, size: total };
+    }
+    const data = (await this.ownerRead(job, '/usr/bin/dd', [`if=${path}`, 'iflag=skip_bytes,count_bytes', `skip=${request.offset}`, `count=${request.limit}`, 'status=none'])) ?? '';
+    return { path, data, nextOffset: request.offset + Buffer.byteLength(data), size: total };
+  }
+
+  async describe(): Promise<PartitionCapacity[]> {
+    const out = await this.status('sinfo', ['--noheader', '--Node', '--format=%R|%a|%N|%c|%m|%l|%G|%t']);
+    const parts = new Map<string, PartitionCapacity>();
+    for (const line of out.split('\n').filter((l) => l.trim())) {
+      const [name, avail, node, cpus, mem, limit, gres, nodeState] = line.split('|').map((s) => s.trim());
+      const p = parts.get(name) ?? { name, state: avail === 'up' ? 'up' : 'down', nodes: 0, cpus: 0, memoryMB: 0, gpus: 0, maxTimeMinutes: parseSlurmLimit(limit), nodeNames: [] };
+      p.nodes++;
+      p.cpus += Number(cpus) || 0;
+      p.memoryMB = (p.memoryMB ?? 0) + (Number(mem) || 0);
+      p.gpus += [...gres.matchAll(/gpu(?::[^:(,]+)?:(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+      p.nodeNames.push(node);
+      if (p.state === 'up' && /drain/.test(nodeState) && p.nodeNames.length === p.nodes) p.state = 'drain';
+      parts.set(name, p);
+    }
+    return [...parts.values()];
+  }
+
+  async health(): Promise<BackendHealth> {
+    try {
+      const out = await this.status('scontrol', ['show', 'config']);
+      const cluster = /^ClusterName\s*=\s*(\S+)/m.exec(out)?.[1] ?? '?';
+      if (this.opts.clusterName && cluster !== this.opts.clusterName) {
+        return { ok: false, detail: `${this.opts.runner.describe()} reaches Slurm cluster "${cluster}", configured "${this.opts.clusterName}"` };
+      }
+      return { ok: true, detail: `Slurm cluster ${cluster} via ${this.opts.runner.describe()}` };
+    } catch (e) {
+      return { ok: false, detail: (e as Error).message };
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.opts.runner.close();
+  }
+
+  /** The task's own Slurm id (`%j`) and node (`%N`) for its file names: known only to Slurm. */
+  private async placement(ref: string, arrayIndex: number | null): Promise<{ rawId: number; node: string }> {
+    const match = (r: { ref: string; arrayIndex: number | null }) => r.ref === ref && r.arrayIndex === arrayIndex;
+    const live = parseSqueue(await this.status('squeue', SQUEUE_ARGS)).find(match);
+    if (live) return { rawId: Number(live.jobIdRaw), node: live.node };
+    if (this.opts.accounting) {
+      const target = arrayIndex === null ? ref : `${ref}_${arrayIndex}`;
+      const ended = parseSacct(await this.status('sacct', ['-n', '-P', '-X', `--jobs=${target}`, `--format=${SACCT_FIELDS.join(',')}`])).find(match);
+      if (ended) return { rawId: Number(ended.jobIdRaw), node: ended.node };
+    }
+    return { rawId: Number(ref), node: '' };
+  }
+
+  /** Reads as the job's owner, so file permissions are the owner's; null when the file does not exist (yet). */
+  private async ownerRead(job: BackendJob, program: string, args: string[]): Promise<string | null> {
+    const r = await this.run(ownerCommand(this.ctx, job.owner, program, args), program);
+    if (r.code === 0) return r.stdout;
+    if (/No such file/i.test(r.stderr)) return null;
+    throw new DomainError(ErrorCode.INTERNAL, `cannot read output of job ${job.id} on engine ${this.name}: ${r.stderr.trim()}`, { jobId: job.id });
+  }
+
+  /** A status command: its failure is never read as "no jobs" (DESIGN.md §6). */
+  private async status(tool: SlurmTool, args: string[]): Promise<string> {
+    const r = await this.run(serviceCommand(this.ctx, tool, args), tool);
+    if (r.code !== 0) {
+      const why = r.stderr.trim() || `exit ${r.code}`;
+      throw new BackendUnavailableError(this.name, `${tool} failed on engine ${this.name}: ${why}`);
+    }
+    return r.stdout;
+  }
+
+  private async run(request: CommandRequest, what: string): Promise<CommandResult> {
+    try {
+      return await this.opts.runner.run(request);
+    } catch (e) {
+      if (e instanceof RunnerUnavailableError) throw new BackendUnavailableError(this.name, `${what} on engine ${this.name}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private unavailableIf(why: string): void {
+    if (UNAVAILABLE.test(why)) throw new BackendUnavailableError(this.name, why);
+  }
+}
+
+function parseSlurmLimit(text: string): number {
+  if (/^infinite$/i.test(text)) return -1;
+  try {
+    return parseTimeLimit(text);
+  } catch {
+    return -1;
+  }
+}

@@ -1,0 +1,27 @@
+import type { CommandRunner } from '../command-runner/command-runner';
+import type { EngineLogger } from '../local/local-engine-options';
+
+/**
+ * Whose identity sbatch and scancel run under (a site picks one):
+ * - `sudo` / `runuser`: the runner's user (root, or a service account with sudo rights) switches to the owner;
+ * - `ssh-user`: the SSH runner logs in as the owner (the gateway's key is authorised for every user);
+ * - `service`: every job runs as the runner's own user (a robot account).
+ */
+export type SubmitAs = 'sudo' | 'runuser' | 'ssh-user' | 'service';
+
+export interface SlurmEngineOptions {
+  name: string;
+  runner: CommandRunner;
+  submitAs: SubmitAs;
+  /** SLURM_CONF for every command; null = the submit node's own configuration. */
+  slurmConf: string | null;
+  /** Folder of sbatch, squeue, sacct, scancel, sinfo, scontrol on the submit node. */
+  binDir: string;
+  /** Whether slurmdbd answers sacct (final states of jobs that left squeue). */
+  accounting: boolean;
+  /** The gateway's site name: tags read `hpcg:<site>:<gateway job id>` so gateways sharing a cluster never mix jobs. */
+  site: string;
+  /** Expected Slurm ClusterName (checked by health); null = not checked. */
+  clusterName: string | null;
+  logger: EngineLogger;
+}

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { backendJob } from '../local/test-support/job-fixtures';
+import { quoteCommand } from '../command-runner/shell-quote';
+import { ownerCommand, type CommandContext } from './slurm-command';
+import { commentHasTag, jobTag, neutraliseDirectives, translateJob } from './translate-job';
+
+const ctx: CommandContext = { submitAs: 'ssh-user', slurmConf: '/etc/slurm/test.conf', binDir: '/usr/bin' };
+
+/** The argv a login shell hands to the program after reading the SSH runner's one line. */
+function throughLoginShell(argv: string[]): string[] {
+  return execFileSync('/bin/bash', ['-c', quoteCommand(['printf', '%s\\0', ...argv])], { encoding: 'utf8' }).split('\0').slice(0, -1);
+}
+
+describe('Slurm translation', () => {
+  it('turns a JobSpec into sbatch options, the tag and the remaining array tasks', () => {
+    const job = backendJob(42, '/home/alice/run', { name: 'sweep', array: { indices: [0, 1, 2, 5, 7, 8], maxConcurrent: 2 }, output: 'arr-%A_%a.out', comment: 'mine', cpusPerTask: 4, memPerCpuMB: 512, gpus: { count: 2, type: 'a100', per: 'node' } }, { timeLimitMinutes: 90 });
+    const plan = translateJob({ ...job, tasks: job.tasks.filter((t) => t.index !== 1) }, 'site1');
+    expect(plan.args).toEqual([
+      '--parsable',
+      '--job-name=sweep',
+      '--chdir=/home/alice/run',
+      '--comment=hpcg:site1:42 mine',
+      '--partition=debug',
+      '--time=90',
+      '--cpus-per-task=4',
+      '--mem-per-cpu=512M',
+      '--gpus-per-node=a100:2',
+      '--array=0,2,5,7-8%2',
+      '--output=arr-%A_%a.out',
+      '--export=ALL',
+    ]);
+    expect(commentHasTag('hpcg:site1:42 mine', jobTag('site1', 42))).toBe(true);
+    expect(commentHasTag('hpcg:site1:421', jobTag('site1', 42))).toBe(false);
+  });
+
+  it('exports values through the environment, never inside --export, and drops the submitter\'s SBATCH_/SLURM_ variables', () => {
+    const plan = translateJob(backendJob(1, '/w', { export: { mode: 'NONE', vars: { A: 'x,y=z', B: null } }, environment: { B: 'from-env', SLURM_CONF: '/other', SBATCH_PARTITION: 'gpu', C: 'c' } }), 's');
+    expect(plan.args).toContain('--export=A,B');
+    expect(plan.env).toEqual({ A: 'x,y=z', B: 'from-env' });
+    expect(translateJob(backendJob(1, '/w', { environment: { SBATCH_TIMELIMIT: '5', KEEP: '1' } }), 's').env).toEqual({ KEEP: '1' });
+  });
+
+  it('turns #SBATCH directives into comments so Slurm cannot re-read gateway ids or holds; the body stays', () => {
+    const script = '#!/bin/bash\n#SBATCH --dependency=afterok:12\n\n#SBATCH -H\necho hi\n#SBATCH --not-a-directive-any-more\n';
+    expect(neutraliseDirectives(script)).toBe('#!/bin/bash\n#HPCG-SBATCH --dependency=afterok:12\n\n#HPCG-SBATCH -H\necho hi\n#SBATCH --not-a-directive-any-more\n');
+  });
+
+  it('no job name, path, comment or environment value can break out of its argument on the way to the login node', () => {
+    // Empty values are never options at all (the parser gives none), so every value has a character.
+    const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).map((s) => s.replace(/\0/g, '') || ' ');
+    fc.assert(
+      fc.property(text, text, text, text, (name, output, comment, value) => {
+        const job = backendJob(7, `/home/u/${output}`, { name, output, comment, environment: { VALUE: value } });
+        const plan = translateJob(job, 'site');
+        const argv = ownerCommand(ctx, job.owner, '/usr/bin/sbatch', plan.args, plan.env, plan.script).argv;
+        const seen = throughLoginShell(argv);
+        expect(seen).toEqual(argv);
+        expect(seen).toContain(`--job-name=${name}`);
+        expect(seen).toContain(`--output=${output}`);
+        expect(seen).toContain(`--comment=hpcg:site:7 ${comment}`);
+        expect(seen).toContain(`VALUE=${value}`);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { chownSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { GatewayFixture } from './gateway-fixture';
+import type { LoginNode } from './login-node';
+import type { SlurmCluster } from './slurm-cluster';
+
+/** The Unix user Slurm test jobs run as (created by scripts/test-deps/slurm.sh). */
+export const SLURM_TEST_USER = 'hpcg-slurm-a';
+
+export function unixUser(name: string): { uid: number; gid: number; home: string } {
+  const [, , uid, gid, , home] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
+  return { uid: Number(uid), gid: Number(gid), home };
+}
+
+export type SlurmRunnerChoice = { kind: 'local' } | { kind: 'ssh'; node: LoginNode };
+
+/** Site configuration: one Slurm engine `hpc` on `cluster`, its partitions named as Slurm's. */
+export function slurmSite(cluster: SlurmCluster, runner: SlurmRunnerChoice, site: string, extraEngine = ''): string {
+  const runnerYaml =
+    runner.kind === 'local'
+      ? `runner: { kind: local }, submitAs: runuser`
+      : `runner: { kind: ssh, host: 127.0.0.1, port: ${runner.node.port}, user: root, keyFile: ${runner.node.keyFile}, knownHosts: ${runner.node.knownHosts} }, submitAs: ssh-user`;
+  return `
+cluster: ${site}
+engines:
+  hpc: { kind: slurm, ${runnerYaml}, slurmConf: ${cluster.slurmConf}, cluster: ${cluster.state.clusterName}${extraEngine} }
+partitions:
+  - { name: debug, engine: hpc, default: true, maxTime: "30:00" }
+  - { name: short, engine: hpc, maxTime: "2" }
+  - { name: long, engine: hpc }
+`;
+}
+
+/**
+ * A gateway (API + worker) in front of the test Slurm cluster, with one user who exists on the
+ * cluster: jobs run as that Unix user, so the fixture's folder is theirs to write in.
+ */
+export async function startSlurmGateway(
+  cluster: SlurmCluster,
+  runner: SlurmRunnerChoice,
+  options: { env?: Record<string, string>; worker?: boolean; extraEngine?: string } = {},
+): Promise<{ gw: GatewayFixture; token: string; uid: number; site: string }> {
+  // A site name of its own: gateways sharing the cluster must never see each other's tags.
+  const site = `t${randomBytes(5).toString('hex')}`;
+  const gw = await GatewayFixture.start({ site: slurmSite(cluster, runner, site, options.extraEngine), env: options.env });
+  const user = unixUser(SLURM_TEST_USER);
+  chownSync(gw.dir, user.uid, user.gid);
+  if (options.worker !== false) await gw.startWorker();
+  const token = await gw.user(SLURM_TEST_USER, { uid: user.uid, gid: user.gid, home: gw.dir });
+  return { gw, token, uid: user.uid, site };
+}
+
+/** Every Slurm job (live or in accounting) whose comment carries the tag of this gateway job. */
+export async function slurmJobsTagged(cluster: SlurmCluster, site: string, gatewayJobId: number): Promise<string[]> {
+  const tag = `hpcg:${site}:${gatewayJobId}`;
+  const tagged = (comment: string) => comment === tag || comment.startsWith(`${tag} `);
+  const live = (await cluster.command('squeue', ['-h', '--states=all', '-o', '%F|%k'])).split('\n').map((l) => l.split('|'));
+  const ended = (await cluster.command('sacct', ['-a', '-X', '-n', '-P', '--starttime=now-1days', '-o', 'JobIDRaw,Comment'])).split('\n').map((l) => l.split('|'));
+  return [...new Set([...live, ...ended].filter(([id, comment]) => id && comment !== undefined && tagged(comment.trim())).map(([id]) => id.trim()))];
+}
