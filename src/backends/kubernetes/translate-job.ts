@@ -1,6 +1,7 @@
 import type { KubernetesEngineConfig, KubernetesVolumeConfig } from '../../config/kubernetes-engine.schema';
 import { badInput } from '../../common/domain-error';
 import type { BackendJob } from '../backend';
+import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from '../local/filename-pattern';
 import { buildJobEnvironment, buildTaskEnvironment } from '../local/job-environment';
 import { LAUNCHER, SCRIPT_DIR } from './job-launcher';
 import type { KubernetesPartition } from './kubernetes-partition';
@@ -103,6 +104,8 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
       script: spec.script,
       launch: LAUNCHER,
       ...(isArray ? { tasks: job.tasks.map((t) => `${t.index} ${t.rawId}\n`).join('') } : {}),
+      // Output files only where the user can read them: a working directory on a shared volume.
+      ...(workdirVolume ? outputFiles(job, owner.username) : {}),
     },
   };
 
@@ -185,6 +188,25 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
     },
   };
   return { engine: ctx.engine, namespace, tenancy, configMap, job: manifest };
+}
+
+/**
+ * The --output / --error file of each completion index (`stdout.<k>`, `stderr.<k>`), expanded as Slurm
+ * does; the node (`%N`) is not known before the pod is scheduled, so it stays as written.
+ */
+function outputFiles(job: BackendJob, user: string): Record<string, string> {
+  const { spec } = job;
+  const isArray = job.tasks.length > 0;
+  const pattern = spec.output ?? (isArray ? DEFAULT_ARRAY_OUTPUT : DEFAULT_OUTPUT);
+  const files: Record<string, string> = { 'open-mode': spec.openMode ?? 'truncate' };
+  (isArray ? job.tasks : [null]).forEach((task, k) => {
+    const names: FilenameContext = { jobId: task ? task.rawId : job.id, arrayJobId: job.id, arrayIndex: task ? task.index : null, jobName: spec.name, user, host: '%N' };
+    const stdout = resolveOutputPath(pattern, names, job.workdir);
+    const stderr = spec.error ? resolveOutputPath(spec.error, names, job.workdir) : null;
+    files[`stdout.${k}`] = stdout;
+    if (stderr !== null && stderr !== stdout) files[`stderr.${k}`] = stderr;
+  });
+  return files;
 }
 
 /**

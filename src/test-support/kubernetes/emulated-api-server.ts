@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { validateObject } from './api-validation';
 import { JobController } from './job-controller';
 import { ObjectStore } from './object-store';
+import { ProcessKubelet } from './process-kubelet';
 import { quotaProblem } from './quota-admission';
 
 type Obj = Record<string, any>;
@@ -41,6 +42,8 @@ export class ApiError extends Error {
 export class EmulatedApiServer {
   readonly store = new ObjectStore();
   readonly controller = new JobController(this.store);
+  /** Runs pods as local processes once started (end-to-end tests); otherwise the test drives them. */
+  readonly kubelet = new ProcessKubelet(this.store, this.controller);
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   port = 0;

@@ -54,17 +54,17 @@ export class JobController {
   }
 
   run(pod: Obj, log = ''): void {
-    this.appendLog(pod, log);
+    this.log(pod, log);
     this.setStatus(pod, { phase: 'Running', startTime: now(), containerStatuses: [{ name: 'job', ready: true, restartCount: 0, image: pod.spec.containers[0].image, imageID: '', state: { running: { startedAt: now() } } }] });
   }
 
   succeed(pod: Obj, log = ''): void {
-    this.appendLog(pod, log);
+    this.log(pod, log);
     this.terminate(pod, 'Succeeded', { exitCode: 0, reason: 'Completed' });
   }
 
   fail(pod: Obj, exitCode: number, log = ''): void {
-    this.appendLog(pod, log);
+    this.log(pod, log);
     this.terminate(pod, 'Failed', { exitCode, reason: 'Error' });
   }
 
@@ -104,7 +104,8 @@ export class JobController {
     if (owner) this.reconcile(current.metadata.namespace, owner.name);
   }
 
-  private appendLog(pod: Obj, text: string): void {
+  /** Output of the pod's container, appended to its log. */
+  log(pod: Obj, text: string): void {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     this.logs.set(key, (this.logs.get(key) ?? '') + text);
   }
@@ -162,7 +163,7 @@ export class JobController {
           labels: { ...spec.template.metadata.labels, ...(indexed ? { [INDEX_LABEL]: String(k) } : {}) },
           ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: job.metadata.uid, controller: true }],
         },
-        spec: structuredClone(spec.template.spec),
+        spec: indexed ? withCompletionIndex(spec.template.spec, k) : structuredClone(spec.template.spec),
         status: { phase: 'Pending' },
       };
       const refused = quotaProblem(this.store, 'pods', pod);
@@ -180,6 +181,13 @@ export class JobController {
       this.store.put('jobs', job, 'MODIFIED');
     }
   }
+}
+
+/** The controller gives each container of an Indexed Job's pod its index in JOB_COMPLETION_INDEX. */
+function withCompletionIndex(template: Obj, k: number): Obj {
+  const spec = structuredClone(template);
+  for (const c of spec.containers) c.env = [...(c.env ?? []), { name: 'JOB_COMPLETION_INDEX', value: String(k) }];
+  return spec;
 }
 
 /** The first podFailurePolicy rule matching a failed pod, as the controller evaluates them. */
