@@ -8,10 +8,13 @@
  *   ("<array index> <task job id>").
  * - Output: when the working directory is on a shared volume, `stdout.<k>` / `stderr.<k>` name the
  *   --output / --error files there, as Slurm writes them; the output also goes to the pod log (jobOutput).
+ * - Cancelled tasks: an index listed in `cancelled` exits 0 at once (an Indexed Job cannot skip an index).
  * - Signals: the kubelet sends SIGTERM to PID 1 only (cancel, time limit); the launcher passes it to every
  *   process of the job, as Slurm does, instead of leaving them to the SIGKILL after the grace period.
  */
 export const SCRIPT_DIR = '/hpcg/job';
+/** ConfigMap key: array indices cancelled before their pod started, one per line (see KubernetesBackend.cancel). */
+export const CANCELLED_KEY = 'cancelled';
 
 export const LAUNCHER = `#!/bin/sh
 dir=$(dirname "$0")
@@ -32,6 +35,10 @@ if [ -n "\${JOB_COMPLETION_INDEX:-}" ]; then
   if [ -z "\${SLURM_ARRAY_TASK_ID:-}" ]; then
     echo "hpc-gateway: no array task for completion index $k" >&2
     exit 1
+  fi
+  if [ -f "$dir/${CANCELLED_KEY}" ] && grep -qx "$SLURM_ARRAY_TASK_ID" "$dir/${CANCELLED_KEY}"; then
+    echo "hpc-gateway: array task $SLURM_ARRAY_TASK_ID was cancelled before it started"
+    exit 0
   fi
 fi
 if [ ! -f "$dir/stdout.$k" ]; then

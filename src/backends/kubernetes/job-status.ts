@@ -1,6 +1,6 @@
 import type { JobState } from '../../jobs/job-spec';
 import type { TaskUpdate } from '../backend';
-import { ANNOTATION_ARRAY_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID } from './kubernetes-names';
+import { ANNOTATION_ARRAY_INDICES, ANNOTATION_CANCELLED_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID } from './kubernetes-names';
 import { CONTAINER_NAME } from './translate-job';
 
 /** Waiting reasons that will not resolve by waiting: the job fails at once with the reason (not after a long wait). */
@@ -22,11 +22,16 @@ export function jobUpdates(jobId: number, job: Obj, pods: Obj[], deleted: boolea
     const seen = latest.get(k);
     if (!seen || created(pod) >= created(seen)) latest.set(k, pod);
   }
+  const cancelled = new Set<string>((job.metadata?.annotations?.[ANNOTATION_CANCELLED_INDICES] ?? '').split(',').filter(Boolean));
   const jobFailed = condition(job, 'Failed');
   const ended = deleted || condition(job, 'Complete') !== null || jobFailed !== null;
   return (indices ?? [null]).map((arrayIndex, k) => {
     const pod = latest.get(k) ?? null;
     const update = podUpdate(jobId, arrayIndex, pod);
+    // Cancelled one by one: whatever its pod did after the cancel (killed, or skipped with exit 0) is a cancel.
+    if (arrayIndex !== null && cancelled.has(String(arrayIndex))) {
+      return { ...update, state: 'CANCELLED', reason: 'cancelled', exitCode: null, signal: null, endTime: update.endTime ?? new Date() };
+    }
     if (update.state === 'PENDING' || update.state === 'RUNNING') {
       if (deleted) return { ...update, state: 'CANCELLED', reason: 'Job deleted in Kubernetes (cancelled)', endTime: update.endTime ?? new Date() };
       // A Job ended by its own deadline, or failed as a whole before this index ran.

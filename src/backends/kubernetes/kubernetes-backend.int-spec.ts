@@ -95,6 +95,30 @@ describe('Kubernetes backend against the emulated API server', () => {
     expect(api.store.get('jobs', ref.split('/')[0], 'hpcg-200')?.status.conditions[0].reason).toBe('FailedIndexes');
   });
 
+  it('cancels one array task, running or not yet started, and the other tasks still run', async () => {
+    const job = backendJob(250, '/home/alice', { array: { indices: [0, 1, 2], maxConcurrent: 1 } }, { owner: OWNER, partition: 'kube', tasks: arrayTasks(250, [0, 1, 2]) });
+    const ref = await backend.submit(job);
+    const ns = ref.split('/')[0];
+    api.controller.run(api.controller.pods(250)[0]);
+    await states(250, ref, (u) => u[0]?.state === 'RUNNING');
+    await backend.cancel(ref, 250, 2); // not started: the launcher will skip it
+    await backend.cancel(ref, 250, 0); // running: its pod is stopped
+    expect(api.store.get('configmaps', ns, 'hpcg-250-script')?.data.cancelled.split('\n')).toEqual(['2', '0']);
+    // Index 0's pod was deleted (SIGTERM, exit 143): the failure policy fails that index only, and index 1 starts.
+    const ofIndex = (k: number) => api.controller.pods(250).filter((p) => p.metadata.labels['batch.kubernetes.io/job-completion-index'] === String(k));
+    expect(ofIndex(0)).toEqual([]);
+    api.controller.succeed(ofIndex(1)[0], 'one\n');
+    // Index 2's launcher finds itself cancelled and exits 0 (translate-job.spec.ts runs the launcher).
+    api.controller.succeed(ofIndex(2)[0], 'hpc-gateway: array task 2 was cancelled before it started\n');
+    expect(ofIndex(0)).toEqual([]);
+    const u = await states(250, ref, (x) => x.every((t) => t.state !== 'PENDING' && t.state !== 'RUNNING'));
+    expect(u.map((t) => [t.arrayIndex, t.state])).toEqual([
+      [0, 'CANCELLED'],
+      [1, 'COMPLETED'],
+      [2, 'CANCELLED'],
+    ]);
+  });
+
   it('fails fast on an image that cannot be pulled, and deletes the Job', async () => {
     const ref = await backend.submit(backendJob(300, '/home/alice', {}, { owner: OWNER, partition: 'kube' }));
     api.controller.imagePullBackOff(api.controller.pods(300)[0]);

@@ -9,7 +9,8 @@ import { jobUpdates } from './job-status';
 import { kubeError, statusOf } from './kube-errors';
 import { loadKubeConfig } from './kube-config';
 import { KubernetesPartition, parseKubernetesPartitions } from './kubernetes-partition';
-import { LABEL_COMPLETION_INDEX, LABEL_JOB_ID, MANAGED_SELECTOR, jobObjectName } from './kubernetes-names';
+import { ANNOTATION_ARRAY_INDICES, ANNOTATION_CANCELLED_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID, MANAGED_SELECTOR, jobObjectName, scriptConfigMapName } from './kubernetes-names';
+import { CANCELLED_KEY } from './job-launcher';
 import { CONTAINER_NAME, KubernetesTranslation, translateJob } from './translate-job';
 import { UserNamespaces } from './user-namespace';
 import { WatchCache } from './watch-cache';
@@ -104,9 +105,7 @@ export class KubernetesBackend implements Backend {
       if (arrayIndex === null) {
         await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' });
       } else {
-        // One task of an Indexed Job: its pod is stopped, and the failure policy marks the index failed (not retried).
-        const k = this.completionIndex(ref, arrayIndex);
-        if (k !== null) await core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${LABEL_JOB_ID}=${jobId},${LABEL_COMPLETION_INDEX}=${k}` });
+        await this.cancelTask(namespace, name, jobId, arrayIndex);
       }
     } catch (e) {
       if (statusOf(e) === 404) return;
@@ -193,9 +192,28 @@ export class KubernetesBackend implements Backend {
     this.pods?.stop();
   }
 
+  /**
+   * One task of an Indexed Job. Kubernetes cannot skip an index, so the task is cancelled in three steps:
+   * the script's ConfigMap lists it (the launcher of a pod that has not started yet then exits 0 at once,
+   * letting the other indices complete the Job), the Job's annotation lists it (status reports it
+   * CANCELLED), and a running pod of that index is deleted (SIGTERM; the failure policy fails the index).
+   */
+  private async cancelTask(namespace: string, name: string, jobId: number, arrayIndex: number): Promise<void> {
+    const { batch, core } = this.api();
+    const cm = (await core.readNamespacedConfigMap({ name: scriptConfigMapName(jobId), namespace })) as Obj;
+    cm.data = { ...cm.data, [CANCELLED_KEY]: addIndex(cm.data?.[CANCELLED_KEY], arrayIndex, '\n') };
+    await core.replaceNamespacedConfigMap({ name: cm.metadata.name, namespace, body: cm });
+    const job = (await batch.readNamespacedJob({ name, namespace })) as Obj;
+    const annotations = job.metadata.annotations ?? {};
+    job.metadata.annotations = { ...annotations, [ANNOTATION_CANCELLED_INDICES]: addIndex(annotations[ANNOTATION_CANCELLED_INDICES], arrayIndex, ',') };
+    await batch.replaceNamespacedJob({ name, namespace, body: job });
+    const k = job.metadata.annotations[ANNOTATION_ARRAY_INDICES]?.split(',').indexOf(String(arrayIndex)) ?? -1;
+    if (k >= 0) await core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${LABEL_JOB_ID}=${jobId},${LABEL_COMPLETION_INDEX}=${k}` });
+  }
+
   private completionIndex(ref: string, arrayIndex: number): number | null {
     const job = this.jobs?.items.get(ref) ?? this.jobs?.tombstones.get(ref);
-    const indices: string | undefined = job?.metadata?.annotations?.['hpcg.io/array-indices'];
+    const indices: string | undefined = job?.metadata?.annotations?.[ANNOTATION_ARRAY_INDICES];
     const k = indices?.split(',').indexOf(String(arrayIndex)) ?? -1;
     return k >= 0 ? k : null;
   }
@@ -231,6 +249,11 @@ export class KubernetesBackend implements Backend {
     }
     return { jobs: this.jobs, pods: this.pods };
   }
+}
+
+function addIndex(list: string | undefined, index: number, separator: string): string {
+  const indices = (list ?? '').split(separator).filter(Boolean);
+  return indices.includes(String(index)) ? indices.join(separator) : [...indices, String(index)].join(separator);
 }
 
 function parseRef(ref: string, jobId: number): { namespace: string; name: string } {

@@ -13,6 +13,8 @@ export const MANAGED_BY = 'hpc-gateway';
 export const ANNOTATION_USERNAME = 'hpcg.io/username';
 /** Job annotation: the array index of each completion index, in order ("0,4,8"). */
 export const ANNOTATION_ARRAY_INDICES = 'hpcg.io/array-indices';
+/** Job annotation: array indices cancelled one by one ("7,20"); reported CANCELLED unless they completed first. */
+export const ANNOTATION_CANCELLED_INDICES = 'hpcg.io/cancelled-indices';
 /** Kubernetes' own label on the pods of an Indexed Job. */
 export const LABEL_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
 

@@ -125,9 +125,16 @@ export class JobController {
     const state: ('succeeded' | 'failed' | 'active' | 'waiting')[] = [];
     let failJob: string | null = null;
     let failures = 0;
+    // Finished indexes are recorded in the status, as the real controller does (its finalizers keep a
+    // deleted pod counted): a pod that is gone does not make its index run again.
+    const recorded = (field: string) => new Set<number>(String(job.status?.[field] ?? '').split(',').filter(Boolean).map(Number));
+    const completedBefore = recorded('completedIndexes');
+    const failedBefore = recorded('failedIndexes');
     for (let k = 0; k < completions; k++) {
       const mine = pods.filter((p) => Number(p.metadata.labels?.[INDEX_LABEL] ?? 0) === k);
-      if (mine.some((p) => p.status?.phase === 'Succeeded')) state[k] = 'succeeded';
+      if (completedBefore.has(k)) state[k] = 'succeeded';
+      else if (failedBefore.has(k)) state[k] = 'failed';
+      else if (mine.some((p) => p.status?.phase === 'Succeeded')) state[k] = 'succeeded';
       else if (mine.some((p) => !['Succeeded', 'Failed'].includes(p.status?.phase))) state[k] = 'active';
       else {
         let counted = 0;
@@ -175,8 +182,15 @@ export class JobController {
       state[k] = 'active';
       active++;
     }
-    const counts = { active, succeeded: state.filter((s) => s === 'succeeded').length, failed: state.filter((s) => s === 'failed').length };
-    if (JSON.stringify(counts) !== JSON.stringify({ active: job.status?.active, succeeded: job.status?.succeeded, failed: job.status?.failed })) {
+    const indexes = (want: string) => state.flatMap((s, k) => (s === want ? [k] : [])).join(',');
+    const counts = {
+      active,
+      succeeded: state.filter((s) => s === 'succeeded').length,
+      failed: state.filter((s) => s === 'failed').length,
+      ...(indexed ? { completedIndexes: indexes('succeeded'), failedIndexes: indexes('failed') } : {}),
+    };
+    const current = { active: job.status?.active, succeeded: job.status?.succeeded, failed: job.status?.failed, ...(indexed ? { completedIndexes: job.status?.completedIndexes, failedIndexes: job.status?.failedIndexes } : {}) };
+    if (JSON.stringify(counts) !== JSON.stringify(current)) {
       job.status = { ...job.status, ...counts, startTime: job.status?.startTime ?? now() };
       this.store.put('jobs', job, 'MODIFIED');
     }
