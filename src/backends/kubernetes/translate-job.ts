@@ -241,5 +241,6 @@ function isUnder(path: string, dir: string): boolean {
 
 /** The kubelet expands `$(NAME)` in env values; a user's text must reach the script verbatim. */
 function escapeReferences(value: string): string {
-  return value.replaceAll('$(', '$$(');
+  // A function: in a replacement string "$$" would itself mean one "$".
+  return value.replaceAll('$(', () => '$$(');
 }
