@@ -44,7 +44,16 @@ export class ProcessKubelet {
     this.unsubscribe = this.store.subscribe((resource, e) => {
       if (resource !== 'pods') return;
       const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
-      if (e.type === 'ADDED') setImmediate(() => this.run(key, e.object));
+      if (e.type === 'ADDED') {
+        setImmediate(() => {
+          try {
+            this.run(key, e.object);
+          } catch (err) {
+            // As a kubelet that cannot set the pod up: it stays Pending, and says why in its log.
+            this.controller.log(e.object, `kubelet: ${(err as Error).message}\n`);
+          }
+        });
+      }
       if (e.type === 'DELETED') this.stop(key, 'deleted');
     });
   }
