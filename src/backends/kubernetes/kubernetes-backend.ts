@@ -200,22 +200,25 @@ export class KubernetesBackend implements Backend {
    */
   private async cancelTask(namespace: string, name: string, jobId: number, arrayIndex: number): Promise<void> {
     const { batch, core } = this.api();
-    const cm = (await core.readNamespacedConfigMap({ name: scriptConfigMapName(jobId), namespace })) as Obj;
-    cm.data = { ...cm.data, [CANCELLED_KEY]: addIndex(cm.data?.[CANCELLED_KEY], arrayIndex, '\n') };
-    await core.replaceNamespacedConfigMap({ name: cm.metadata.name, namespace, body: cm });
-    const job = (await batch.readNamespacedJob({ name, namespace })) as Obj;
-    const annotations = job.metadata.annotations ?? {};
-    job.metadata.annotations = { ...annotations, [ANNOTATION_CANCELLED_INDICES]: addIndex(annotations[ANNOTATION_CANCELLED_INDICES], arrayIndex, ',') };
-    await batch.replaceNamespacedJob({ name, namespace, body: job });
-    const k = job.metadata.annotations[ANNOTATION_ARRAY_INDICES]?.split(',').indexOf(String(arrayIndex)) ?? -1;
-    if (k >= 0) await core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${LABEL_JOB_ID}=${jobId},${LABEL_COMPLETION_INDEX}=${k}` });
+    await updateWithRetry(
+      () => core.readNamespacedConfigMap({ name: scriptConfigMapName(jobId), namespace }),
+      (cm) => ({ ...cm, data: { ...cm.data, [CANCELLED_KEY]: addIndex(cm.data?.[CANCELLED_KEY], arrayIndex, '\n') } }),
+      (body) => core.replaceNamespacedConfigMap({ name: scriptConfigMapName(jobId), namespace, body }),
+    );
+    const job = await updateWithRetry(
+      () => batch.readNamespacedJob({ name, namespace }),
+      (j) => {
+        const annotations = j.metadata.annotations ?? {};
+        return { ...j, metadata: { ...j.metadata, annotations: { ...annotations, [ANNOTATION_CANCELLED_INDICES]: addIndex(annotations[ANNOTATION_CANCELLED_INDICES], arrayIndex, ',') } } };
+      },
+      (body) => batch.replaceNamespacedJob({ name, namespace, body }),
+    );
+    const k = completionIndexOf(job, arrayIndex);
+    if (k !== null) await core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${LABEL_JOB_ID}=${jobId},${LABEL_COMPLETION_INDEX}=${k}` });
   }
 
   private completionIndex(ref: string, arrayIndex: number): number | null {
-    const job = this.jobs?.items.get(ref) ?? this.jobs?.tombstones.get(ref);
-    const indices: string | undefined = job?.metadata?.annotations?.[ANNOTATION_ARRAY_INDICES];
-    const k = indices?.split(',').indexOf(String(arrayIndex)) ?? -1;
-    return k >= 0 ? k : null;
+    return completionIndexOf(this.jobs?.items.get(ref) ?? this.jobs?.tombstones.get(ref), arrayIndex);
   }
 
   private api() {
@@ -248,6 +251,25 @@ export class KubernetesBackend implements Backend {
       this.pods.start();
     }
     return { jobs: this.jobs, pods: this.pods };
+  }
+}
+
+/** Completion index k of an Indexed Job runs the k-th array index of its annotation. */
+function completionIndexOf(job: Obj | undefined, arrayIndex: number): number | null {
+  const k = (job?.metadata?.annotations?.[ANNOTATION_ARRAY_INDICES] as string | undefined)?.split(',').indexOf(String(arrayIndex)) ?? -1;
+  return k >= 0 ? k : null;
+}
+
+/** Read, change, replace; again on 409 Conflict (someone else changed the object in between, e.g. a second cancel). */
+async function updateWithRetry(read: () => Promise<unknown>, change: (o: Obj) => Obj, replace: (o: never) => Promise<unknown>, attempts = 5): Promise<Obj> {
+  for (let attempt = 1; ; attempt++) {
+    const updated = change((await read()) as Obj);
+    try {
+      await replace(updated as never);
+      return updated;
+    } catch (e) {
+      if (statusOf(e) !== 409 || attempt >= attempts) throw e;
+    }
   }
 }
 
