@@ -31,7 +31,11 @@ export class GatewayProcess {
     child.stderr!.pipe(out);
     proc.port = await new Promise<number>((resolvePort, reject) => {
       let buffer = '';
-      const timer = setTimeout(() => reject(new Error(`${role} did not start within ${timeoutMs} ms; log: ${logFile}\n${buffer.slice(-3000)}`)), timeoutMs);
+      const timer = setTimeout(() => {
+        // A process that never said where it listens is nobody's to stop later: stop it now.
+        child.kill('SIGKILL');
+        reject(new Error(`${role} did not start within ${timeoutMs} ms; log: ${logFile}\n${buffer.slice(-3000)}`));
+      }, timeoutMs);
       const onData = (chunk: Buffer) => {
         buffer += chunk.toString();
         const m = buffer.match(/"port":(\d+)[^\n]*"msg":"listening"|"msg":"listening"[^\n]*"port":(\d+)/);

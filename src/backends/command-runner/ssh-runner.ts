@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Client, ClientChannel } from 'ssh2';
 import { CommandRequest, CommandResult, CommandRunner, RunnerUnavailableError } from './command-runner';
 import { isKnownHostKey, parseKnownHosts } from './known-hosts';
@@ -40,10 +39,6 @@ export class SshRunner implements CommandRunner {
 
   constructor(private readonly opts: SshRunnerOptions) {
     this.known = parseKnownHosts(opts.knownHosts);
-  }
-
-  static keyFromFile(path: string): Buffer {
-    return readFileSync(path);
   }
 
   describe(): string {

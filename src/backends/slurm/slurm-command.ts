@@ -29,13 +29,13 @@ function envArgs(ctx: CommandContext, vars: Record<string, string>, clean: boole
   return ['/usr/bin/env', ...(clean ? ['-i'] : []), ...assignments];
 }
 
-function tool(ctx: CommandContext, name: SlurmTool): string {
+export function slurmTool(ctx: CommandContext, name: SlurmTool): string {
   return posix.join(ctx.binDir, name);
 }
 
 /** A command run as the runner's own user (status, partitions). */
 export function serviceCommand(ctx: CommandContext, name: SlurmTool, args: string[]): CommandRequest {
-  return { argv: [...envArgs(ctx, {}, false), tool(ctx, name), ...args] };
+  return { argv: [...envArgs(ctx, {}, false), slurmTool(ctx, name), ...args] };
 }
 
 /** A command run as the job's owner, in the way the site chose (`submitAs`). */
@@ -51,8 +51,4 @@ export function ownerCommand(ctx: CommandContext, owner: JobOwner, program: stri
     case 'service':
       return { argv, stdin };
   }
-}
-
-export function slurmTool(ctx: CommandContext, name: SlurmTool): string {
-  return tool(ctx, name);
 }
