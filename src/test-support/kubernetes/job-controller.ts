@@ -13,8 +13,6 @@ const INDEX_LABEL = 'batch.kubernetes.io/job-completion-index';
  */
 export class JobController {
   private readonly logs = new Map<string, string>();
-  /** Pod creations refused by quota, newest last (the real controller records them as FailedCreate events). */
-  readonly refused: string[] = [];
 
   constructor(private readonly store: ObjectStore) {}
 
@@ -173,11 +171,9 @@ export class JobController {
         spec: indexed ? withCompletionIndex(spec.template.spec, k) : structuredClone(spec.template.spec),
         status: { phase: 'Pending' },
       };
-      const refused = quotaProblem(this.store, 'pods', pod);
-      if (refused) {
-        this.refused.push(`Error creating: pods "${pod.metadata.name}" is forbidden: ${refused}`);
-        break;
-      }
+      // Refused by quota: the pod is not created (the real controller records a FailedCreate event, which
+      // the backend does not read) and the controller tries again on its next change.
+      if (quotaProblem(this.store, 'pods', pod)) break;
       this.store.put('pods', pod, 'ADDED');
       state[k] = 'active';
       active++;
