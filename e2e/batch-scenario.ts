@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayFixture, eventually } from '../src/test-support/gateway-fixture';
@@ -7,7 +7,8 @@ import { DIST } from '../src/test-support/gateway-process';
 /**
  * The issue's "tried as a new user would" scenario, over the real processes: the built gateway and
  * worker, driven through the `hpcg` CLI exactly as a scientist types it. The same scenario runs
- * against every engine (batch-scenario.e2e-spec.ts: local; slurm-batch-scenario.e2e-spec.ts: Slurm).
+ * against every engine (batch-scenario.e2e-spec.ts: local; slurm-batch-scenario.e2e-spec.ts: Slurm;
+ * kubernetes-batch-scenario.e2e-spec.ts: Kubernetes).
  */
 
 const CLI = join(DIST, 'src/cli/main.js');
@@ -33,6 +34,11 @@ export interface AccountingRow {
 export interface ScenarioOptions {
   /** Extra check of the final accounting: gateway job id (and `_index`) → row. */
   verifyAccounting?: (rows: Map<string, AccountingRow>, engineJobId: (gatewayId: number) => Promise<string>) => Promise<void>;
+  /**
+   * The id a job's script sees (SLURM_JOB_ID, `%j`, `%A`); default: the engine's own job id. Kubernetes
+   * has no numeric job ids: its jobs see the gateway's.
+   */
+  scriptJobId?: (gatewayId: number) => Promise<string>;
 }
 
 export function describeBatchScenario(title: string, start: () => Promise<ScenarioTarget>, stop: (t: ScenarioTarget) => Promise<void>, options: ScenarioOptions = {}): void {
@@ -42,12 +48,19 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
     let gw: GatewayFixture;
     let env: Record<string, string>;
 
-    function hpcg(args: string[], input?: string) {
-      const r = spawnSync(process.execPath, [CLI, ...args], { cwd: gw.dir, env, input, encoding: 'utf8', timeout: 120_000 });
-      return { code: r.status, out: r.stdout, err: r.stderr };
+    /**
+     * The CLI as a child process, awaited without blocking this process: the engine under test may be
+     * served from it (the emulated Kubernetes API server), and must keep answering while `hpcg` waits.
+     */
+    function hpcg(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+      return new Promise((resolve) => {
+        execFile(process.execPath, [CLI, ...args], { cwd: gw.dir, env, encoding: 'utf8', timeout: 120_000 }, (error, out, err) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, out, err }),
+        );
+      });
     }
-    function ok(args: string[], input?: string): string {
-      const r = hpcg(args, input);
+    async function ok(args: string[]): Promise<string> {
+      const r = await hpcg(args);
       if (r.code !== 0) throw new Error(`hpcg ${args.join(' ')} exited ${r.code}: ${r.err}`);
       return r.out;
     }
@@ -80,24 +93,24 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
           '',
         ].join('\n'),
       );
-      const arrayId = Number(ok(['sbatch', '--parsable', 'array.sh']).trim());
+      const arrayId = Number((await ok(['sbatch', '--parsable', 'array.sh'])).trim());
       expect(arrayId).toBeGreaterThan(0);
 
-      const depOut = ok(['sbatch', '-J', 'after-sweep', `--dependency=afterok:${arrayId}`, '-o', 'dep-%j.out', '--wrap', 'echo dependent ran; date +%s.%N']);
+      const depOut = await ok(['sbatch', '-J', 'after-sweep', `--dependency=afterok:${arrayId}`, '-o', 'dep-%j.out', '--wrap', 'echo dependent ran; date +%s.%N']);
       const depId = Number(depOut.match(/^Submitted batch job (\d+)$/m)?.[1]);
       expect(depId).toBeGreaterThan(arrayId);
 
-      const slowId = Number(ok(['sbatch', '--parsable', '-J', 'too-slow', '--time=1', '-o', 'slow.out', '--wrap', 'echo start; sleep 600']).trim());
-      const failId = Number(ok(['sbatch', '--parsable', '-J', 'broken', '-o', 'fail-%x.out', '--wrap', 'echo about to fail; exit 3']).trim());
-      const cancelId = Number(ok(['sbatch', '--parsable', '-J', 'doomed', '--wrap', 'sleep 600']).trim());
+      const slowId = Number((await ok(['sbatch', '--parsable', '-J', 'too-slow', '--time=1', '-o', 'slow.out', '--wrap', 'echo start; sleep 600'])).trim());
+      const failId = Number((await ok(['sbatch', '--parsable', '-J', 'broken', '-o', 'fail-%x.out', '--wrap', 'echo about to fail; exit 3'])).trim());
+      const cancelId = Number((await ok(['sbatch', '--parsable', '-J', 'doomed', '--wrap', 'sleep 600'])).trim());
 
       // squeue shows our jobs in Slurm's default layout; the array never runs more than 2 tasks at once.
-      const header = ok(['squeue']).split('\n')[0];
+      const header = (await ok(['squeue'])).split('\n')[0];
       expect(header).toMatch(/^\s+JOBID PARTITION\s+NAME\s+USER ST\s+TIME\s+NODES NODELIST\(REASON\)$/);
       let maxRunning = 0;
       await eventually(
         async () => {
-          const rows = ok(['squeue', '-h', '-r', '-o', '%i %t', '-j', String(arrayId)]).trim().split('\n').filter(Boolean);
+          const rows = (await ok(['squeue', '-h', '-r', '-o', '%i %t', '-j', String(arrayId)])).trim().split('\n').filter(Boolean);
           maxRunning = Math.max(maxRunning, rows.filter((r) => r.endsWith(' R')).length);
           return existsSync(join(gw.dir, 'ended-3')) && existsSync(join(gw.dir, 'ended-2'));
         },
@@ -111,13 +124,13 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
       const spans = [0, 1, 2, 3].map((i) => [Number(readFileSync(join(gw.dir, `started-${i}`), 'utf8')), Number(readFileSync(join(gw.dir, `ended-${i}`), 'utf8'))]);
       for (const [s] of spans) expect(spans.filter(([a, b]) => a <= s && s < b).length).toBeLessThanOrEqual(2);
 
-      ok(['scancel', String(cancelId)]);
+      await ok(['scancel', String(cancelId)]);
 
       // Everything reaches its final state; TIMEOUT takes the 1-minute limit plus KillWait.
       const finalStates = new Set(['COMPLETED', 'FAILED', 'TIMEOUT', 'CANCELLED']);
-      const sacct = () =>
+      const sacct = async () =>
         new Map(
-          ok(['sacct', '-X', '-n', '-P', '-j', [arrayId, depId, slowId, failId, cancelId].join(','), '-o', 'JobID,JobName,State,ExitCode'])
+          (await ok(['sacct', '-X', '-n', '-P', '-j', [arrayId, depId, slowId, failId, cancelId].join(','), '-o', 'JobID,JobName,State,ExitCode']))
             .trim()
             .split('\n')
             .map((line) => line.split('|'))
@@ -125,7 +138,7 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
         );
       const rows = await eventually(
         async () => {
-          const r = sacct();
+          const r = await sacct();
           return r.size >= 8 && [...r.values()].every((v) => finalStates.has(v.state)) ? r : null;
         },
         150_000,
@@ -139,11 +152,12 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
       expect(rows.get(String(cancelId))?.state).toBe('CANCELLED');
 
       // Output files where the patterns say, with the submitter's environment exported, written as the owner.
-      const arrayEngineId = await engineJobId(arrayId);
+      const scriptJobId = options.scriptJobId ?? engineJobId;
+      const arrayEngineId = await scriptJobId(arrayId);
       for (const i of [0, 1, 2, 3]) {
         expect(readFileSync(join(gw.dir, `arr-${arrayEngineId}_${i}.out`), 'utf8')).toBe(`task ${i} of ${arrayEngineId} setting=from-submitter uid=${target.uid}\n`);
       }
-      const dep = readFileSync(join(gw.dir, `dep-${await engineJobId(depId)}.out`), 'utf8');
+      const dep = readFileSync(join(gw.dir, `dep-${await scriptJobId(depId)}.out`), 'utf8');
       expect(dep).toMatch(/^dependent ran\n/);
       // afterok: the dependent started only after the last array task ended.
       const depStarted = Number(dep.split('\n')[1]);
@@ -154,27 +168,27 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
       await options.verifyAccounting?.(rows, engineJobId);
 
       // Nothing of ours is left in the queue.
-      expect(ok(['squeue', '-h']).trim()).toBe('');
+      expect((await ok(['squeue', '-h'])).trim()).toBe('');
     });
 
-    it('sbatch --wait exits with the job exit code', () => {
-      const r = hpcg(['sbatch', '--wait', '--wrap', 'exit 7']);
+    it('sbatch --wait exits with the job exit code', async () => {
+      const r = await hpcg(['sbatch', '--wait', '--wrap', 'exit 7']);
       expect(r.code).toBe(7);
       expect(r.out).toMatch(/^Submitted batch job \d+$/m);
     });
 
-    it('sbatch --test-only --json prints the JobSpec and the translation without submitting', () => {
-      const before = ok(['squeue', '-h', '-t', 'all']);
-      const out = JSON.parse(ok(['sbatch', '--test-only', '--json', '-J', 'probe', '-t', '10', '--wrap', 'true']));
+    it('sbatch --test-only --json prints the JobSpec and the translation without submitting', async () => {
+      const before = await ok(['squeue', '-h', '-t', 'all']);
+      const out = JSON.parse(await ok(['sbatch', '--test-only', '--json', '-J', 'probe', '-t', '10', '--wrap', 'true']));
       expect(out.spec).toMatchObject({ name: 'probe', timeLimitMinutes: 10 });
       expect(out.backend).toBe(target.engine);
       expect(out.translation).toBeTruthy();
-      expect(ok(['squeue', '-h', '-t', 'all'])).toBe(before);
+      expect(await ok(['squeue', '-h', '-t', 'all'])).toBe(before);
     });
 
-    it('refuses a bad script with the option and line, and submits nothing', () => {
+    it('refuses a bad script with the option and line, and submits nothing', async () => {
       writeFileSync(join(gw.dir, 'bad.sh'), '#!/bin/sh\n#SBATCH --time=soon\necho\n');
-      const r = hpcg(['sbatch', 'bad.sh']);
+      const r = await hpcg(['sbatch', 'bad.sh']);
       expect(r.code).not.toBe(0);
       expect(r.err).toMatch(/--time/);
       expect(r.err).toMatch(/line 2/);

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig, ResolvedEngine } from '../config/load-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Backend } from './backend';
+import { KubernetesBackend } from './kubernetes/kubernetes-backend';
 import { LocalBackend } from './local/local-backend';
 import { slurmBackend } from './slurm/slurm-backend-factory';
 
@@ -25,6 +26,14 @@ export class BackendRegistry implements OnModuleDestroy {
           stateDir: engine.stateDir,
           killWaitSeconds: engine.killWait,
           pollIntervalMs: 200,
+          clusterName: config.cluster,
+          logger: logger.logger.child({ engine: engine.name }),
+        });
+      case 'kubernetes':
+        return new KubernetesBackend({
+          name: engine.name,
+          config: engine,
+          partitions: config.partitions.filter((p) => p.engine === engine.name),
           clusterName: config.cluster,
           logger: logger.logger.child({ engine: engine.name }),
         });

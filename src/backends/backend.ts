@@ -131,6 +131,8 @@ export class BackendUnavailableError extends Error {
   constructor(
     readonly engine: string,
     message: string,
+    /** The job's reason while it waits (default BackendUnavailable), e.g. QuotaExceeded. */
+    readonly reason: string | null = null,
   ) {
     super(message);
     this.name = 'BackendUnavailableError';

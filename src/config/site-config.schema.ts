@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { directorySchema } from '../directory/directory-config.schema';
+import { kubernetesEngineSchema } from './kubernetes-engine.schema';
 
 /**
  * The site configuration file (HPCG_CONFIG, DESIGN.md §8). Key names are a public contract.
@@ -63,7 +64,7 @@ export const slurmEngineSchema = z
     if (e.submitAs === 'runuser' && e.runner.kind !== 'local') ctx.addIssue({ code: 'custom', path: ['submitAs'], message: 'runuser needs runner.kind local (over SSH use sudo)' });
   });
 
-export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema, slurmEngineSchema]);
+export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema, slurmEngineSchema, kubernetesEngineSchema]);
 
 export const partitionSchema = z
   .object({

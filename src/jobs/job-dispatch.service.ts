@@ -60,7 +60,7 @@ export class JobDispatchService {
       const recorded = await this.jobs.apply({
         jobId,
         expectSubmitStatus: ['READY'],
-        job: { submitStatus: 'SUBMITTED', backendRef: ref, reason: job.reason === Reason.BackendUnavailable || job.reason === Reason.QueuedInGateway ? Reason.Priority : job.reason },
+        job: { submitStatus: 'SUBMITTED', backendRef: ref, reason: job.reason === Reason.BackendUnavailable || job.reason === Reason.QuotaExceeded || job.reason === Reason.QueuedInGateway ? Reason.Priority : job.reason },
       });
       if (!recorded) {
         // Cancelled (or held) while we were submitting: the engine must not keep it.
@@ -74,7 +74,7 @@ export class JobDispatchService {
     } catch (e) {
       if (e instanceof BackendUnavailableError) {
         // Nothing fails that could still succeed: stay PENDING and let the queue retry with backoff.
-        await this.jobs.apply({ jobId, expectSubmitStatus: ['READY'], job: { reason: Reason.BackendUnavailable } });
+        await this.jobs.apply({ jobId, expectSubmitStatus: ['READY'], job: { reason: e.reason ?? Reason.BackendUnavailable } });
         this.log.warn({ jobId, engine: backend.name, err: e.message }, 'engine unavailable; will retry');
         throw e;
       }

@@ -239,6 +239,8 @@ export const SLURM_LONG_STATE: Record<JobState, string> = {
 export const Reason = {
   QueuedInGateway: 'QueuedInGateway',
   BackendUnavailable: 'BackendUnavailable',
+  /** The engine refused the job for the user's quota there (Kubernetes ResourceQuota); retried. */
+  QuotaExceeded: 'QuotaExceeded',
   Dependency: 'Dependency',
   DependencyNeverSatisfied: 'DependencyNeverSatisfied',
   BeginTime: 'BeginTime',

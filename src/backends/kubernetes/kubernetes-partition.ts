@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { ResolvedPartition } from '../../config/load-config';
+
+/**
+ * What a partition of a Kubernetes engine adds to the common partition keys: the image that runs the
+ * script, where its pods may go, and the runtime class. Validated when the engine is built, so a bad
+ * partition stops the gateway at start-up with the key named.
+ */
+const toleration = z
+  .object({
+    key: z.string().optional(),
+    operator: z.enum(['Exists', 'Equal']).optional(),
+    value: z.string().optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+    tolerationSeconds: z.number().int().optional(),
+  })
+  .strict();
+
+export const kubernetesPartitionSchema = z.object({
+  image: z.string().min(1, 'the container image that runs the batch script'),
+  imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
+  nodeSelector: z.record(z.string(), z.string()).default({}),
+  tolerations: z.array(toleration).default([]),
+  runtimeClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a DNS-1123 subdomain').optional(),
+});
+
+export type KubernetesPartition = z.output<typeof kubernetesPartitionSchema> & { name: string };
+
+export function parseKubernetesPartitions(engine: string, partitions: ResolvedPartition[]): Map<string, KubernetesPartition> {
+  const out = new Map<string, KubernetesPartition>();
+  for (const p of partitions) {
+    const r = kubernetesPartitionSchema.safeParse(p);
+    if (!r.success) {
+      const issues = r.error.issues.map((i) => `  partitions.${p.name}.${i.path.join('.')}: ${i.message}`).join('\n');
+      throw new Error(`invalid configuration (Kubernetes engine ${engine}):\n${issues}`);
+    }
+    out.set(p.name, { ...r.data, name: p.name });
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { DomainError, ErrorCode } from '../../common/domain-error';
+import { kubeError, statusOf } from './kube-errors';
+import { ANNOTATION_USERNAME } from './kubernetes-names';
+import type { TenancyManifests } from './tenancy-manifests';
+
+type Obj = Record<string, any>;
+
+/**
+ * Makes a user's namespace match the configuration: created on first use, quota / limit range / role
+ * binding replaced when the configuration changed. Done once per process and user for a given content,
+ * so a changed configuration reaches every namespace on its owner's next job.
+ */
+export class UserNamespaces {
+  private readonly applied = new Map<string, string>();
+
+  constructor(
+    private readonly engine: string,
+    private readonly core: CoreV1Api,
+    private readonly rbac: RbacAuthorizationV1Api,
+  ) {}
+
+  async ensure(t: TenancyManifests): Promise<void> {
+    const name = t.namespace.metadata.name as string;
+    const fingerprint = JSON.stringify(t);
+    if (this.applied.get(name) === fingerprint) return;
+    await this.ensureNamespace(t.namespace);
+    const ns = name;
+    if (t.resourceQuota) await this.upsert('ResourceQuota', t.resourceQuota, {
+      read: (n) => this.core.readNamespacedResourceQuota({ name: n, namespace: ns }),
+      create: (body) => this.core.createNamespacedResourceQuota({ namespace: ns, body, fieldValidation: 'Strict' }),
+      replace: (n, body) => this.core.replaceNamespacedResourceQuota({ name: n, namespace: ns, body, fieldValidation: 'Strict' }),
+    }, (o) => o.spec);
+    if (t.limitRange) await this.upsert('LimitRange', t.limitRange, {
+      read: (n) => this.core.readNamespacedLimitRange({ name: n, namespace: ns }),
+      create: (body) => this.core.createNamespacedLimitRange({ namespace: ns, body, fieldValidation: 'Strict' }),
+      replace: (n, body) => this.core.replaceNamespacedLimitRange({ name: n, namespace: ns, body, fieldValidation: 'Strict' }),
+    }, (o) => o.spec);
+    if (t.roleBinding) await this.upsert('RoleBinding', t.roleBinding, {
+      read: (n) => this.rbac.readNamespacedRoleBinding({ name: n, namespace: ns }),
+      create: (body) => this.rbac.createNamespacedRoleBinding({ namespace: ns, body: body as never, fieldValidation: 'Strict' }),
+      replace: (n, body) => this.rbac.replaceNamespacedRoleBinding({ name: n, namespace: ns, body: body as never, fieldValidation: 'Strict' }),
+    }, (o) => ({ roleRef: o.roleRef, subjects: o.subjects }));
+    this.applied.set(name, fingerprint);
+  }
+
+  private async ensureNamespace(desired: Obj): Promise<void> {
+    const name = desired.metadata.name as string;
+    try {
+      await this.core.createNamespace({ body: desired, fieldValidation: 'Strict' });
+      return;
+    } catch (e) {
+      if (statusOf(e) !== 409) throw kubeError(this.engine, `creating namespace ${name}`, e);
+    }
+    let existing: Obj;
+    try {
+      existing = (await this.core.readNamespace({ name })) as Obj;
+    } catch (e) {
+      throw kubeError(this.engine, `reading namespace ${name}`, e);
+    }
+    const owner = existing.metadata?.annotations?.[ANNOTATION_USERNAME];
+    const wanted = desired.metadata.annotations[ANNOTATION_USERNAME];
+    // Never run a user's job in a namespace that belongs to someone (or something) else.
+    if (owner !== wanted) {
+      throw new DomainError(ErrorCode.CONFLICT, `namespace ${name} exists on engine ${this.engine} but belongs to ${owner ? `user ${owner}` : 'no gateway user'}; refusing to run ${wanted}'s job there`, { namespace: name });
+    }
+  }
+
+  private async upsert(kind: string, desired: Obj, api: { read(n: string): Promise<unknown>; create(b: Obj): Promise<unknown>; replace(n: string, b: Obj): Promise<unknown> }, content: (o: Obj) => unknown): Promise<void> {
+    const name = desired.metadata.name as string;
+    const where = `${kind} ${desired.metadata.namespace}/${name}`;
+    try {
+      await api.create(desired);
+      return;
+    } catch (e) {
+      if (statusOf(e) !== 409) throw kubeError(this.engine, `creating ${where}`, e);
+    }
+    try {
+      const existing = (await api.read(name)) as Obj;
+      if (JSON.stringify(content(existing)) === JSON.stringify(content(desired))) return;
+      await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+    } catch (e) {
+      throw kubeError(this.engine, `updating ${where}`, e);
+    }
+  }
+}
