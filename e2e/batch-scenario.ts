@@ -178,12 +178,14 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
     });
 
     it('sbatch --test-only --json prints the JobSpec and the translation without submitting', async () => {
-      const before = await ok(['squeue', '-h', '-t', 'all']);
+      // Ids, names and states (not elapsed times, which move on): submitting nothing changes none of them.
+      const queue = () => ok(['squeue', '-h', '-t', 'all', '-o', '%i %j %T']);
+      const before = await queue();
       const out = JSON.parse(await ok(['sbatch', '--test-only', '--json', '-J', 'probe', '-t', '10', '--wrap', 'true']));
       expect(out.spec).toMatchObject({ name: 'probe', timeLimitMinutes: 10 });
       expect(out.backend).toBe(target.engine);
       expect(out.translation).toBeTruthy();
-      expect(await ok(['squeue', '-h', '-t', 'all'])).toBe(before);
+      expect(await queue()).toBe(before);
     });
 
     it('refuses a bad script with the option and line, and submits nothing', async () => {

@@ -82,7 +82,10 @@ export class SlurmBackend implements Backend {
       if (jobId === undefined) continue;
       inSqueue.add(row.ref);
       const update = squeueUpdate(jobId, row);
-      if (this.opts.accounting && isTerminal(update.state)) ended.push({ jobId, update, ref: row.ref });
+      // squeue's exit code is not the final word for jobs ended by a signal (it says 0:0 where sacct says
+      // 0:15), so those wait for the accounting record. A clean completion is reported at once: holding
+      // it as RUNNING while slurmdbd lags would show more tasks running than the array's throttle allows.
+      if (this.opts.accounting && isTerminal(update.state) && update.state !== 'COMPLETED') ended.push({ jobId, update, ref: row.ref });
       else updates.push(update);
     }
     const gone = refs.filter((r) => !inSqueue.has(r.ref));
