@@ -3,6 +3,7 @@ import { isTerminal } from '../../jobs/job-spec';
 import { parseTimeLimit } from '../../sbatch';
 import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
 import { CommandRequest, CommandResult, RunnerUnavailableError } from '../command-runner/command-runner';
+import { readOutputFile } from '../command-runner/read-output-file';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
 import { CommandContext, ownerCommand, serviceCommand, SlurmTool, slurmTool } from './slurm-command';
 import type { SlurmEngineOptions } from './slurm-engine-options';
@@ -125,15 +126,7 @@ export class SlurmBackend implements Backend {
     if (!pattern) return { path: null, data: '', nextOffset: 0, size: 0 };
     const placed = await this.placement(ref, request.arrayIndex);
     const path = resolveOutputPath(pattern, { jobId: placed.rawId, arrayJobId: Number(ref), arrayIndex: request.arrayIndex, jobName: job.spec.name, user: job.owner.username, host: placed.node }, job.workdir);
-    const size = await this.ownerRead(job, '/usr/bin/stat', ['-c', '%s', '--', path]);
-    if (size === null) return { path, data: '', nextOffset: 0, size: 0 };
-    const total = Number(size.trim());
-    if (request.tailLines !== null) {
-      const data = (await this.ownerRead(job, '/usr/bin/tail', ['-n', String(request.tailLines), '--', path])) ?? '';
-      return { path, data, nextOffset: total, size: total };
-    }
-    const data = (await this.ownerRead(job, '/usr/bin/dd', [`if=${path}`, 'iflag=skip_bytes,count_bytes', `skip=${request.offset}`, `count=${request.limit}`, 'status=none'])) ?? '';
-    return { path, data, nextOffset: request.offset + Buffer.byteLength(data), size: total };
+    return readOutputFile((program, args) => this.ownerRead(job, program, args), path, request);
   }
 
   async describe(): Promise<PartitionCapacity[]> {
