@@ -101,19 +101,23 @@ export class HtcondorBackend implements Backend {
     const updates: TaskUpdate[] = [];
     const queued = new Set<number>();
     const overTime: CondorJobAd[] = [];
+    const arrays = new Set<number>();
     for (const ad of await this.ads('condor_q', siteConstraint(this.opts.site))) {
       const jobId = byCluster.get(ad.ClusterId);
       if (jobId === undefined) continue;
       queued.add(ad.ClusterId);
+      if (ad.GatewayArrayIndex !== undefined) arrays.add(ad.ClusterId);
       updates.push(adUpdate(jobId, ad));
       if (heldForWalltime(ad)) overTime.push(ad);
     }
     // A job held for its walltime stays in the queue until removed; for the gateway it has ended (TIMEOUT).
     for (const ad of overTime) await this.cancel(String(ad.ClusterId), ad.GatewayJobId ?? 0, ad.GatewayArrayIndex ?? null);
     const gone = [...byCluster.keys()].filter((c) => !queued.has(c));
-    if (gone.length === 0) return updates;
+    // A finished process leaves the queue while the rest of its array runs on: arrays ask the history too.
+    const asked = [...gone, ...arrays];
+    if (asked.length === 0) return updates;
     const found = new Set<number>();
-    const history = await this.ads('condor_history', siteConstraint(this.opts.site, gone.map((c) => `ClusterId == ${c}`).join(' || ')));
+    const history = await this.ads('condor_history', siteConstraint(this.opts.site, asked.map((c) => `ClusterId == ${c}`).join(' || ')));
     for (const ad of history) {
       found.add(ad.ClusterId);
       updates.push(adUpdate(byCluster.get(ad.ClusterId) as number, ad));
