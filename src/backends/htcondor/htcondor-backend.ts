@@ -2,8 +2,8 @@ import { posix } from 'node:path';
 import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import type { Backend, BackendHealth, BackendJob, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
 import { BackendUnavailableError } from '../backend';
-import { CommandRequest, CommandResult, CommandRunner, RunnerUnavailableError } from '../command-runner/command-runner';
-import { readOutputFile } from '../command-runner/read-output-file';
+import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
+import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
 import type { EngineLogger } from '../local/local-engine-options';
 import { CommandContext, ownerCommand } from '../slurm/slurm-command';
@@ -178,10 +178,7 @@ export class HtcondorBackend implements Backend {
   }
 
   private async ownerRead(job: BackendJob, program: string, args: string[]): Promise<string | null> {
-    const r = await this.run(ownerCommand(this.ctx, job.owner, program, args), program);
-    if (r.code === 0) return r.stdout;
-    if (/No such file/i.test(r.stderr)) return null;
-    throw new DomainError(ErrorCode.INTERNAL, `cannot read output of job ${job.id} on engine ${this.name}: ${r.stderr.trim()}`, { jobId: job.id });
+    return ownerReadResult(await this.run(ownerCommand(this.ctx, job.owner, program, args), program), this.name, job.id);
   }
 
   private tool(name: CondorTool): string {
@@ -196,12 +193,7 @@ export class HtcondorBackend implements Backend {
     return { argv: [this.tool(tool), ...args] };
   }
 
-  private async run(request: CommandRequest, what: string): Promise<CommandResult> {
-    try {
-      return await this.opts.runner.run(request);
-    } catch (e) {
-      if (e instanceof RunnerUnavailableError) throw new BackendUnavailableError(this.name, `${what} on engine ${this.name}: ${e.message}`);
-      throw e;
-    }
+  private run(request: CommandRequest, what: string): Promise<CommandResult> {
+    return runEngineCommand(this.opts.runner, this.name, request, what);
   }
 }
