@@ -7,6 +7,7 @@ import type { CommandRequest, CommandResult, CommandRunner } from '../command-ru
 import { RunnerUnavailableError } from '../command-runner/command-runner';
 import { backendJob } from '../local/test-support/job-fixtures';
 import { HtcondorBackend } from './htcondor-backend';
+import { parseHtcondorPartitions } from './htcondor-partition';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const ok = (stdout: string): CommandResult => ({ code: 0, stdout, stderr: '' });
@@ -132,5 +133,14 @@ describe('HTCondor engine over the runner contract', () => {
     await expect(backend(submitFails).submit(backendJob(3, '/tmp/w'))).rejects.toBeInstanceOf(BackendUnavailableError);
     const down = new FixtureRunner(() => new RunnerUnavailableError('ssh: connect to host submit port 22: Connection refused'));
     await expect(backend(down).cancel('51', 50, null)).rejects.toBeInstanceOf(BackendUnavailableError);
+  });
+});
+
+describe('HTCondor partitions in the site configuration', () => {
+  const base = { engine: 'pool', default: false, allowGroups: [], maxTimeMinutes: -1, defaultTimeMinutes: -1, enginePartition: 'x' };
+  it('reads node sets by ClassAd and refuses a bad attribute name, naming the key', () => {
+    const parts = parseHtcondorPartitions('pool', [{ ...base, name: 'nightly', machineAttributes: { NodeSet: 'nightly', Cores: 64 } } as never]);
+    expect(parts.get('nightly')).toEqual({ name: 'nightly', machineAttributes: { NodeSet: 'nightly', Cores: 64 }, jobAttributes: {} });
+    expect(() => parseHtcondorPartitions('pool', [{ ...base, name: 'bad', jobAttributes: { 'Node Set': 'x' } } as never])).toThrow(/partitions\.bad\.jobAttributes\.Node Set: a ClassAd attribute name/);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ResolvedPartition } from '../../config/load-config';
+import { parseEnginePartitions } from '../engine-partitions';
 
 /**
  * What a partition of an HTCondor engine adds to the common partition keys: the node set it aims at,
@@ -7,16 +8,21 @@ import type { ResolvedPartition } from '../../config/load-config';
  * administrator moves between nodes). Validated when the engine is built, so a bad partition stops the
  * gateway at start-up with the key named.
  */
-const attributeName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a ClassAd attribute name (letters, digits, "_")');
-const classAdValue = z.union([z.string(), z.number().finite(), z.boolean()]);
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** ClassAd attributes by name; a bad name is reported with its key (zod's record keys would only say "Invalid key"). */
+const attributes = z.record(z.string(), z.union([z.string(), z.number().finite(), z.boolean()])).superRefine((record, ctx) => {
+  for (const name of Object.keys(record)) {
+    if (!ATTRIBUTE_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'a ClassAd attribute name (letters, digits, "_", not starting with a digit)' });
+  }
+});
 
 export const htcondorPartitionSchema = z.object({
   /** Machine attributes a slot must have: `{ NodeSet: "nightly" }` → `requirements = (TARGET.NodeSet == "nightly")`. */
-  machineAttributes: z.record(attributeName, classAdValue).default({}),
+  machineAttributes: attributes.default({}),
   /** A further ClassAd expression ANDed into `requirements`, as written. */
   requirements: z.string().min(1).optional(),
   /** Custom job attributes (`+Name = value`), e.g. the node set the job belongs to, for the machines' START expressions. */
-  jobAttributes: z.record(attributeName, classAdValue).default({}),
+  jobAttributes: attributes.default({}),
   /** Container image: the job runs in HTCondor's container universe instead of the vanilla universe. */
   image: z.string().min(1).optional(),
 });
@@ -24,14 +30,5 @@ export const htcondorPartitionSchema = z.object({
 export type HtcondorPartition = z.output<typeof htcondorPartitionSchema> & { name: string };
 
 export function parseHtcondorPartitions(engine: string, partitions: ResolvedPartition[]): Map<string, HtcondorPartition> {
-  const out = new Map<string, HtcondorPartition>();
-  for (const p of partitions) {
-    const r = htcondorPartitionSchema.safeParse(p);
-    if (!r.success) {
-      const issues = r.error.issues.map((i) => `  partitions.${p.name}.${i.path.join('.')}: ${i.message}`).join('\n');
-      throw new Error(`invalid configuration (HTCondor engine ${engine}):\n${issues}`);
-    }
-    out.set(p.name, { ...r.data, name: p.name });
-  }
-  return out;
+  return parseEnginePartitions(htcondorPartitionSchema, 'HTCondor', engine, partitions);
 }
