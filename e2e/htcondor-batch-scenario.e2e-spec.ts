@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '../src/test-support/gateway-fixture';
 import { DIST } from '../src/test-support/gateway-process';
+import { gql } from '../src/test-support/graphql-client';
 import { HtcondorGateway, startHtcondorGateway } from '../src/test-support/htcondor/htcondor-gateway';
 import { parseSubmitDescription } from '../src/test-support/htcondor/submit-description-parser';
 import { describeBatchScenario } from './batch-scenario';
@@ -56,5 +59,36 @@ describe('hpcg sbatch --test-only --json on an HTCondor partition', () => {
     expect(d.attributes.get('NodeSet')).toBe('"nightly"');
     expect(d.queue.count).toBe(2);
     expect(h.schedd.calls).toEqual([]);
+  });
+});
+
+describe('HTCondor engine when the schedd cannot be reached', () => {
+  const SUBMIT = `mutation($s: String!, $a: [String!], $cwd: String) { submitBatchScript(script: $s, args: $a, cwd: $cwd) { jobId } }`;
+  const STATE = `query($id: Int!) { job(id: $id) { state reason engineJobId } }`;
+  let h: HtcondorGateway;
+  beforeAll(async () => {
+    h = await startHtcondorGateway();
+  }, 60_000);
+  afterAll(() => h?.stop());
+
+  it('keeps the job PENDING (BackendUnavailable), and submits it exactly once even when an accepted submission\'s answer is lost', async () => {
+    const { gw, schedd } = h;
+    const runs = join(gw.dir, 'runs');
+    schedd.down = true;
+    const { submitBatchScript } = await gql(gw.url, h.token, SUBMIT, { s: `#!/bin/sh\necho run >> ${runs}\n`, a: ['-J', 'once', '-o', 'once.out'], cwd: gw.dir });
+    const id = submitBatchScript.jobId as number;
+    await eventually(async () => (await gw.admin(STATE, { id })).job.reason === 'BackendUnavailable', 30_000, `job ${id} to wait for the schedd`);
+    expect((await gw.admin(STATE, { id })).job.state).toBe('PENDING');
+
+    // The schedd is back and takes the job, but condor_submit's answer never reaches the worker.
+    schedd.loseSubmitAnswers = true;
+    schedd.down = false;
+    await eventually(async () => schedd.queue.length + schedd.history.length > 0, 30_000, 'the schedd to accept the job');
+    schedd.loseSubmitAnswers = false;
+    await eventually(async () => (await gw.admin(STATE, { id })).job.state === 'COMPLETED', 60_000, `job ${id} to complete`);
+
+    const tagged = [...schedd.queue, ...schedd.history].filter((p) => p.ad.GatewayJobId === id);
+    expect(tagged.map((p) => String(p.ad.ClusterId))).toEqual([(await gw.admin(STATE, { id })).job.engineJobId]);
+    expect(readFileSync(runs, 'utf8')).toBe('run\n');
   });
 });

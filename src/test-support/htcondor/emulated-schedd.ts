@@ -86,6 +86,8 @@ export class EmulatedSchedd {
   private nextCluster = 1;
   /** While true every tool answers as an unreachable schedd does. */
   down = false;
+  /** While true condor_submit queues the job, then answers as if the schedd had gone (the answer is lost). */
+  loseSubmitAnswers = false;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -117,8 +119,10 @@ export class EmulatedSchedd {
     this.calls.push(r.tool);
     if (this.down) return { code: 1, stdout: '', stderr: "ERROR: Can't find address of local schedd\n" };
     switch (r.tool) {
-      case 'condor_submit':
-        return this.submit(r);
+      case 'condor_submit': {
+        const answer = this.submit(r);
+        return this.loseSubmitAnswers ? { code: 1, stdout: '', stderr: 'ERROR: Failed to connect to local queue manager\nSECMAN:2007:Failed to end classad message.\n' } : answer;
+      }
       case 'condor_q':
         return this.query(this.queue, r.argv);
       case 'condor_history':
