@@ -100,7 +100,7 @@ export class HtcondorBackend implements Backend {
     const byCluster = new Map(refs.map((r) => [Number(r.ref), r.jobId]));
     const updates: TaskUpdate[] = [];
     const queued = new Set<number>();
-    const overTime: CondorJobAd[] = [];
+    const overTime: { jobId: number; ad: CondorJobAd }[] = [];
     const arrays = new Set<number>();
     for (const ad of await this.ads('condor_q', siteConstraint(this.opts.site))) {
       const jobId = byCluster.get(ad.ClusterId);
@@ -108,10 +108,10 @@ export class HtcondorBackend implements Backend {
       queued.add(ad.ClusterId);
       if (ad.GatewayArrayIndex !== undefined) arrays.add(ad.ClusterId);
       updates.push(adUpdate(jobId, ad));
-      if (heldForWalltime(ad)) overTime.push(ad);
+      if (heldForWalltime(ad)) overTime.push({ jobId, ad });
     }
     // A job held for its walltime stays in the queue until removed; for the gateway it has ended (TIMEOUT).
-    for (const ad of overTime) await this.cancel(String(ad.ClusterId), ad.GatewayJobId ?? 0, ad.GatewayArrayIndex ?? null);
+    for (const { jobId, ad } of overTime) await this.cancel(String(ad.ClusterId), jobId, ad.GatewayArrayIndex ?? null);
     const gone = [...byCluster.keys()].filter((c) => !queued.has(c));
     // A finished process leaves the queue while the rest of its array runs on: arrays ask the history too.
     const asked = [...gone, ...arrays];
