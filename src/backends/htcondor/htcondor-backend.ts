@@ -34,7 +34,7 @@ type CondorTool = 'condor_submit' | 'condor_q' | 'condor_history' | 'condor_rm';
 /** What HTCondor's tools print when the schedd cannot be reached: retry later, never fail the job. */
 const UNAVAILABLE = /Can't find address|Failed to connect|Failed to fetch ads|connect to schedd|SECMAN|Connection refused|timed out|No route to host/i;
 /** condor_rm of a job no longer in the queue: nothing left to cancel. */
-const ALREADY_GONE = /Couldn't find\/remove all jobs|not found|already/i;
+const ALREADY_GONE = /Couldn't find\/remove all jobs/;
 
 /** Stages the script (from stdin) in a folder only its owner can read; the paths come as arguments, never in the program text. */
 const STAGE_SCRIPT = 'umask 077 && mkdir -p -- "$1" && cat > "$2" && chmod 700 -- "$2"';
@@ -64,14 +64,14 @@ export class HtcondorBackend implements Backend {
     const staged = await this.run(ownerCommand(this.ctx, job.owner, '/bin/sh', ['-c', STAGE_SCRIPT, 'stage', plan.stageDir, posix.join(plan.stageDir, 'script')], {}, plan.script), 'staging');
     if (staged.code !== 0) throw new DomainError(ErrorCode.INTERNAL, `cannot stage the script of job ${job.id} in ${plan.stageDir}: ${staged.stderr.trim()}`, { jobId: job.id });
     const r = await this.run(ownerCommand(this.ctx, job.owner, this.tool('condor_submit'), ['-terse', ...this.scheddArgs(), '-'], {}, plan.description), 'condor_submit');
-    const why = `${r.stderr.trim()} ${r.code !== 0 ? r.stdout.trim() : ''}`.trim();
     if (r.code !== 0) {
+      const why = `${r.stderr.trim()} ${r.stdout.trim()}`.trim();
       if (UNAVAILABLE.test(why)) throw new BackendUnavailableError(this.name, why);
       throw badInput(`HTCondor refused job ${job.id} on engine ${this.name}: ${why || `condor_submit exited with ${r.code}`}`, { engine: this.name });
     }
     // -terse prints the first and last job id of the cluster: `123.0 - 123.2`.
     const cluster = /^(\d+)\.\d+ - \d+\.\d+$/m.exec(r.stdout)?.[1];
-    if (!cluster) throw new BackendUnavailableError(this.name, `condor_submit printed no job id for job ${job.id}: ${r.stdout.trim()} ${why}`);
+    if (!cluster) throw new BackendUnavailableError(this.name, `condor_submit printed no job id for job ${job.id}: ${r.stdout.trim()} ${r.stderr.trim()}`);
     this.opts.logger.info({ jobId: job.id, clusterId: cluster, owner: job.owner.username }, 'job submitted to HTCondor');
     return cluster;
   }
