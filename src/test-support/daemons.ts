@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 
 /**
@@ -11,16 +11,7 @@ import { promisify } from 'node:util';
 
 export const execFileP = promisify(execFile);
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './free-port';
 
 export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,4 +1,5 @@
 import type { TaskUpdate } from '../backend';
+import { isTerminal } from '../../jobs/job-spec';
 import { mapSlurmState, slurmReason, slurmTime, splitExitCode, splitWaitStatus } from './slurm-states';
 
 /**
@@ -50,17 +51,25 @@ export function parseSqueue(stdout: string): SqueueRow[] {
 }
 
 export function squeueUpdate(jobId: number, row: SqueueRow): TaskUpdate {
+  return taskUpdate(jobId, row, splitWaitStatus(row.exitStatus));
+}
+
+/** What squeue and sacct rows share, in the gateway's terms; a job not yet started has no start time. */
+function taskUpdate(
+  jobId: number,
+  row: { arrayIndex: number | null; state: string; reason: string; start: string; end: string; node: string },
+  exit: { exitCode: number | null; signal: number | null },
+): TaskUpdate {
   const reason = slurmReason(row.reason);
   const state = mapSlurmState(row.state, reason);
-  const ended = state !== 'PENDING' && state !== 'HELD' && state !== 'RUNNING' && state !== 'SUSPENDED';
-  const { exitCode, signal } = splitWaitStatus(row.exitStatus);
+  const ended = isTerminal(state);
   return {
     jobId,
     arrayIndex: row.arrayIndex,
     state,
     reason: state === 'RUNNING' ? null : reason,
-    exitCode: ended ? exitCode : null,
-    signal: ended ? signal : null,
+    exitCode: ended ? exit.exitCode : null,
+    signal: ended ? exit.signal : null,
     startTime: state === 'PENDING' || state === 'HELD' ? null : slurmTime(row.start),
     endTime: ended ? slurmTime(row.end) : null,
     node: row.node || null,
@@ -108,19 +117,5 @@ export function parseSacct(stdout: string): SacctRow[] {
 }
 
 export function sacctUpdate(jobId: number, row: SacctRow): TaskUpdate {
-  const reason = slurmReason(row.reason);
-  const state = mapSlurmState(row.state, reason);
-  const ended = state !== 'PENDING' && state !== 'HELD' && state !== 'RUNNING' && state !== 'SUSPENDED';
-  const { exitCode, signal } = splitExitCode(row.exitCode);
-  return {
-    jobId,
-    arrayIndex: row.arrayIndex,
-    state,
-    reason: state === 'RUNNING' ? null : reason,
-    exitCode: ended ? exitCode : null,
-    signal: ended ? signal : null,
-    startTime: slurmTime(row.start),
-    endTime: ended ? slurmTime(row.end) : null,
-    node: row.node || null,
-  };
+  return taskUpdate(jobId, row, splitExitCode(row.exitCode));
 }
