@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig, ResolvedEngine } from '../config/load-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Backend } from './backend';
+import { htcondorBackend } from './htcondor/htcondor-backend-factory';
 import { KubernetesBackend } from './kubernetes/kubernetes-backend';
 import { LocalBackend } from './local/local-backend';
 import { slurmBackend } from './slurm/slurm-backend-factory';
@@ -39,6 +40,8 @@ export class BackendRegistry implements OnModuleDestroy {
         });
       case 'slurm':
         return slurmBackend(engine, config.cluster, logger.logger.child({ engine: engine.name }));
+      case 'htcondor':
+        return htcondorBackend(engine, config.partitions.filter((p) => p.engine === engine.name), config.cluster, logger.logger.child({ engine: engine.name }));
     }
   }
 

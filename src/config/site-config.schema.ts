@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { directorySchema } from '../directory/directory-config.schema';
+import { htcondorEngineSchema } from './htcondor-engine.schema';
 import { kubernetesEngineSchema } from './kubernetes-engine.schema';
+import { checkSubmitAs, runnerSchema, submitAsSchema } from './runner.schema';
 
 /**
  * The site configuration file (HPCG_CONFIG, DESIGN.md §8). Key names are a public contract.
@@ -21,32 +23,12 @@ export const localEngineSchema = z
   })
   .strict();
 
-const runnerSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local') }).strict(),
-  z
-    .object({
-      kind: z.literal('ssh'),
-      host: z.string().min(1),
-      port: z.number().int().min(1).max(65535).default(22),
-      /** Login of the service account (status commands; submissions unless submitAs is ssh-user). */
-      user: z.string().min(1),
-      /** Private key for every login. */
-      keyFile: z.string().min(1),
-      /** OpenSSH known_hosts file that must list the node's host key. */
-      knownHosts: z.string().min(1),
-      /** Seconds. */
-      connectTimeout: z.number().int().min(1).max(600).default(10),
-      maxConnections: z.number().int().min(1).max(64).default(4),
-    })
-    .strict(),
-]);
-
 export const slurmEngineSchema = z
   .object({
     kind: z.literal('slurm'),
     runner: runnerSchema.default({ kind: 'local' }),
     /** How jobs come to run as their owner (see README "Slurm engine"). */
-    submitAs: z.enum(['sudo', 'runuser', 'ssh-user', 'service']).default('sudo'),
+    submitAs: submitAsSchema,
     /** SLURM_CONF on the submit node; default: its own configuration. */
     slurmConf: z.string().min(1).optional(),
     /** Folder of Slurm's commands on the submit node. */
@@ -59,12 +41,9 @@ export const slurmEngineSchema = z
     commandTimeout: z.number().int().min(1).max(3600).default(60),
   })
   .strict()
-  .superRefine((e, ctx) => {
-    if (e.submitAs === 'ssh-user' && e.runner.kind !== 'ssh') ctx.addIssue({ code: 'custom', path: ['submitAs'], message: 'ssh-user needs runner.kind ssh' });
-    if (e.submitAs === 'runuser' && e.runner.kind !== 'local') ctx.addIssue({ code: 'custom', path: ['submitAs'], message: 'runuser needs runner.kind local (over SSH use sudo)' });
-  });
+  .superRefine(checkSubmitAs);
 
-export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema, slurmEngineSchema, kubernetesEngineSchema]);
+export const engineSchema = z.discriminatedUnion('kind', [localEngineSchema, slurmEngineSchema, kubernetesEngineSchema, htcondorEngineSchema]);
 
 export const partitionSchema = z
   .object({

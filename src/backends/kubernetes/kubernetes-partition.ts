@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ResolvedPartition } from '../../config/load-config';
+import { parseEnginePartitions } from '../engine-partitions';
 
 /**
  * What a partition of a Kubernetes engine adds to the common partition keys: the image that runs the
@@ -27,14 +28,5 @@ export const kubernetesPartitionSchema = z.object({
 export type KubernetesPartition = z.output<typeof kubernetesPartitionSchema> & { name: string };
 
 export function parseKubernetesPartitions(engine: string, partitions: ResolvedPartition[]): Map<string, KubernetesPartition> {
-  const out = new Map<string, KubernetesPartition>();
-  for (const p of partitions) {
-    const r = kubernetesPartitionSchema.safeParse(p);
-    if (!r.success) {
-      const issues = r.error.issues.map((i) => `  partitions.${p.name}.${i.path.join('.')}: ${i.message}`).join('\n');
-      throw new Error(`invalid configuration (Kubernetes engine ${engine}):\n${issues}`);
-    }
-    out.set(p.name, { ...r.data, name: p.name });
-  }
-  return out;
+  return parseEnginePartitions(kubernetesPartitionSchema, 'Kubernetes', engine, partitions);
 }

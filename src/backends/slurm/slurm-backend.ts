@@ -2,7 +2,8 @@ import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-
 import { isTerminal } from '../../jobs/job-spec';
 import { parseTimeLimit } from '../../sbatch';
 import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
-import { CommandRequest, CommandResult, RunnerUnavailableError } from '../command-runner/command-runner';
+import type { CommandRequest, CommandResult } from '../command-runner/command-runner';
+import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
 import { CommandContext, ownerCommand, serviceCommand, SlurmTool, slurmTool } from './slurm-command';
 import type { SlurmEngineOptions } from './slurm-engine-options';
@@ -125,15 +126,7 @@ export class SlurmBackend implements Backend {
     if (!pattern) return { path: null, data: '', nextOffset: 0, size: 0 };
     const placed = await this.placement(ref, request.arrayIndex);
     const path = resolveOutputPath(pattern, { jobId: placed.rawId, arrayJobId: Number(ref), arrayIndex: request.arrayIndex, jobName: job.spec.name, user: job.owner.username, host: placed.node }, job.workdir);
-    const size = await this.ownerRead(job, '/usr/bin/stat', ['-c', '%s', '--', path]);
-    if (size === null) return { path, data: '', nextOffset: 0, size: 0 };
-    const total = Number(size.trim());
-    if (request.tailLines !== null) {
-      const data = (await this.ownerRead(job, '/usr/bin/tail', ['-n', String(request.tailLines), '--', path])) ?? '';
-      return { path, data, nextOffset: total, size: total };
-    }
-    const data = (await this.ownerRead(job, '/usr/bin/dd', [`if=${path}`, 'iflag=skip_bytes,count_bytes', `skip=${request.offset}`, `count=${request.limit}`, 'status=none'])) ?? '';
-    return { path, data, nextOffset: request.offset + Buffer.byteLength(data), size: total };
+    return readOutputFile((program, args) => this.ownerRead(job, program, args), path, request);
   }
 
   async describe(): Promise<PartitionCapacity[]> {
@@ -185,10 +178,7 @@ export class SlurmBackend implements Backend {
 
   /** Reads as the job's owner, so file permissions are the owner's; null when the file does not exist (yet). */
   private async ownerRead(job: BackendJob, program: string, args: string[]): Promise<string | null> {
-    const r = await this.run(ownerCommand(this.ctx, job.owner, program, args), program);
-    if (r.code === 0) return r.stdout;
-    if (/No such file/i.test(r.stderr)) return null;
-    throw new DomainError(ErrorCode.INTERNAL, `cannot read output of job ${job.id} on engine ${this.name}: ${r.stderr.trim()}`, { jobId: job.id });
+    return ownerReadResult(await this.run(ownerCommand(this.ctx, job.owner, program, args), program), this.name, job.id);
   }
 
   /** A status command: its failure is never read as "no jobs" (DESIGN.md §6). */
@@ -201,13 +191,8 @@ export class SlurmBackend implements Backend {
     return r.stdout;
   }
 
-  private async run(request: CommandRequest, what: string): Promise<CommandResult> {
-    try {
-      return await this.opts.runner.run(request);
-    } catch (e) {
-      if (e instanceof RunnerUnavailableError) throw new BackendUnavailableError(this.name, `${what} on engine ${this.name}: ${e.message}`);
-      throw e;
-    }
+  private run(request: CommandRequest, what: string): Promise<CommandResult> {
+    return runEngineCommand(this.opts.runner, this.name, request, what);
   }
 
   private unavailableIf(why: string): void {

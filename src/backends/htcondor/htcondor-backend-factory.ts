@@ -1,0 +1,23 @@
+import type { HtcondorEngineConfig } from '../../config/htcondor-engine.schema';
+import type { ResolvedPartition } from '../../config/load-config';
+import type { EngineLogger } from '../local/local-engine-options';
+import { commandRunner } from '../command-runner/runner-from-config';
+import { HtcondorBackend } from './htcondor-backend';
+import { parseHtcondorPartitions } from './htcondor-partition';
+
+/** Builds an HTCondor engine and its runner from the site configuration (README "HTCondor engine"). */
+export function htcondorBackend(engine: HtcondorEngineConfig & { name: string }, partitions: ResolvedPartition[], site: string, logger: EngineLogger): HtcondorBackend {
+  return new HtcondorBackend({
+    name: engine.name,
+    runner: commandRunner(engine.runner, engine.commandTimeout * 1000),
+    submitAs: engine.submitAs,
+    binDir: engine.binDir,
+    schedd: engine.schedd ?? null,
+    stageDir: engine.stageDir,
+    requeueRetries: engine.requeueRetries,
+    partitions: parseHtcondorPartitions(engine.name, partitions),
+    site,
+    clusterName: site,
+    logger,
+  });
+}

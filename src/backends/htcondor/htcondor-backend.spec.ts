@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { parseSubmitDescription } from '../../test-support/htcondor/submit-description-parser';
+import { BackendUnavailableError } from '../backend';
+import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
+import { RunnerUnavailableError } from '../command-runner/command-runner';
+import { backendJob } from '../local/test-support/job-fixtures';
+import { HtcondorBackend } from './htcondor-backend';
+import { parseHtcondorPartitions } from './htcondor-partition';
+
+const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+const ok = (stdout: string): CommandResult => ({ code: 0, stdout, stderr: '' });
+
+/** The runner contract answered with HTCondor's real output formats; every command is recorded. */
+class FixtureRunner implements CommandRunner {
+  readonly requests: CommandRequest[] = [];
+  constructor(private readonly answer: (argv: string[]) => CommandResult | Error) {}
+  async run(request: CommandRequest): Promise<CommandResult> {
+    this.requests.push(request);
+    const r = this.answer(request.argv);
+    if (r instanceof Error) throw r;
+    return r;
+  }
+  describe(): string {
+    return 'fixtures';
+  }
+  async close(): Promise<void> {}
+  tools(): string[] {
+    return this.requests.map((r) => r.argv.find((a) => a.includes('condor_') || a === '/bin/sh') ?? r.argv[0]);
+  }
+}
+
+function backend(runner: CommandRunner): HtcondorBackend {
+  return new HtcondorBackend({
+    name: 'pool',
+    runner,
+    submitAs: 'runuser',
+    binDir: '/usr/bin',
+    schedd: null,
+    stageDir: '.hpcg/htcondor',
+    requeueRetries: 3,
+    partitions: new Map([['debug', { name: 'debug', machineAttributes: { NodeSet: 'nightly' }, jobAttributes: {} }]]),
+    site: 'site1',
+    clusterName: 'site1',
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+describe('HTCondor engine over the runner contract', () => {
+  it('stages the script and gives condor_submit -terse the description on stdin, as the owner', async () => {
+    const runner = new FixtureRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? ok(fixture('condor_submit-terse.txt')) : ok('')));
+    const job = backendJob(50, '/tmp/w', { array: { indices: [1, 7, 20], maxConcurrent: 2 } });
+    await expect(backend(runner).submit(job)).resolves.toBe('51');
+    const [stage, submit] = runner.requests;
+    expect(stage.argv.slice(0, 4)).toEqual(['runuser', '-u', job.owner.username, '--']);
+    expect(stage.argv).toContain(`${job.owner.home}/.hpcg/htcondor/50/script`);
+    expect(stage.stdin).toBe(job.spec.script);
+    expect(submit.argv.slice(-3)).toEqual(['/usr/bin/condor_submit', '-terse', '-']);
+    expect(submit.argv.slice(0, 2)).toEqual(['runuser', '-u']);
+    const d = parseSubmitDescription(submit.stdin as string);
+    expect(d.queue.count).toBe(3);
+    expect(d.commands.get('hold')).toBeUndefined();
+  });
+
+  it('maps ONE condor_q for every live job, then condor_history for those gone, to gateway states', async () => {
+    const runner = new FixtureRunner((argv) => {
+      if (argv[0] === '/usr/bin/condor_q') return ok(fixture('condor_q.json'));
+      if (argv[0] === '/usr/bin/condor_history') return ok(fixture('condor_history.json'));
+      if (argv[0] === '/usr/bin/condor_rm') return ok(fixture('condor_rm-constraint.txt'));
+      return new Error(`unexpected ${argv.join(' ')}`);
+    });
+    const refs = [
+      { jobId: 50, ref: '51' },
+      { jobId: 61, ref: '60' },
+      { jobId: 71, ref: '70' },
+      { jobId: 81, ref: '80' },
+      { jobId: 91, ref: '90' },
+      { jobId: 96, ref: '95' },
+      { jobId: 99, ref: '99' },
+    ];
+    const updates = await backend(runner).syncAll(refs);
+    const summary = updates.map((u) => [u.jobId, u.arrayIndex, u.state, u.exitCode, u.signal, u.node]);
+    expect(summary).toEqual([
+      [50, 1, 'RUNNING', null, null, 'nightly-07'],
+      [50, 7, 'FAILED', 3, null, 'nightly-07'],
+      [50, 20, 'TIMEOUT', null, null, 'nightly-08'],
+      [61, null, 'HELD', null, null, null],
+      [71, null, 'PENDING', null, null, null],
+      [81, null, 'COMPLETED', 0, null, 'yearly-01'],
+      [91, null, 'FAILED', 0, 9, 'yearly-02'],
+      [96, null, 'CANCELLED', null, null, 'yearly-02'],
+      [99, null, 'NODE_FAIL', null, null, null],
+    ]);
+    expect(updates.find((u) => u.arrayIndex === 20)?.reason).toMatch(/allowed execute duration/);
+    expect(updates.find((u) => u.jobId === 61)?.reason).toBe('JobHeldUser');
+    expect(updates.find((u) => u.arrayIndex === 7)?.endTime).toEqual(new Date(1795300290 * 1000));
+    // One queue query, the removal of the task held for its walltime, one history query (clusters gone, and arrays whose finished tasks left the queue).
+    expect(runner.tools()).toEqual(['/usr/bin/condor_q', '/usr/bin/condor_rm', '/usr/bin/condor_history']);
+    const q = runner.requests[0].argv;
+    expect(q).toEqual(expect.arrayContaining(['-allusers', '-json']));
+    expect(q[q.indexOf('-constraint') + 1]).toBe('GatewayJobId =!= undefined && GatewaySite == "site1"');
+    expect(runner.requests[1].argv.slice(-2)).toEqual(['-constraint', 'ClusterId == 51 && GatewayArrayIndex == 20']);
+    const h = runner.requests[2].argv;
+    expect(h[h.indexOf('-constraint') + 1]).toBe('GatewayJobId =!= undefined && GatewaySite == "site1" && (ClusterId == 80 || ClusterId == 90 || ClusterId == 95 || ClusterId == 99 || ClusterId == 51)');
+  });
+
+  it('reads an empty -json answer as no jobs, and finds a submission by its tag in the queue or the history', async () => {
+    const runner = new FixtureRunner((argv) => (argv[0] === '/usr/bin/condor_q' ? ok('') : ok(fixture('condor_history.json'))));
+    await expect(backend(runner).findByTag(81)).resolves.toBe('80');
+    const q = runner.requests[0].argv;
+    expect(q[q.indexOf('-constraint') + 1]).toBe('GatewayJobId =!= undefined && GatewaySite == "site1" && (GatewayJobId == 81)');
+    const none = new FixtureRunner(() => ok(''));
+    await expect(backend(none).findByTag(5)).resolves.toBeNull();
+  });
+
+  it('cancels with condor_rm, the whole cluster or one array task, and a job already gone is no error', async () => {
+    const runner = new FixtureRunner((argv) => (argv.includes('51') ? ok(fixture('condor_rm-cluster.txt')) : { code: 1, stdout: '', stderr: fixture('condor_rm-gone.txt') }));
+    const b = backend(runner);
+    await b.cancel('51', 50, null);
+    await b.cancel('80', 81, 3);
+    expect(runner.requests.map((r) => r.argv)).toEqual([
+      ['/usr/bin/condor_rm', '51'],
+      ['/usr/bin/condor_rm', '-constraint', 'ClusterId == 80 && GatewayArrayIndex == 3'],
+    ]);
+  });
+
+  it('turns an unreachable schedd or submit node into BackendUnavailable, never into "no jobs"', async () => {
+    const unreachable = new FixtureRunner(() => ({ code: 1, stdout: '', stderr: fixture('schedd-unreachable.txt') }));
+    await expect(backend(unreachable).syncAll([{ jobId: 1, ref: '2' }])).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(backend(unreachable).findByTag(1)).rejects.toBeInstanceOf(BackendUnavailableError);
+    const submitFails = new FixtureRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? { code: 1, stdout: '', stderr: "ERROR: Can't find address of local schedd\n" } : ok('')));
+    await expect(backend(submitFails).submit(backendJob(3, '/tmp/w'))).rejects.toBeInstanceOf(BackendUnavailableError);
+    const down = new FixtureRunner(() => new RunnerUnavailableError('ssh: connect to host submit port 22: Connection refused'));
+    await expect(backend(down).cancel('51', 50, null)).rejects.toBeInstanceOf(BackendUnavailableError);
+  });
+});
+
+describe('HTCondor partitions in the site configuration', () => {
+  const base = { engine: 'pool', default: false, allowGroups: [], maxTimeMinutes: -1, defaultTimeMinutes: -1, enginePartition: 'x' };
+  it('reads node sets by ClassAd and refuses a bad attribute name, naming the key', () => {
+    const parts = parseHtcondorPartitions('pool', [{ ...base, name: 'nightly', machineAttributes: { NodeSet: 'nightly', Cores: 64 } } as never]);
+    expect(parts.get('nightly')).toEqual({ name: 'nightly', machineAttributes: { NodeSet: 'nightly', Cores: 64 }, jobAttributes: {} });
+    expect(() => parseHtcondorPartitions('pool', [{ ...base, name: 'bad', jobAttributes: { 'Node Set': 'x' } } as never])).toThrow(/partitions\.bad\.jobAttributes\.Node Set: a ClassAd attribute name/);
+  });
+});
