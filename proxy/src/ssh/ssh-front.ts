@@ -5,7 +5,7 @@ import { formatListenAddress } from '../config/listen-address';
 import type { SshFrontConfig } from '../config/load-config';
 import type { HealthTransition } from '../pool/member-health';
 import { checkSshBanner } from './banner-check';
-import { probeLoad } from './load-probe';
+import { NodeLoadProbe } from './load-probe';
 import { LoginNode } from './login-node';
 import { connectToNode } from './node-connection';
 import { NodeChooser } from './node-choice';
@@ -29,6 +29,7 @@ export class SshFront {
   private readonly sessions = new Set<{ cut(reason: string): void }>();
   private readonly checking = new Set<LoginNode>();
   private readonly probing = new Set<LoginNode>();
+  private readonly probes = new Map<LoginNode, NodeLoadProbe>();
   private timers: NodeJS.Timeout[] = [];
   private listenAddress = '';
   private stopped = false;
@@ -72,6 +73,7 @@ export class SshFront {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    for (const p of this.probes.values()) p.close();
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     const grace = setTimeout(() => {
@@ -180,7 +182,9 @@ export class SshFront {
     const probe = this.config.probe;
     if (!probe || this.probing.has(node)) return;
     this.probing.add(node);
-    void probeLoad(node.host, node.port, probe).then((result) => {
+    let nodeProbe = this.probes.get(node);
+    if (!nodeProbe) this.probes.set(node, (nodeProbe = new NodeLoadProbe(node.host, node.port, probe)));
+    void nodeProbe.run().then((result) => {
       this.probing.delete(node);
       if (this.stopped) return;
       const failedBefore = node.lastProbe && !node.lastProbe.ok;
