@@ -40,6 +40,26 @@ export interface BackendJob {
   submitHost: string;
   /** Array tasks in ascending index order; empty for a plain job. */
   tasks: ArrayTaskRef[];
+  /** Dependencies on jobs of the same engine that the engine enforces itself (only when `nativeDependencies`). */
+  dependency: NativeDependency | null;
+}
+
+/** One job (ref) or one array task (ref + index) of the same engine that a dependency names. */
+export interface NativeDependencyTarget {
+  ref: string;
+  arrayIndex: number | null;
+}
+
+export interface NativeDependencyItem {
+  type: 'after' | 'afterany' | 'afterok' | 'afternotok';
+  targets: NativeDependencyTarget[];
+  delayMinutes: number | null;
+}
+
+/** `all`: every item must hold (Slurm's `,`); `any`: one is enough (Slurm's `?`). */
+export interface NativeDependency {
+  mode: 'all' | 'any';
+  items: NativeDependencyItem[];
 }
 
 /** One observed state of a job (arrayIndex null) or of one array task. */
@@ -106,6 +126,11 @@ export interface Backend {
   readonly name: string;
   /** Engine kind (`local`, `slurm`, `kubernetes`, `htcondor`). */
   readonly kind: string;
+  /**
+   * The engine enforces dependencies between its own jobs (Slurm's --dependency): the gateway hands a
+   * dependent over as soon as every job it names has an engine ref, instead of holding it until they end.
+   */
+  readonly nativeDependencies?: boolean;
 
   /** Hand the job to the engine; returns an opaque reference. Must carry `job.id` as a tag. */
   submit(job: BackendJob): Promise<string>;

@@ -23,6 +23,7 @@ const UNAVAILABLE = /Unable to contact slurm controller|Socket timed out|Connect
  */
 export class SlurmBackend implements Backend {
   readonly kind = 'slurm';
+  readonly nativeDependencies = true;
   readonly name: string;
   private readonly ctx: CommandContext;
 
