@@ -79,6 +79,8 @@ export interface TaskUpdate {
 export interface LiveJobRef {
   jobId: number;
   ref: string;
+  /** Indices of the array tasks not yet finished in the gateway; empty for a plain job. */
+  openTasks: number[];
 }
 
 export type OutputStream = 'stdout' | 'stderr';
