@@ -44,7 +44,8 @@ describe('Slurm engine: native dependencies', () => {
 
     // Handed to Slurm while the parent still runs: not held in the gateway until it ends.
     const childRef = await eventually(async () => (await seen(child)).engineJobId, 30_000, 'the dependent to reach Slurm');
-    expect((await seen(parent)).state).toBe('RUNNING');
+    expect(['PENDING', 'RUNNING']).toContain((await seen(parent)).state);
+    await eventually(async () => (await seen(parent)).state === 'RUNNING', 60_000, 'the parent to run');
     const slurm = await inSlurm(childRef);
     expect(slurm).toMatchObject({ state: 'PENDING', reason: 'Dependency' });
     expect(slurm.dependency).toMatch(new RegExp(`^afterok:${parentRef}\\(`));
