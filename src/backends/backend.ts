@@ -2,7 +2,8 @@ import type { JobSpec, JobState } from '../jobs/job-spec';
 
 /**
  * The one interface every engine implements (DESIGN.md §2 "Backends"). The gateway owns hold, begin
- * time and dependencies (it hands a job to a backend only once it is eligible); the backend owns
+ * time and dependencies (it hands a job to a backend only once it is eligible), except dependencies
+ * between jobs of one engine that enforces them itself (`nativeDependencies`); the backend owns
  * running it, arrays and throttles included, and reporting back in the gateway's states.
  */
 
