@@ -2,7 +2,8 @@ import type { JobSpec, JobState } from '../jobs/job-spec';
 
 /**
  * The one interface every engine implements (DESIGN.md §2 "Backends"). The gateway owns hold, begin
- * time and dependencies (it hands a job to a backend only once it is eligible); the backend owns
+ * time and dependencies (it hands a job to a backend only once it is eligible), except dependencies
+ * between jobs of one engine that enforces them itself (`nativeDependencies`); the backend owns
  * running it, arrays and throttles included, and reporting back in the gateway's states.
  */
 
@@ -40,6 +41,26 @@ export interface BackendJob {
   submitHost: string;
   /** Array tasks in ascending index order; empty for a plain job. */
   tasks: ArrayTaskRef[];
+  /** Dependencies on jobs of the same engine that the engine enforces itself (only when `nativeDependencies`). */
+  dependency: NativeDependency | null;
+}
+
+/** One job (ref) or one array task (ref + index) of the same engine that a dependency names. */
+export interface NativeDependencyTarget {
+  ref: string;
+  arrayIndex: number | null;
+}
+
+export interface NativeDependencyItem {
+  type: 'after' | 'afterany' | 'afterok' | 'afternotok';
+  targets: NativeDependencyTarget[];
+  delayMinutes: number | null;
+}
+
+/** `all`: every item must hold (Slurm's `,`); `any`: one is enough (Slurm's `?`). */
+export interface NativeDependency {
+  mode: 'all' | 'any';
+  items: NativeDependencyItem[];
 }
 
 /** One observed state of a job (arrayIndex null) or of one array task. */
@@ -59,6 +80,8 @@ export interface TaskUpdate {
 export interface LiveJobRef {
   jobId: number;
   ref: string;
+  /** Indices of the array tasks not yet finished in the gateway; empty for a plain job. */
+  openTasks: number[];
 }
 
 export type OutputStream = 'stdout' | 'stderr';
@@ -106,6 +129,11 @@ export interface Backend {
   readonly name: string;
   /** Engine kind (`local`, `slurm`, `kubernetes`, `htcondor`). */
   readonly kind: string;
+  /**
+   * The engine enforces dependencies between its own jobs (Slurm's --dependency): the gateway hands a
+   * dependent over as soon as every job it names has an engine ref, instead of holding it until they end.
+   */
+  readonly nativeDependencies?: boolean;
 
   /** Hand the job to the engine; returns an opaque reference. Must carry `job.id` as a tag. */
   submit(job: BackendJob): Promise<string>;

@@ -1,5 +1,5 @@
 import type { ResolvedPartition } from '../config/load-config';
-import type { ArrayTaskRef, BackendJob, JobOwner } from '../backends/backend';
+import type { ArrayTaskRef, BackendJob, JobOwner, NativeDependency } from '../backends/backend';
 import type { JobSpec } from './job-spec';
 import type { JobRow } from './jobs.repository';
 
@@ -12,6 +12,7 @@ export function toBackendJob(
   job: { id: number; spec: JobSpec; partition: string; workdir: string; submitDir: string; submitHost: string; timeLimitMinutes: number | null; tasks: ArrayTaskRef[] },
   owner: JobOwner,
   partition: ResolvedPartition,
+  dependency: NativeDependency | null = null,
 ): BackendJob {
   return {
     id: job.id,
@@ -24,6 +25,7 @@ export function toBackendJob(
     submitDir: job.submitDir,
     submitHost: job.submitHost,
     tasks: job.tasks,
+    dependency,
   };
 }
 
@@ -37,7 +39,7 @@ export function storedJobView(job: JobRow): BackendJob {
 }
 
 /** A stored job as its engine receives it; array tasks already finished (cancelled in the gateway) are left out. */
-export function storedToBackendJob(job: JobRow, partition: ResolvedPartition): BackendJob {
+export function storedToBackendJob(job: JobRow, partition: ResolvedPartition, dependency: NativeDependency | null): BackendJob {
   return toBackendJob(
     {
       ...job,
@@ -46,5 +48,6 @@ export function storedToBackendJob(job: JobRow, partition: ResolvedPartition): B
     },
     ownerOf(job.user),
     partition,
+    dependency,
   );
 }

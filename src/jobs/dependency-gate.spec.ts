@@ -1,4 +1,4 @@
-import { decideGate, evaluateDependencies } from './dependency-gate';
+import { decideGate, evaluateDependencies, nativeDependency } from './dependency-gate';
 import type { DependencySpec, JobSpec, JobState } from './job-spec';
 import type { DependencyView } from './jobs.repository';
 
@@ -9,7 +9,7 @@ function spec(dependency: DependencySpec | null, extra: Partial<JobSpec> = {}): 
   return { dependency, hold: false, begin: null, ...extra } as JobSpec;
 }
 function view(id: number, state: JobState, exitCode: number | null = null, startTime: Date | null = null, tasks: DependencyView['tasks'] = []): DependencyView {
-  return { id, userId: 1, state, exitCode, startTime, endTime: null, tasks };
+  return { id, userId: 1, engine: 'local', backendRef: null, state, exitCode, startTime, endTime: null, tasks };
 }
 const deps = (...views: DependencyView[]) => new Map(views.map((v) => [v.id, v]));
 const dep = (type: DependencySpec['items'][0]['type'], jobIds: number[], mode: 'all' | 'any' = 'all', delayMinutes: number | null = null): DependencySpec => ({
@@ -87,5 +87,53 @@ describe('dependency gate (Slurm semantics of sbatch -d)', () => {
     const later = new Date(now.getTime() + 60_000).toISOString();
     expect(decideGate({ state: 'PENDING', spec: spec(null, { begin: later }) }, deps(), false, now)).toEqual({ kind: 'wait', reason: 'BeginTime' });
     expect(decideGate({ state: 'PENDING', spec: spec(null, { begin: minutesAgo(1).toISOString() }) }, deps(), false, now)).toEqual({ kind: 'eligible' });
+  });
+
+  describe('on an engine that enforces dependencies itself (Slurm)', () => {
+    const inSlurm = (v: DependencyView, backendRef: string | null): DependencyView => ({ ...v, engine: 'hpc', backendRef });
+
+    it('passes a dependency on a job of the same engine once that job has its engine ref', () => {
+      const s = spec(dep('afterok', [1]));
+      expect(decideGate({ state: 'PENDING', spec: s }, deps(inSlurm(view(1, 'PENDING'), null)), false, now, 'hpc')).toEqual({ kind: 'wait', reason: 'Dependency' });
+      expect(decideGate({ state: 'PENDING', spec: s }, deps(inSlurm(view(1, 'RUNNING'), '501')), false, now, 'hpc')).toEqual({ kind: 'eligible' });
+      expect(nativeDependency(s, deps(inSlurm(view(1, 'RUNNING'), '501')), now, 'hpc')).toEqual({ mode: 'all', items: [{ type: 'afterok', targets: [{ ref: '501', arrayIndex: null }], delayMinutes: null }] });
+    });
+
+    it('keeps with the gateway what it already decided, jobs of other engines, and engines without native dependencies', () => {
+      const s = spec(dep('afterok', [1]));
+      // Ended in the gateway: decided here (Slurm may have forgotten the job), as the local engine does.
+      expect(decideGate({ state: 'PENDING', spec: s }, deps(inSlurm(view(1, 'FAILED', 1), '501')), false, now, 'hpc')).toEqual({ kind: 'never', reason: 'DependencyNeverSatisfied' });
+      expect(decideGate({ state: 'PENDING', spec: s }, deps(inSlurm(view(1, 'COMPLETED', 0), '501')), false, now, 'hpc')).toEqual({ kind: 'eligible' });
+      expect(nativeDependency(s, deps(inSlurm(view(1, 'COMPLETED', 0), '501')), now, 'hpc')).toBeNull();
+      // Another engine's job, or an engine that does not enforce dependencies: the gateway waits.
+      expect(decideGate({ state: 'PENDING', spec: s }, deps({ ...view(1, 'RUNNING'), engine: 'k8s', backendRef: 'pod-1' }), false, now, 'hpc')).toEqual({ kind: 'wait', reason: 'Dependency' });
+      expect(decideGate({ state: 'PENDING', spec: s }, deps(inSlurm(view(1, 'RUNNING'), '501')), false, now, null)).toEqual({ kind: 'wait', reason: 'Dependency' });
+    });
+
+    it('mixes native and gateway items: singleton and begin time stay here, "?" passes only when nothing waits here', () => {
+      const both: DependencySpec = { mode: 'all', items: [{ type: 'afterany', jobIds: [1], delayMinutes: null }, { type: 'singleton', jobIds: [], delayMinutes: null }] };
+      const d = deps(inSlurm(view(1, 'RUNNING'), '501'), { ...view(2, 'RUNNING'), engine: 'k8s', backendRef: 'pod-2' });
+      expect(decideGate({ state: 'PENDING', spec: spec(both) }, d, true, now, 'hpc')).toEqual({ kind: 'wait', reason: 'Dependency' });
+      expect(decideGate({ state: 'PENDING', spec: spec(both) }, d, false, now, 'hpc')).toEqual({ kind: 'eligible' });
+      expect(nativeDependency(spec(both), d, now, 'hpc')).toEqual({ mode: 'all', items: [{ type: 'afterany', targets: [{ ref: '501', arrayIndex: null }], delayMinutes: null }] });
+      const later = new Date(now.getTime() + 60_000).toISOString();
+      expect(decideGate({ state: 'PENDING', spec: spec(dep('afterany', [1]), { begin: later }) }, d, false, now, 'hpc')).toEqual({ kind: 'wait', reason: 'BeginTime' });
+
+      const any: DependencySpec = { mode: 'any', items: [{ type: 'afterok', jobIds: [1], delayMinutes: null }, { type: 'afterok', jobIds: [2], delayMinutes: null }] };
+      expect(decideGate({ state: 'PENDING', spec: spec(any) }, d, false, now, 'hpc')).toEqual({ kind: 'wait', reason: 'Dependency' });
+      const d2 = deps(inSlurm(view(1, 'RUNNING'), '501'), inSlurm(view(2, 'PENDING'), '502'));
+      expect(decideGate({ state: 'PENDING', spec: spec(any) }, d2, false, now, 'hpc')).toEqual({ kind: 'eligible' });
+      expect(nativeDependency(spec(any), d2, now, 'hpc')?.items.map((i) => i.targets[0].ref)).toEqual(['501', '502']);
+    });
+
+    it('names array tasks and keeps after\'s delay', () => {
+      const d: DependencySpec = { mode: 'all', items: [{ type: 'after', jobIds: [1, 1], arrayTaskIds: [3, null], delayMinutes: 5 }] };
+      const v = inSlurm(view(1, 'PENDING', null, null, [{ index: 3, state: 'PENDING', startTime: null, exitCode: null }]), '600');
+      expect(nativeDependency(spec(d), deps(v), now, 'hpc')).toEqual({ mode: 'all', items: [{ type: 'after', targets: [{ ref: '600', arrayIndex: 3 }, { ref: '600', arrayIndex: null }], delayMinutes: 5 }] });
+    });
+
+    it('a dependency that turned unsatisfiable after the gate released the job goes to the engine, which keeps it pending', () => {
+      expect(nativeDependency(spec(dep('afterok', [1])), deps(inSlurm(view(1, 'FAILED', 1), '501')), now, 'hpc')?.items[0].targets).toEqual([{ ref: '501', arrayIndex: null }]);
+    });
   });
 });

@@ -1,9 +1,16 @@
+import type { NativeDependency, NativeDependencyItem } from '../backends/backend';
 import { DependencyItem, JobSpec, JobState, Reason, isTerminal } from './job-spec';
 import type { DependencyView } from './jobs.repository';
 
 /**
  * Decides whether a job waiting in the gateway may go to its engine: hold, --begin and
  * --dependency, with Slurm's semantics (sbatch(1) "-d"). Pure; the gate service feeds it.
+ *
+ * On an engine that enforces dependencies itself (Slurm), a dependency on a job of the SAME engine is
+ * passed to it ("native") as soon as that job has its engine ref, so the dependent waits in the engine
+ * rather than here. What the gateway already knows the outcome of (the job ended here) is decided here:
+ * the engine may have forgotten a job that ended long ago. Singleton, other engines, jobs not yet in
+ * the engine, hold and begin time stay with the gateway.
  */
 
 export type GateDecision =
@@ -12,7 +19,8 @@ export type GateDecision =
   /** A dependency can never be satisfied (Slurm keeps such a job pending with this reason). */
   | { kind: 'never'; reason: string };
 
-type Outcome = 'satisfied' | 'waiting' | 'never';
+/** `native`: not decided yet, but the engine can be told to wait for it. */
+type Outcome = 'satisfied' | 'waiting' | 'never' | 'native';
 
 /** The dependency types the gate decides; submissions naming others are refused. */
 export const GATED_DEPENDENCY_TYPES: ReadonlySet<DependencyItem['type']> = new Set(['after', 'afterany', 'afterok', 'afternotok', 'singleton']);
@@ -46,26 +54,58 @@ function one(type: DependencyItem['type'], o: Observed, delayMinutes: number | n
 }
 
 function combine(outcomes: Outcome[], mode: 'all' | 'any'): Outcome {
-  if (mode === 'all') return outcomes.includes('never') ? 'never' : outcomes.every((o) => o === 'satisfied') ? 'satisfied' : 'waiting';
-  return outcomes.includes('satisfied') ? 'satisfied' : outcomes.every((o) => o === 'never') ? 'never' : 'waiting';
+  const has = (o: Outcome) => outcomes.includes(o);
+  if (mode === 'all') return has('never') ? 'never' : has('waiting') ? 'waiting' : has('native') ? 'native' : 'satisfied';
+  if (has('satisfied')) return 'satisfied';
+  if (outcomes.every((o) => o === 'never')) return 'never';
+  return has('waiting') ? 'waiting' : 'native';
 }
 
-export function evaluateDependencies(spec: JobSpec, deps: Map<number, DependencyView>, singletonBlocked: boolean, now: Date): Outcome {
+/** One job (or array task) an item names, as the gateway sees it; `nativeEngine` is the dependent's engine when it enforces dependencies. */
+function target(item: DependencyItem, view: DependencyView | undefined, arrayTaskId: number | null | undefined, now: Date, nativeEngine: string | null): Outcome {
+  const observed = view ? observe(view, arrayTaskId) : null;
+  if (!view || !observed) return 'never';
+  const here = combine(
+    observed.map((o) => one(item.type, o, item.delayMinutes, now)),
+    'all',
+  );
+  if (here !== 'waiting' || nativeEngine === null || view.engine !== nativeEngine) return here;
+  return view.backendRef ? 'native' : 'waiting';
+}
+
+export function evaluateDependencies(spec: JobSpec, deps: Map<number, DependencyView>, singletonBlocked: boolean, now: Date, nativeEngine: string | null = null): Outcome {
   if (!spec.dependency || spec.dependency.items.length === 0) return 'satisfied';
   const items = spec.dependency.items.map((item): Outcome => {
     if (item.type === 'singleton') return singletonBlocked ? 'waiting' : 'satisfied';
-    const perJob = item.jobIds.map((id, i): Outcome => {
-      const view = deps.get(id);
-      const observed = view ? observe(view, item.arrayTaskIds?.[i]) : null;
-      if (!observed) return 'never';
-      return combine(
-        observed.map((o) => one(item.type, o, item.delayMinutes, now)),
-        'all',
-      );
-    });
-    return combine(perJob, 'all');
+    return combine(
+      item.jobIds.map((id, i) => target(item, deps.get(id), item.arrayTaskIds?.[i], now, nativeEngine)),
+      'all',
+    );
   });
   return combine(items, spec.dependency.mode);
+}
+
+/**
+ * What the engine must wait for when a job released by the gate is submitted: every named job of the
+ * same engine with a ref whose outcome the gateway has not seen satisfied. A dependency seen unsatisfiable
+ * since the gate released the job goes to the engine too, which then keeps the job pending with
+ * DependencyNeverSatisfied, as the gateway would. null when nothing is left to wait for.
+ */
+export function nativeDependency(spec: JobSpec, deps: Map<number, DependencyView>, now: Date, engine: string): NativeDependency | null {
+  if (!spec.dependency || evaluateDependencies(spec, deps, false, now) === 'satisfied') return null;
+  const items: NativeDependencyItem[] = [];
+  for (const item of spec.dependency.items) {
+    // Only the types GATED_DEPENDENCY_TYPES admits reach here; singleton stays the gateway's.
+    if (item.type === 'singleton') continue;
+    const targets = item.jobIds.flatMap((id, i) => {
+      const view = deps.get(id);
+      const index = item.arrayTaskIds?.[i] ?? null;
+      if (!view?.backendRef || view.engine !== engine || target(item, view, index, now, null) === 'satisfied') return [];
+      return [{ ref: view.backendRef, arrayIndex: index }];
+    });
+    if (targets.length) items.push({ type: item.type as NativeDependencyItem['type'], targets, delayMinutes: item.delayMinutes });
+  }
+  return items.length ? { mode: spec.dependency.mode, items } : null;
 }
 
 export function decideGate(
@@ -73,9 +113,10 @@ export function decideGate(
   deps: Map<number, DependencyView>,
   singletonBlocked: boolean,
   now: Date,
+  nativeEngine: string | null = null,
 ): GateDecision {
   if (job.state === 'HELD') return { kind: 'wait', reason: Reason.JobHeldUser };
-  const dependency = evaluateDependencies(job.spec, deps, singletonBlocked, now);
+  const dependency = evaluateDependencies(job.spec, deps, singletonBlocked, now, nativeEngine);
   if (dependency === 'never') return { kind: 'never', reason: Reason.DependencyNeverSatisfied };
   if (dependency === 'waiting') return { kind: 'wait', reason: Reason.Dependency };
   if (job.spec.begin && new Date(job.spec.begin).getTime() > now.getTime()) return { kind: 'wait', reason: Reason.BeginTime };

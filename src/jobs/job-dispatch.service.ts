@@ -7,8 +7,11 @@ import { BackendUnavailableError } from '../backends/backend';
 import { Reason, isTerminal } from './job-spec';
 import { JobMetrics } from './job-metrics';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
-import { JobsRepository } from './jobs.repository';
+import { type JobRow, JobsRepository } from './jobs.repository';
 import { storedToBackendJob } from './backend-job';
+import { dependencyIds, nativeDependency } from './dependency-gate';
+import type { JobSpec } from './job-spec';
+import type { NativeDependency } from '../backends/backend';
 import { LimitsService } from '../limits/limits.service';
 import { footprintOfJob } from '../limits/job-footprint';
 
@@ -52,7 +55,10 @@ export class JobDispatchService {
       const { attempt } = admission;
       let ref = attempt > 1 ? await this.metrics.time(backend.name, 'findByTag', () => backend.findByTag(jobId)) : null;
       if (ref) this.log.info({ jobId, ref, attempt }, 'reconciled: the engine already has this job');
-      ref ??= await this.metrics.time(backend.name, 'submit', () => backend.submit(storedToBackendJob(job, partition)));
+      if (!ref) {
+        const dependency = backend.nativeDependencies ? await this.nativeDependency(job) : null;
+        ref = await this.metrics.time(backend.name, 'submit', () => backend.submit(storedToBackendJob(job, partition, dependency)));
+      }
       if (this.config.fault === 'crash-after-backend-submit') {
         this.log.fatal({ jobId, ref }, 'fault injection: crashing between engine submit and database update');
         process.kill(process.pid, 'SIGKILL');
@@ -93,6 +99,15 @@ export class JobDispatchService {
     const backend = this.backends.get(job.engine);
     await this.metrics.time(backend.name, 'cancel', () => backend.cancel(job.backendRef as string, jobId, arrayIndex));
     this.log.info({ jobId, arrayIndex, engine: backend.name }, 'cancel sent to engine');
+  }
+
+  /** What the engine itself must wait for: the gate released the job once those jobs had their engine refs. */
+  private async nativeDependency(job: JobRow): Promise<NativeDependency | null> {
+    const spec = job.spec as unknown as JobSpec;
+    const ids = dependencyIds(spec);
+    if (ids.length === 0) return null;
+    const deps = new Map((await this.jobs.findForDependencies(ids)).map((d) => [d.id, d]));
+    return nativeDependency(spec, deps, new Date(), job.engine);
   }
 
   /** The engine refused the job for good (e.g. configuration changed since it was accepted). */

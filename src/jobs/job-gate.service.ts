@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { BackendRegistry } from '../backends/backend-registry';
 import { JobQueueService } from '../queue/job-queue.service';
 import { decideGate, dependencyIds } from './dependency-gate';
 import type { JobSpec } from './job-spec';
@@ -10,7 +11,10 @@ import { footprintOfJob } from '../limits/job-footprint';
 
 const BATCH = 5000;
 
-/** Moves jobs waiting in the gateway (hold, --begin, --dependency) to READY when their time comes. */
+/**
+ * Moves jobs waiting in the gateway (hold, --begin, --dependency) to READY when their time comes; on an
+ * engine that enforces dependencies itself, as soon as the jobs they depend on are in that engine.
+ */
 @Injectable()
 export class JobGateService {
   constructor(
@@ -18,6 +22,7 @@ export class JobGateService {
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
     private readonly limits: LimitsService,
+    private readonly backends: BackendRegistry,
     @InjectPinoLogger(JobGateService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -30,7 +35,7 @@ export class JobGateService {
     for (const job of waiting) {
       const spec = job.spec as unknown as JobSpec;
       const singleton = spec.dependency?.items.some((i) => i.type === 'singleton') ? await this.jobs.hasEarlierUnfinished(job.userId, job.name, job.id) : false;
-      let decision = decideGate({ state: job.state, spec }, deps, singleton, now);
+      let decision = decideGate({ state: job.state, spec }, deps, singleton, now, this.nativeEngine(job.engine));
       // A per-user running cap keeps an otherwise eligible job here; dispatch re-checks under a lock.
       const limited = decision.kind === 'eligible' && this.limits.hasRunningLimits(job.user.groups) ? await this.limits.blockedNow(job.userId, job.user.groups, footprintOfJob(job)) : null;
       if (limited) decision = { kind: 'wait', reason: limited };
@@ -46,5 +51,10 @@ export class JobGateService {
     await this.queue.submit(released);
     await this.updates.publish(published);
     return released.length;
+  }
+
+  /** The job's engine when it enforces dependencies between its own jobs (see dependency-gate.ts). */
+  private nativeEngine(engine: string): string | null {
+    return this.backends.get(engine).nativeDependencies ? engine : null;
   }
 }

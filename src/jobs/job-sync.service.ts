@@ -30,7 +30,7 @@ export class JobSyncService {
     const backend = this.backends.get(engine);
     let updates: TaskUpdate[];
     try {
-      updates = await this.metrics.time(engine, 'syncAll', () => backend.syncAll(live.map((j) => ({ jobId: j.id, ref: j.backendRef as string }))));
+      updates = await this.metrics.time(engine, 'syncAll', () => backend.syncAll(live.map((j) => ({ jobId: j.id, ref: j.backendRef as string, openTasks: j.tasks.filter((t) => !isTerminal(t.state)).map((t) => t.index) }))));
     } catch (e) {
       this.log.warn({ engine, err: (e as Error).message }, 'status pass failed; nothing changed');
       return { changed: 0, progressed: false };

@@ -37,6 +37,17 @@ describe('job transitions from engine observations', () => {
     expect(change?.job).toMatchObject({ state: 'FAILED', exitCode: 3, endTime: t1 });
   });
 
+  it('a task the engine lost gets its own final state and reason; the array job ends with the worst of its tasks', () => {
+    const lost = 'Slurm job 501_1 is neither in squeue nor in sacct: its final state is unknown';
+    const change = planJobChange(job('RUNNING', [task(0, 'COMPLETED', { exitCode: 0, endTime: t0 }), task(1, 'RUNNING')]), [update(1, 'NODE_FAIL', { reason: lost, endTime: t1 })], 'x');
+    expect(change?.tasks).toEqual([{ index: 1, data: expect.objectContaining({ state: 'NODE_FAIL', reason: lost, endTime: t1 }) }]);
+    expect(change?.job).toMatchObject({ state: 'NODE_FAIL', endTime: t1 });
+    expect(change?.events?.map((e) => [e.arrayIndex, e.toState, e.reason])).toEqual([
+      [1, 'NODE_FAIL', lost],
+      [null, 'NODE_FAIL', null],
+    ]);
+  });
+
   it("derives an array job's state from its tasks, with one event per task change", () => {
     const j = job('PENDING', [task(0, 'PENDING'), task(1, 'PENDING')]);
     const change = planJobChange(j, [update(0, 'RUNNING', { startTime: t0 }), update(1, 'PENDING', { reason: 'JobArrayTaskLimit' })], 'x');

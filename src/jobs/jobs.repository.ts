@@ -56,7 +56,7 @@ export interface JobChange {
 }
 
 /** Minimal view the gate needs of the jobs another job depends on. */
-export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
+export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'engine' | 'backendRef' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
   tasks: Pick<TaskRow, 'index' | 'state' | 'startTime' | 'exitCode'>[];
 };
 
@@ -224,7 +224,7 @@ export class JobsRepository {
   findForDependencies(ids: number[]): Promise<DependencyView[]> {
     return this.prisma.job.findMany({
       where: { id: { in: ids } },
-      select: { id: true, userId: true, state: true, startTime: true, endTime: true, exitCode: true, tasks: { select: { index: true, state: true, startTime: true, exitCode: true } } },
+      select: { id: true, userId: true, engine: true, backendRef: true, state: true, startTime: true, endTime: true, exitCode: true, tasks: { select: { index: true, state: true, startTime: true, exitCode: true } } },
     });
   }
 

@@ -7,20 +7,23 @@ import type { SlurmCluster } from './slurm-cluster';
 
 /** The Unix user Slurm test jobs run as (created by scripts/test-deps/slurm.sh). */
 export const SLURM_TEST_USER = 'hpcg-slurm-a';
+/** A service account with passwordless sudo to the test users only (scripts/test-deps/slurm.sh). */
+export const SLURM_SUDO_ACCOUNT = 'hpcg-slurm-svc';
 
 export function unixUser(name: string): { uid: number; gid: number; home: string } {
   const [, , uid, gid, , home] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
   return { uid: Number(uid), gid: Number(gid), home };
 }
 
-export type SlurmRunnerChoice = { kind: 'local' } | { kind: 'ssh'; node: LoginNode };
+/** How the gateway reaches Slurm; over SSH it logs in as root and submits as the owner unless told to sudo from `user`. */
+export type SlurmRunnerChoice = { kind: 'local' } | { kind: 'ssh'; node: LoginNode; sudoFrom?: string };
 
 /** Site configuration: one Slurm engine `hpc` on `cluster`, its partitions named as Slurm's. */
 export function slurmSite(cluster: SlurmCluster, runner: SlurmRunnerChoice, site: string, extraEngine = ''): string {
   const runnerYaml =
     runner.kind === 'local'
       ? `runner: { kind: local }, submitAs: runuser`
-      : `runner: { kind: ssh, host: 127.0.0.1, port: ${runner.node.port}, user: root, keyFile: ${runner.node.keyFile}, knownHosts: ${runner.node.knownHosts} }, submitAs: ssh-user`;
+      : `runner: { kind: ssh, host: 127.0.0.1, port: ${runner.node.port}, user: ${runner.sudoFrom ?? 'root'}, keyFile: ${runner.node.keyFile}, knownHosts: ${runner.node.knownHosts} }, submitAs: ${runner.sudoFrom ? 'sudo' : 'ssh-user'}`;
   return `
 cluster: ${site}
 engines:

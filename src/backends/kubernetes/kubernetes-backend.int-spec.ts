@@ -27,7 +27,7 @@ describe('Kubernetes backend against the emulated API server', () => {
     let last: TaskUpdate[] = [];
     try {
       return await eventually(async () => {
-        last = await backend.syncAll([{ jobId, ref }]);
+        last = await backend.syncAll([{ jobId, ref, openTasks: [] }]);
         return want(last) ? last : null;
       }, 4000, `job ${jobId} states`, 50);
     } catch (e) {
@@ -155,7 +155,7 @@ describe('Kubernetes backend against the emulated API server', () => {
     const port = api.port;
     await api.stop();
     await expect(backend.submit(backendJob(601, '/home/alice', {}, { owner: OWNER, partition: 'kube' }))).rejects.toBeInstanceOf(BackendUnavailableError);
-    await eventually(async () => (await backend.syncAll([{ jobId: 600, ref }]).catch((e) => e)) instanceof BackendUnavailableError, 3000, 'sync to report the engine unavailable');
+    await eventually(async () => (await backend.syncAll([{ jobId: 600, ref, openTasks: [] }]).catch((e) => e)) instanceof BackendUnavailableError, 3000, 'sync to report the engine unavailable');
     // While it was away, its history was compacted: the watch must list again.
     api.store.compact();
     api.controller.succeed(api.controller.pods(600)[0]);

@@ -24,6 +24,7 @@ const UNAVAILABLE = /Unable to contact slurm controller|Socket timed out|Connect
  */
 export class SlurmBackend implements Backend {
   readonly kind = 'slurm';
+  readonly nativeDependencies = true;
   readonly name: string;
   private readonly ctx: CommandContext;
 
@@ -76,20 +77,22 @@ export class SlurmBackend implements Backend {
     if (refs.length === 0) return [];
     const byRef = new Map(refs.map((r) => [r.ref, r.jobId]));
     const updates: TaskUpdate[] = [];
+    // Every job and array task squeue still shows (`--array`: pending tasks one per line too).
     const inSqueue = new Set<string>();
-    const ended: { jobId: number; update: TaskUpdate; ref: string }[] = [];
+    const ended: { update: TaskUpdate; ref: string }[] = [];
     for (const row of parseSqueue(await this.status('squeue', SQUEUE_ARGS))) {
       const jobId = byRef.get(row.ref);
       if (jobId === undefined) continue;
-      inSqueue.add(row.ref);
+      inSqueue.add(taskKey(row.ref, row.arrayIndex));
       const update = squeueUpdate(jobId, row);
       // squeue's exit code is not the final word for jobs ended by a signal (it says 0:0 where sacct says
       // 0:15), so those wait for the accounting record. A clean completion is reported at once: holding
       // it as RUNNING while slurmdbd lags would show more tasks running than the array's throttle allows.
-      if (this.opts.accounting && isTerminal(update.state) && update.state !== 'COMPLETED') ended.push({ jobId, update, ref: row.ref });
+      if (this.opts.accounting && isTerminal(update.state) && update.state !== 'COMPLETED') ended.push({ update, ref: row.ref });
       else updates.push(update);
     }
-    const gone = refs.filter((r) => !inSqueue.has(r.ref));
+    // Jobs, and array tasks the gateway has not seen finish, that have left squeue (MinJobAge).
+    const gone = refs.flatMap((r) => (r.openTasks.length ? r.openTasks : [null]).map((arrayIndex) => ({ jobId: r.jobId, ref: r.ref, arrayIndex }))).filter((t) => !inSqueue.has(taskKey(t.ref, t.arrayIndex)));
     if (gone.length === 0 && ended.length === 0) return updates;
     // The accounting record is the final word (Slurm's own sacct), for jobs just ended and those already gone.
     const resolved = new Set<string>();
@@ -97,24 +100,29 @@ export class SlurmBackend implements Backend {
       const asked = [...new Set([...gone.map((g) => g.ref), ...ended.map((e) => e.ref)])];
       const rows = parseSacct(await this.status('sacct', ['-n', '-P', '-X', `--jobs=${asked.join(',')}`, `--format=${SACCT_FIELDS.join(',')}`]));
       const final = new Map<string, TaskUpdate>();
+      const arrays = new Set(refs.filter((r) => r.openTasks.length).map((r) => r.ref));
       for (const row of rows) {
         const jobId = byRef.get(row.ref);
-        if (jobId === undefined) continue;
-        resolved.add(row.ref);
+        // slurmdbd's first record of a just-ended array can lack the task id (`12`, not `12_1`) for a moment.
+        if (jobId === undefined || (row.arrayIndex === null && arrays.has(row.ref))) continue;
+        const key = taskKey(row.ref, row.arrayIndex);
         const update = sacctUpdate(jobId, row);
-        if (inSqueue.has(row.ref)) final.set(`${row.ref}_${row.arrayIndex}`, update);
-        else updates.push(update);
+        if (inSqueue.has(key)) final.set(key, update);
+        else {
+          resolved.add(key);
+          updates.push(update);
+        }
       }
       for (const e of ended) {
-        const recorded = final.get(`${e.ref}_${e.update.arrayIndex}`);
+        const recorded = final.get(taskKey(e.ref, e.update.arrayIndex));
         if (recorded && isTerminal(recorded.state)) updates.push(recorded);
         // slurmdbd lags a few seconds; past that, slurmctld's word is taken rather than waiting forever.
         else if (e.update.endTime && Date.now() - e.update.endTime.getTime() > ACCOUNTING_GRACE_MS) updates.push(e.update);
       }
     }
-    for (const g of gone.filter((r) => !resolved.has(r.ref))) {
-      const where = this.opts.accounting ? 'neither in squeue nor in sacct' : 'no longer in squeue and the engine has no accounting (sacct)';
-      updates.push({ jobId: g.jobId, arrayIndex: null, state: 'NODE_FAIL', reason: `Slurm job ${g.ref} is ${where}: its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
+    const where = this.opts.accounting ? 'neither in squeue nor in sacct' : 'no longer in squeue and the engine has no accounting (sacct)';
+    for (const g of gone.filter((t) => !resolved.has(taskKey(t.ref, t.arrayIndex)))) {
+      updates.push({ jobId: g.jobId, arrayIndex: g.arrayIndex, state: 'NODE_FAIL', reason: `Slurm job ${taskKey(g.ref, g.arrayIndex)} is ${where}: its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
     }
     return updates;
   }
@@ -198,6 +206,11 @@ export class SlurmBackend implements Backend {
   private unavailableIf(why: string): void {
     if (UNAVAILABLE.test(why)) throw new BackendUnavailableError(this.name, why);
   }
+}
+
+/** One job (`12`) or array task (`12_3`) as both squeue and sacct name it. */
+function taskKey(ref: string, arrayIndex: number | null): string {
+  return arrayIndex === null ? ref : `${ref}_${arrayIndex}`;
 }
 
 function parseSlurmLimit(text: string): number {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { backendJob } from '../local/test-support/job-fixtures';
 import { quoteCommand } from '../command-runner/shell-quote';
 import { ownerCommand, type CommandContext } from './slurm-command';
-import { commentHasTag, jobTag, neutraliseDirectives, translateJob } from './translate-job';
+import { commentHasTag, dependencyArg, jobTag, neutraliseDirectives, translateJob } from './translate-job';
 
 const ctx: CommandContext = { submitAs: 'ssh-user', slurmConf: '/etc/slurm/test.conf', binDir: '/usr/bin' };
 
@@ -13,6 +13,16 @@ function throughLoginShell(argv: string[]): string[] {
 }
 
 describe('Slurm translation', () => {
+  it('passes dependencies on jobs of the cluster as --dependency with Slurm job ids, array tasks and "?"', () => {
+    const afterok = { type: 'afterok' as const, targets: [{ ref: '12', arrayIndex: null }, { ref: '13', arrayIndex: 4 }], delayMinutes: null };
+    const after = { type: 'after' as const, targets: [{ ref: '14', arrayIndex: null }], delayMinutes: 5 };
+    expect(dependencyArg({ mode: 'all', items: [afterok, after] })).toBe('afterok:12:13_4,after:14+5');
+    expect(dependencyArg({ mode: 'any', items: [afterok, { ...after, type: 'afternotok' }] })).toBe('afterok:12:13_4?afternotok:14');
+    const plan = translateJob(backendJob(7, '/tmp', {}, { dependency: { mode: 'all', items: [afterok] } }), 'site1');
+    expect(plan.args).toContain('--dependency=afterok:12:13_4');
+    expect(translateJob(backendJob(7, '/tmp'), 'site1').args.some((a) => a.startsWith('--dependency'))).toBe(false);
+  });
+
   it('turns a JobSpec into sbatch options, the tag and the remaining array tasks', () => {
     const job = backendJob(42, '/home/alice/run', { name: 'sweep', array: { indices: [0, 1, 2, 5, 7, 8], maxConcurrent: 2 }, output: 'arr-%A_%a.out', comment: 'mine', cpusPerTask: 4, memPerCpuMB: 512, gpus: { count: 2, type: 'a100', per: 'node' } }, { timeLimitMinutes: 90 });
     const plan = translateJob({ ...job, tasks: job.tasks.filter((t) => t.index !== 1) }, 'site1');

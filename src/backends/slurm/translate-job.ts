@@ -1,11 +1,12 @@
 import { badInput } from '../../common/domain-error';
 import type { JobSpec } from '../../jobs/job-spec';
-import type { BackendJob } from '../backend';
+import type { BackendJob, NativeDependency } from '../backend';
 
 /**
  * JobSpec → what sbatch receives: options as argv (`--parsable`, no shell), the job's exported
- * environment as sbatch's own environment, the script on stdin. Hold, begin time and dependencies are
- * the gateway's (it hands a job over only once it is eligible), so none of them reach Slurm.
+ * environment as sbatch's own environment, the script on stdin. Hold and begin time are the gateway's
+ * (it hands a job over only once it is eligible), so they never reach Slurm; dependencies on jobs of
+ * this cluster arrive resolved to Slurm job ids (BackendJob.dependency) and become --dependency.
  */
 export interface SbatchPlan {
   args: string[];
@@ -43,6 +44,7 @@ export function translateJob(job: BackendJob, site: string): SbatchPlan {
   if (spec.input) args.push(`--input=${spec.input}`);
   if (spec.openMode) args.push(`--open-mode=${spec.openMode}`);
   args.push(...policyArgs(spec));
+  if (job.dependency) args.push(`--dependency=${dependencyArg(job.dependency)}`);
   const { arg: exportArg, env } = exportPlan(spec);
   args.push(exportArg);
   // With arguments for the script, sbatch must be given a script file: stdin is one.
@@ -88,6 +90,15 @@ function policyArgs(spec: JobSpec): string[] {
   if (spec.propagate?.length) a.push(`--propagate=${spec.propagate.join(',')}`);
   if (spec.getUserEnv) a.push(`--get-user-env${spec.getUserEnv.timeoutSeconds !== null || spec.getUserEnv.mode ? `=${spec.getUserEnv.timeoutSeconds ?? ''}${spec.getUserEnv.mode ?? ''}` : ''}`);
   return a;
+}
+
+/** Slurm's syntax: `afterok:12:13_4,after:14+5`; `?` instead of `,` when any one item is enough. */
+export function dependencyArg(dependency: NativeDependency): string {
+  const items = dependency.items.map((item) => {
+    const delay = item.type === 'after' && item.delayMinutes ? `+${item.delayMinutes}` : '';
+    return [item.type, ...item.targets.map((t) => `${t.arrayIndex === null ? t.ref : `${t.ref}_${t.arrayIndex}`}${delay}`)].join(':');
+  });
+  return items.join(dependency.mode === 'any' ? '?' : ',');
 }
 
 /** The remaining tasks (some may have been cancelled in the gateway before submission) as Slurm's index list. */

@@ -37,6 +37,7 @@ export function backendJob(id: number, workdir: string, spec: Partial<JobSpec> =
     submitDir: workdir,
     submitHost: 'submit-host',
     tasks: full.array ? arrayTasks(id, full.array.indices) : [],
+    dependency: null,
     ...extra,
   };
 }

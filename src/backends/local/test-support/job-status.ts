@@ -4,7 +4,7 @@ import { waitFor } from './wait-for';
 
 /** The current update of every task of a job. */
 export async function statusOf(backend: Backend, jobId: number): Promise<TaskUpdate[]> {
-  return backend.syncAll([{ jobId, ref: String(jobId) }]);
+  return backend.syncAll([{ jobId, ref: String(jobId), openTasks: [] }]);
 }
 
 /** Waits until every task of the job has a final state. */
