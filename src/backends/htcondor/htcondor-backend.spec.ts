@@ -71,13 +71,13 @@ describe('HTCondor engine over the runner contract', () => {
       return new Error(`unexpected ${argv.join(' ')}`);
     });
     const refs = [
-      { jobId: 50, ref: '51' },
-      { jobId: 61, ref: '60' },
-      { jobId: 71, ref: '70' },
-      { jobId: 81, ref: '80' },
-      { jobId: 91, ref: '90' },
-      { jobId: 96, ref: '95' },
-      { jobId: 99, ref: '99' },
+      { jobId: 50, ref: '51', openTasks: [] },
+      { jobId: 61, ref: '60', openTasks: [] },
+      { jobId: 71, ref: '70', openTasks: [] },
+      { jobId: 81, ref: '80', openTasks: [] },
+      { jobId: 91, ref: '90', openTasks: [] },
+      { jobId: 96, ref: '95', openTasks: [] },
+      { jobId: 99, ref: '99', openTasks: [] },
     ];
     const updates = await backend(runner).syncAll(refs);
     const summary = updates.map((u) => [u.jobId, u.arrayIndex, u.state, u.exitCode, u.signal, u.node]);
@@ -127,7 +127,7 @@ describe('HTCondor engine over the runner contract', () => {
 
   it('turns an unreachable schedd or submit node into BackendUnavailable, never into "no jobs"', async () => {
     const unreachable = new FixtureRunner(() => ({ code: 1, stdout: '', stderr: fixture('schedd-unreachable.txt') }));
-    await expect(backend(unreachable).syncAll([{ jobId: 1, ref: '2' }])).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(backend(unreachable).syncAll([{ jobId: 1, ref: '2', openTasks: [] }])).rejects.toBeInstanceOf(BackendUnavailableError);
     await expect(backend(unreachable).findByTag(1)).rejects.toBeInstanceOf(BackendUnavailableError);
     const submitFails = new FixtureRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? { code: 1, stdout: '', stderr: "ERROR: Can't find address of local schedd\n" } : ok('')));
     await expect(backend(submitFails).submit(backendJob(3, '/tmp/w'))).rejects.toBeInstanceOf(BackendUnavailableError);
