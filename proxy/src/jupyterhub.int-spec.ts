@@ -125,7 +125,7 @@ describe('JupyterHub starting hpcg-proxy itself', () => {
     const [port, apiPort] = [await freePort(), await freePort()];
     const publicUrl = `http://127.0.0.1:${port}`;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const hub = await startJupyterHub(publicUrl, apiUrl, TEST_TOKEN, { command: PROXY_COMMAND, env: { HPCG_CONFIG: join(dir, 'hpcg.yaml') } });
+    const hub = await startJupyterHub(publicUrl, apiUrl, TEST_TOKEN, { proxy: { command: PROXY_COMMAND, env: { HPCG_CONFIG: join(dir, 'hpcg.yaml') } } });
     try {
       expect((await request(`${publicUrl}/hub/api`)).status).toBe(200);
       const routes = JSON.parse((await request(`${apiUrl}/api/routes`, { headers: { Authorization: `token ${TEST_TOKEN}` } })).body);

@@ -8,21 +8,34 @@ import { freePort } from './http-upstream';
 export interface RunningHub {
   hubUrl: string;
   serviceToken: string;
+  /** The hub's folder: its configuration, database and cookie secret. */
+  dir: string;
   /** Everything JupyterHub wrote, for failure messages. */
   output(): string;
+  /** Stops the hub and starts it again on the same port with the same database and cookie secret. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** How the hub gets its proxy: one already running, or a command it starts itself, as it starts CHP. */
 export type HubProxy = { external: true } | { command: string[]; env: NodeJS.ProcessEnv };
 
+export interface HubOptions {
+  proxy?: HubProxy;
+  /** jupyterhub_config.py lines appended last (spawner, authenticator), so they win over the defaults. */
+  config?: string;
+  /** Environment of the hub process, over this process's own. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Debian's JupyterHub 3.0 (ENVIRONMENT.md) with its ConfigurableHTTPProxy class, unchanged: either
  * should_start = False with the proxy's API URL and token, or should_start = True with the proxy's
- * command in place of configurable-http-proxy. Users are created through a service token; servers
- * run as the hub's own user (SimpleLocalProcessSpawner).
+ * command in place of configurable-http-proxy. Users are created through a service token; by default
+ * servers run as the hub's own user (SimpleLocalProcessSpawner).
  */
-export async function startJupyterHub(publicUrl: string, proxyApiUrl: string, proxyToken: string, proxy: HubProxy = { external: true }): Promise<RunningHub> {
+export async function startJupyterHub(publicUrl: string, proxyApiUrl: string, proxyToken: string, options: HubOptions = {}): Promise<RunningHub> {
+  const proxy = options.proxy ?? { external: true };
   const dir = mkdtempSync(join(tmpdir(), 'hpcg-jupyterhub-'));
   const hubPort = await freePort();
   const serviceToken = `service-${Date.now()}-0123456789abcdef`;
@@ -46,34 +59,54 @@ c.JupyterHub.db_url = 'sqlite:///${join(dir, 'jupyterhub.sqlite')}'
 c.JupyterHub.cookie_secret_file = ${JSON.stringify(join(dir, 'cookie_secret'))}
 c.JupyterHub.pid_file = ${JSON.stringify(join(dir, 'jupyterhub.pid'))}
 c.JupyterHub.services = [{'name': 'hpcg-test', 'api_token': ${JSON.stringify(serviceToken)}}]
-c.JupyterHub.load_roles = [{'name': 'hpcg-test', 'scopes': ['admin:users', 'admin:servers', 'tokens'], 'services': ['hpcg-test']}]
+c.JupyterHub.load_roles = [{'name': 'hpcg-test', 'scopes': ['admin:users', 'admin:servers', 'tokens', 'read:users:activity'], 'services': ['hpcg-test']}]
 c.JupyterHub.cleanup_servers = True
+${options.config ?? ''}
 `,
   );
   let out = '';
-  const env = { ...process.env, ...('env' in proxy ? proxy.env : {}) };
-  const child: ChildProcess = spawn('/usr/bin/python3', ['-m', 'jupyterhub', '-f', join(dir, 'jupyterhub_config.py')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => (out += d));
-  child.stderr!.on('data', (d: Buffer) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
+  let child: ChildProcess;
+  let exited: Promise<void>;
+  const env = { ...process.env, ...('env' in proxy ? proxy.env : {}), ...options.env };
+
+  const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
     }
-    rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    // Ready when the hub answers through the proxy: it has registered its own route over the API.
-    await waitFor('JupyterHub to answer through the proxy', async () => {
-      if (child.exitCode !== null) throw new Error(`JupyterHub exited with ${child.exitCode}:\n${out}`);
-      return (await request(`${publicUrl}/hub/api`).catch(() => ({ status: 0 }))).status === 200;
-    }, 30_000, 100);
-  } catch (e) {
-    await stop();
-    throw new Error(`${(e as Error).message}\n--- JupyterHub output ---\n${out}`);
-  }
-  return { hubUrl: `http://127.0.0.1:${hubPort}`, serviceToken, output: () => out, stop };
+  const launch = async () => {
+    child = spawn('/usr/bin/python3', ['-m', 'jupyterhub', '-f', join(dir, 'jupyterhub_config.py')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.stderr!.on('data', (d: Buffer) => (out += d));
+    exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      // Ready when the hub answers through the proxy: it has registered its own route over the API.
+      await waitFor('JupyterHub to answer through the proxy', async () => {
+        if (child.exitCode !== null) throw new Error(`JupyterHub exited with ${child.exitCode}:\n${out}`);
+        return (await request(`${publicUrl}/hub/api`).catch(() => ({ status: 0 }))).status === 200;
+      }, 30_000, 100);
+    } catch (e) {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${(e as Error).message}\n--- JupyterHub output ---\n${out}`);
+    }
+  };
+  await launch();
+  return {
+    hubUrl: `http://127.0.0.1:${hubPort}`,
+    serviceToken,
+    dir,
+    output: () => out,
+    async restart() {
+      await halt();
+      await launch();
+    },
+    async stop() {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
