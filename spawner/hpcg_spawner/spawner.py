@@ -314,12 +314,15 @@ class GatewaySpawner(Spawner):
 
     async def progress(self):
         """Queue reason and position, then starting, then ready: one event per change of state."""
-        watch, version = self._watch, 0
+        watch, version, last = self._watch, 0, None
         while True:
             notebook, version = await watch.next_after(version)
             if notebook is None:
                 return
-            yield progress_event(notebook)
+            event = progress_event(notebook)
+            if event != last:  # the subscription's first event repeats what spawnNotebook returned
+                yield event
+            last = event
             if notebook["state"] not in ("PENDING", "STARTING"):
                 return
 

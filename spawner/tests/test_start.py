@@ -16,6 +16,7 @@ QUEUED_THEN_READY = [
     (2.0, {"state": "STARTING", "reason": None, "queuePosition": None, "message": "Job 42 running on node n1; starting the server"}),
     (2.3, {"state": "READY", "url": URL, "message": f"Server ready at {URL}"}),
 ]
+READY_SOON = [(0.1, QUEUED_THEN_READY[2][1])]
 
 
 async def start_with(gw, **traits):
@@ -45,7 +46,7 @@ def test_a_queue_wait_longer_than_start_timeout_is_not_a_timeout():
 def test_start_asks_for_the_notebook_as_the_user_with_the_hub_environment():
     async def scenario():
         async with FakeGateway() as gw:
-            gw.script = QUEUED_THEN_READY[2:]
+            gw.script = READY_SOON
             spawner = make_spawner(gw.url, start_timeout=5)
             spawner.user_options = {"profile": "small", "options": {"cpus": ["2"], "memory": "4G"}}
             await spawner.start()
@@ -83,7 +84,7 @@ def test_without_the_subscription_start_follows_the_notebook_by_polling():
 def test_without_a_profile_start_uses_the_first_one_offered():
     async def scenario():
         async with FakeGateway() as gw:
-            gw.script = QUEUED_THEN_READY[2:]
+            gw.script = READY_SOON
             await start_with(gw)
             return gw.operations("SpawnNotebook")[0]
     assert run(scenario())["profile"] == "small"
@@ -187,7 +188,7 @@ def test_a_leftover_notebook_with_the_same_name_is_stopped_before_spawning_again
     async def scenario():
         async with FakeGateway() as gw:
             leftover = gw.add_notebook(state="READY", url="http://old:1")
-            gw.script = QUEUED_THEN_READY[2:]
+            gw.script = READY_SOON
             _, url = await start_with(gw)
             return url, gw.operations("StopNotebook"), leftover["state"], len(gw.operations("SpawnNotebook"))
     url, stops, leftover_state, spawns = run(scenario())
