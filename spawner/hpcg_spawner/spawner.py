@@ -433,11 +433,14 @@ class GatewaySpawner(Spawner):
 
 
 def _explain(error):
-    """The gateway's message, with the field and what is allowed when it gave them apart."""
+    """The gateway's message, plus the field and what is allowed when the message does not name the field."""
     details = error.details or {}
-    extra = []
-    if details.get("field") and str(details["field"]) not in str(error):
-        extra.append(f"field {details['field']}")
-    if details.get("allowed") is not None and str(details["allowed"]) not in str(error):
-        extra.append(f"allowed: {details['allowed']}")
-    return str(error) + (f" ({'; '.join(extra)})" if extra else "")
+    field = details.get("field")
+    if not field or str(field) in str(error):
+        return str(error)
+    allowed = details.get("allowed")
+    if isinstance(allowed, dict) and {"min", "max"} <= set(allowed):
+        allowed = f"{allowed['min']} to {allowed['max']}"
+    elif isinstance(allowed, (list, tuple)):
+        allowed = ", ".join(map(str, allowed)) or "nothing"
+    return f"{error} (field {field}" + (f"; allowed: {allowed}" if allowed is not None else "") + ")"

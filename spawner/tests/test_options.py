@@ -110,10 +110,10 @@ def test_options_from_form_takes_the_chosen_profiles_fields_and_returns_normaliz
 def test_options_from_form_raises_the_gateways_explanation_for_a_bad_value():
     with pytest.raises(ValueError) as bad:
         from_form({"profile": ["small"], "small.cpus": ["9"]})
-    assert str(bad.value) == "cpus: 9 is out of bounds (allowed: 1..4)"
+    assert str(bad.value) == "cpus: 9 is out of bounds"
     with pytest.raises(ValueError) as unknown:
         from_form({"profile": ["gpu"], "gpu.cpus": ["2"]})
-    assert str(unknown.value) == "option cpus cannot be changed in profile gpu (allowed: [])"
+    assert str(unknown.value) == "option cpus cannot be changed in profile gpu"
 
 
 def test_options_from_form_needs_a_profile():

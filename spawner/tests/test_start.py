@@ -158,15 +158,15 @@ def test_stop_during_start_ends_the_start_and_the_job():
 def test_refused_options_raise_the_gateways_explanation_and_spawn_nothing():
     async def scenario():
         async with FakeGateway() as gw:
-            gw.spawn_error = GraphQLFailure("BAD_USER_INPUT", "cpus: 9 is above the maximum of profile small",
-                                            {"field": "cpus", "allowed": "1..4"})
+            gw.spawn_error = GraphQLFailure("BAD_USER_INPUT", "the value is above the maximum of profile small",
+                                            {"field": "cpus", "allowed": {"min": "1", "max": "4"}})
             spawner = make_spawner(gw.url)
             spawner.user_options = {"profile": "small", "options": {"cpus": 9}}
             with pytest.raises(RuntimeError) as failure:
                 await spawner.start()
             return str(failure.value), gw.operations("StopNotebook"), spawner.notebook_id
     message, stops, notebook_id = run(scenario())
-    assert message == "cpus: 9 is above the maximum of profile small (allowed: 1..4)"
+    assert message == "the value is above the maximum of profile small (field cpus; allowed: 1 to 4)"
     assert stops == []
     assert notebook_id is None
 
