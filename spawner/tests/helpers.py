@@ -24,7 +24,8 @@ def make_spawner(gateway_url, **traits):
         **settings,
     )
     spawner.api_token = "hub-api-token"
-    spawner.server = SimpleNamespace(base_url="/user/alice/")
+    if spawner.orm_spawner is None:  # else the hub's database object is the server (see test_state_and_stop)
+        spawner.server = SimpleNamespace(base_url="/user/alice/")
     return spawner
 
 

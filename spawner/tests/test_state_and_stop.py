@@ -1,5 +1,7 @@
 """Unit tests of the client: the state a hub restart keeps, and stop()."""
 
+import asyncio
+
 import pytest
 
 from fake_gateway import FakeGateway, closed_port_url
@@ -62,3 +64,29 @@ def test_stop_that_cannot_reach_the_gateway_says_which_notebook_may_still_run():
         return str(failure.value)
     message = run(scenario())
     assert message.startswith("Could not stop notebook 5 through the gateway:")
+
+
+def test_the_notebook_is_in_the_hubs_database_before_start_returns():
+    # JupyterHub stores get_state() only when start() returns; a hub restart during a queue wait must
+    # still find the notebook (the restored spawner then stops it: see test_poll).
+    from jupyterhub import orm
+
+    db = orm.new_session_factory("sqlite://")()
+    user = orm.User(name="alice")
+    db.add(user)
+    db.commit()
+    orm_spawner = orm.Spawner(user=user, name="")
+    db.add(orm_spawner)
+    db.commit()
+
+    async def scenario():
+        async with FakeGateway() as gw:
+            spawner = make_spawner(gw.url, orm_spawner=orm_spawner)
+            starting = asyncio.ensure_future(spawner.start())
+            await asyncio.sleep(0.3)
+            db.expire_all()  # read back what was committed, not the session's cached object
+            saved = db.query(orm.Spawner).one().state
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            return saved
+    assert run(scenario()) == {"notebook_id": 1}
