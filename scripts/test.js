@@ -44,8 +44,30 @@ async function main() {
     totals.skipped += j.numPendingTests + j.numTodoTests;
     ok = ok && r.status === 0 && j.success;
   }
+  ok = pytest(totals) && ok;
   process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
   process.exit(ok ? 0 : 1);
+}
+
+/** The spawner's Python tests, with Debian's pytest (JupyterHub 3.0 is Debian's too); counts from its junit xml. */
+function pytest(totals) {
+  const results = path.join(ROOT, '.hpcg', 'pytest.xml');
+  fs.mkdirSync(path.dirname(results), { recursive: true });
+  fs.rmSync(results, { force: true });
+  log('spawner tests (pytest)');
+  const r = spawnSync('/usr/bin/python3', ['-m', 'pytest', 'spawner/tests', '-q', `--junitxml=${results}`], { cwd: ROOT, stdio: 'inherit' });
+  if (!fs.existsSync(results)) {
+    log(`pytest wrote no results${r.error ? `: ${r.error.message}` : ''}`);
+    totals.failed++;
+    return false;
+  }
+  const suite = fs.readFileSync(results, 'utf8').match(/<testsuite\b[^>]*>/)[0];
+  const count = (name) => Number((suite.match(new RegExp(`\\b${name}="(\\d+)"`)) || [0, 0])[1]);
+  const failed = count('failures') + count('errors');
+  totals.passed += count('tests') - failed - count('skipped');
+  totals.failed += failed;
+  totals.skipped += count('skipped');
+  return r.status === 0;
 }
 
 main().catch((e) => {
