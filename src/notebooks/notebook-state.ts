@@ -43,6 +43,11 @@ export interface NotebookTransition {
   event: boolean;
 }
 
+/** A signal says more than the exit code that goes with it (a killed job's is 0). */
+function endedBy(job: JobFacts): string {
+  return job.signal ? ` by signal ${job.signal}` : job.exitCode !== null ? ` with exit code ${job.exitCode}` : '';
+}
+
 /** Why a notebook that had served (or was asked to stop) ended. */
 export function stopReason(nb: Pick<NotebookFacts, 'stopRequested' | 'stopActor'>, job: JobFacts): string {
   if (nb.stopRequested) return `stopped by ${nb.stopActor ?? 'request'}`;
@@ -58,13 +63,13 @@ export function stopReason(nb: Pick<NotebookFacts, 'stopRequested' | 'stopActor'
     case 'NODE_FAIL':
       return `job ${job.id} lost its node${job.reason ? ` (${job.reason})` : ''}`;
     default:
-      return `job ${job.id} ended ${job.state}${job.exitCode !== null ? ` with exit code ${job.exitCode}` : ''}${job.reason ? ` (${job.reason})` : ''}`;
+      return `job ${job.id} ended ${job.state}${endedBy(job)}${job.reason ? ` (${job.reason})` : ''}`;
   }
 }
 
 /** Why a job that ended before its server was ready failed the notebook: its state, exit code, reason and last output lines. */
 export function failureReason(job: JobFacts, outputTail: string | null): string {
-  const exit = job.exitCode !== null ? ` with exit code ${job.exitCode}` : job.signal ? ` by signal ${job.signal}` : '';
+  const exit = endedBy(job);
   const by = job.state === 'CANCELLED' && job.cancelledBy ? ` by ${job.cancelledBy}` : '';
   const why = job.reason ? ` (${job.reason})` : '';
   const tail = outputTail?.trim() ? `; last output: ${outputTail.trim()}` : '';
