@@ -1,4 +1,5 @@
-import { type JobState, isTerminal } from '../jobs/job-spec';
+import { isTerminal } from '../jobs/job-spec';
+import type { JobRow } from '../jobs/jobs.repository';
 import { formatDuration } from './notebook-profiles';
 
 /**
@@ -22,17 +23,8 @@ export interface NotebookFacts {
   startedAt: Date | null;
 }
 
-export interface JobFacts {
-  id: number;
-  state: JobState;
-  reason: string | null;
-  exitCode: number | null;
-  signal: number | null;
-  startTime: Date | null;
-  endTime: Date | null;
-  timeLimitMinutes: number | null;
-  cancelledBy: string | null;
-}
+/** What the derivation reads of the notebook's job, as the job sync stored it. */
+export type JobFacts = Pick<JobRow, 'id' | 'state' | 'reason' | 'exitCode' | 'signal' | 'startTime' | 'endTime' | 'timeLimitMinutes' | 'cancelledBy'>;
 
 export interface NotebookTransition {
   from: NotebookState;

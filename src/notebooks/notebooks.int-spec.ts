@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { GraphqlError, gql } from '../test-support/graphql-client';
+import { gql, refusal } from '../test-support/graphql-client';
 import { BROKEN, STAND_IN } from './test-support/stand-in-server';
 
 /**
@@ -25,15 +25,6 @@ describe('notebooks on the local engine', () => {
   let gw: GatewayFixture;
   let token: string;
 
-  async function refusal(p: Promise<unknown>): Promise<{ code?: string; message: string; details?: Record<string, unknown> }> {
-    try {
-      await p;
-    } catch (e) {
-      if (e instanceof GraphqlError) return { code: e.code, message: e.errors[0].message, details: e.errors[0].extensions?.details };
-      throw e;
-    }
-    throw new Error('accepted');
-  }
   const spawn = (profile: string, vars: Record<string, unknown> = {}, as = token) => gql<{ spawnNotebook: Notebook }>(gw.url, as, SPAWN, { p: profile, ...vars }).then((r) => r.spawnNotebook);
   const get = (id: number, as = token) => gql<{ notebook: Notebook }>(gw.url, as, GET, { id }).then((r) => r.notebook);
   const stop = (id: number, as = token) => gql<{ stopNotebook: Notebook }>(gw.url, as, STOP, { id }).then((r) => r.stopNotebook);

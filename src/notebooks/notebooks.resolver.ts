@@ -1,8 +1,7 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Principal, Scope, hasScope } from '../auth/principal';
-import { forbidden } from '../common/domain-error';
+import { Principal, Scope, requireScope } from '../auth/principal';
 import { JobsService } from '../jobs/jobs.service';
 import { toJobModel } from '../jobs/models/job.mapper';
 import { JobModel } from '../jobs/models/job.model';
@@ -12,10 +11,6 @@ import { NotebookProgressIterator } from './notebook-progress.iterator';
 import type { NotebookState } from './notebook-state';
 import { NotebookUpdatesPubSub } from './notebook-updates.pubsub';
 import { NotebooksService } from './notebooks.service';
-
-function need(p: Principal, scope: string): void {
-  if (!hasScope(p, scope)) throw forbidden(`this token lacks the "${scope}" scope`);
-}
 
 @Resolver(() => NotebookModel)
 export class NotebooksResolver {
@@ -27,26 +22,26 @@ export class NotebooksResolver {
 
   @Query(() => [NotebookProfileModel], { description: 'Notebook profiles the caller may use.' })
   notebookProfiles(@CurrentPrincipal() p: Principal): NotebookProfileModel[] {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     return this.service.profiles(p).map(toProfileModel);
   }
 
   @Query(() => NotebookModel, { nullable: true, description: "A notebook by id (the caller's own; administrators: any); null if there is none." })
   async notebook(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<NotebookModel | null> {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     const row = await this.service.find(p, id);
     return row && this.service.view(row);
   }
 
   @Query(() => [NotebookModel], { description: "The caller's notebooks (administrators: everyone's), oldest first." })
   notebooks(@CurrentPrincipal() p: Principal, @Args('states', { type: () => [NotebookStateEnum], nullable: true }) states: NotebookState[] | null): Promise<NotebookModel[]> {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     return this.service.list(p, states ?? null);
   }
 
   @Query(() => GraphQLJSON, { description: 'The options a spawn would use, normalized; BAD_USER_INPUT naming the field otherwise.' })
   validateNotebookOptions(@CurrentPrincipal() p: Principal, @Args('profile') profile: string, @Args('options', { type: () => GraphQLJSON, nullable: true }) options: unknown): unknown {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     return this.service.validateOptions(p, profile, options);
   }
 
@@ -58,13 +53,13 @@ export class NotebooksResolver {
     @Args('serverName', { type: () => String, nullable: true, defaultValue: '' }) serverName: string | null,
     @Args('environment', { type: () => GraphQLJSON, nullable: true, description: 'What JupyterHub wants in the server (JUPYTERHUB_API_TOKEN, JUPYTERHUB_SERVICE_PREFIX, …)' }) environment: unknown,
   ): Promise<NotebookModel> {
-    need(p, Scope.JobsWrite);
+    requireScope(p, Scope.JobsWrite);
     return this.service.spawn(p, { profile, options, serverName: serverName ?? '', environment });
   }
 
   @Mutation(() => NotebookModel, { description: "Cancel the notebook's job; idempotent. STOPPED once the job has ended." })
   stopNotebook(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<NotebookModel> {
-    need(p, Scope.JobsWrite);
+    requireScope(p, Scope.JobsWrite);
     return this.service.stop(p, id);
   }
 
@@ -78,7 +73,7 @@ export class NotebooksResolver {
     resolve: (view: NotebookModel) => view,
   })
   async notebookProgress(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<AsyncIterableIterator<NotebookModel>> {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     // Listen first, then read: a change in between is not lost.
     const stream = await this.updates.listen();
     try {
