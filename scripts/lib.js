@@ -59,7 +59,7 @@ function build() {
   execFileSync(process.execPath, [require.resolve('prisma/build/index.js'), 'generate'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   log('compiling TypeScript');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  // Executables tsc does not emit (no .js extension) go beside the compiled code.
+  // Files tsc does not emit (an executable without .js, the notebook launcher) go beside the compiled code.
   for (const asset of ASSETS) {
     const target = path.join(ROOT, 'dist', asset);
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -68,6 +68,6 @@ function build() {
   }
 }
 
-const ASSETS = ['src/backends/local/runtime/srun'];
+const ASSETS = ['src/backends/local/runtime/srun', 'src/notebooks/launcher/notebook-launcher.py'];
 
 module.exports = { ROOT, log, ensureServices, build, reachable };

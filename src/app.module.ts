@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotebooksApiModule, NotebooksWorkerModule } from './notebooks/notebooks.module';
 import { PartitionsModule } from './partitions/partitions.module';
 import { QueueModule } from './queue/queue.module';
 import { UsersModule } from './users/users.module';
@@ -23,11 +24,11 @@ function core(config: AppConfig) {
 export class AppModule {
   /** The gateway API: GraphQL, health, metrics. */
   static api(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [...core(config), GraphqlApiModule] };
+    return { module: AppModule, imports: [...core(config), GraphqlApiModule, NotebooksApiModule] };
   }
 
   /** The worker: queue consumers, engines' background work, health and metrics. */
   static worker(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [...core(config), WorkerModule] };
+    return { module: AppModule, imports: [...core(config), WorkerModule, NotebooksWorkerModule] };
   }
 }

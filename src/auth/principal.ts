@@ -1,3 +1,5 @@
+import { forbidden } from '../common/domain-error';
+
 /** Who is calling: resolved once per request by the bearer strategy. */
 export interface Principal {
   userId: number;
@@ -36,4 +38,9 @@ export const Scope = {
 
 export function hasScope(p: Principal, scope: string): boolean {
   return p.scopes.length === 0 || p.scopes.includes(scope);
+}
+
+/** FORBIDDEN, naming the scope, unless the caller's token has it. */
+export function requireScope(p: Principal, scope: string): void {
+  if (!hasScope(p, scope)) throw forbidden(`this token lacks the "${scope}" scope`);
 }

@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
 import { DomainError, ErrorCode, badInput, forbidden } from '../common/domain-error';
+import { identityOf } from '../directory/directory-identity';
+import { LdapDirectory } from '../directory/ldap-directory';
 import { UserAccessEvents } from '../users/user-access-events';
+import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { Principal, Scope, principalOf } from './principal';
 import { hashToken, newToken, secretsEqual } from './token-hash';
@@ -28,6 +31,8 @@ export class TokensService {
   constructor(
     private readonly tokens: TokensRepository,
     private readonly users: UsersService,
+    private readonly usersRepo: UsersRepository,
+    private readonly directory: LdapDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     access: UserAccessEvents,
   ) {
@@ -101,9 +106,25 @@ export class TokensService {
    */
   async actAs(service: Principal, username: string): Promise<Principal> {
     if (!service.scopes.includes(Scope.ActAs)) throw forbidden(`acting for another user needs a token with the "${Scope.ActAs}" scope`);
-    const user = await this.users.findByUsername(username);
+    const user = (await this.users.findByUsername(username)) ?? (await this.provision(username));
     if (!user || user.disabled || user.admin) throw forbidden(`this token may not act for user "${username}"`, { header: ACT_AS_HEADER });
     return principalOf(user, service.scopes, service.tokenId, service.username);
+  }
+
+  /**
+   * A user JupyterHub names before they ever used the gateway: with a directory, provisioned from it
+   * as a login would (without a password: the service vouches for them); without one, an administrator
+   * must create them first, and the error says so.
+   */
+  private async provision(username: string) {
+    const d = this.config.site.directory;
+    if (!d) {
+      throw forbidden(`user "${username}" does not exist in this gateway, which has no directory: an administrator must create the user (createUser) before a service can act for them`, {
+        header: ACT_AS_HEADER,
+      });
+    }
+    const person = await this.directory.lookup(username);
+    return person && this.usersRepo.saveFromDirectory(identityOf(person, d.adminGroup), new Date());
   }
 
   async revoke(caller: Principal, id: number): Promise<ApiTokenRow> {

@@ -44,9 +44,29 @@ partitions:
     ['a bad time', 'partitions:\n  - { name: a, engine: local, maxTime: "soon" }\n', /partitions\.0\.maxTime/],
     ['a missing variable', 'cluster: "${NOPE_NOT_SET}"\n', /NOPE_NOT_SET is not set/],
     ['an unsupported engine kind', 'engines:\n  x: { kind: warp }\n', /engines\.x\.kind/],
+    ['an unknown notebooks key', 'notebooks: { startTimeOut: 10 }\n', /notebooks: Unrecognized key: "startTimeOut"/],
+    ['a notebook profile on an unknown partition', 'notebooks:\n  profiles: [{ name: small, partition: gpu, maxTime: "1:00:00" }]\n', /hpcg.yaml: notebooks\.profiles\.0\.partition: no partition "gpu" \(partitions: local\)/],
   ])('refuses %s and names the key', (_what, yaml, message) => {
     expect(() => loadConfig({ HPCG_CONFIG: site(yaml) })).toThrow(ConfigError);
     expect(() => loadConfig({ HPCG_CONFIG: site(yaml) })).toThrow(message);
+  });
+
+  it('reads notebook profiles with their defaults (notebook contract, "Site configuration")', () => {
+    const c = loadConfig({
+      HPCG_CONFIG: site(`
+partitions:
+  - { name: debug, engine: local, maxTime: "12:00:00" }
+notebooks:
+  ports: "9000-9999"
+  profiles:
+    - { name: small, partition: debug, memory: 2G, maxTime: "8:00:00", userOptions: { cpus: { min: 1, max: 4 } } }
+`),
+    });
+    expect(c.notebooks).toMatchObject({ gatewayUrl: null, command: 'jupyterhub-singleuser', python: 'python3', ports: '9000-9999', startTimeoutSeconds: 300 });
+    expect(c.notebooks.profiles).toEqual([
+      expect.objectContaining({ name: 'small', cpus: 1, memoryMB: 2048, gpus: 0, maxTimeMinutes: 480, image: null, allowGroups: null, command: 'jupyterhub-singleuser', userOptions: expect.objectContaining({ cpus: { min: 1, max: 4 } }) }),
+    ]);
+    expect(loadConfig({ HPCG_CONFIG: undefined } as NodeJS.ProcessEnv).notebooks.profiles).toEqual([]);
   });
 
   it('refuses bad environment variables by name', () => {

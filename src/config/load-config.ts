@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseTimeLimit } from '../sbatch';
+import { type ResolvedNotebooks, resolveNotebooks } from '../notebooks/notebook-profiles';
 import { Env, envSchema } from './env.schema';
 import { EngineConfig, PartitionConfig, SiteConfig, siteConfigSchema } from './site-config.schema';
 
@@ -45,6 +46,7 @@ export interface AppConfig {
   cluster: string;
   engines: ResolvedEngine[];
   partitions: ResolvedPartition[];
+  notebooks: ResolvedNotebooks;
   site: SiteConfig;
 }
 
@@ -149,6 +151,12 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     stateDir: resolve((e.kind === 'local' && e.stateDir) || `${stateDir}/${e.kind}/${name}`),
   }));
 
+  const where = hasFile ? configFile : 'defaults';
+  const partitions = resolvePartitions(site, where);
+  const notebooks = resolveNotebooks(site.notebooks, partitions, (key, message) => {
+    throw new ConfigError(`invalid configuration:\n  ${where}: ${key}: ${message}`);
+  });
+
   return {
     configFile: hasFile ? configFile : null,
     databaseUrl: env.DATABASE_URL,
@@ -169,7 +177,8 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     fault: env.HPCG_FAULT ?? null,
     cluster: site.cluster,
     engines,
-    partitions: resolvePartitions(site, hasFile ? configFile : 'defaults'),
+    partitions,
+    notebooks,
     site,
   };
 }

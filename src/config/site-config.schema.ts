@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { directorySchema } from '../directory/directory-config.schema';
+import { notebooksSchema } from '../notebooks/notebooks-config.schema';
 import { htcondorEngineSchema } from './htcondor-engine.schema';
 import { kubernetesEngineSchema } from './kubernetes-engine.schema';
 import { checkSubmitAs, runnerSchema, submitAsSchema } from './runner.schema';
 
 /**
  * The site configuration file (HPCG_CONFIG, DESIGN.md §8). Key names are a public contract.
- * Sections that belong to other processes or later features (`proxy`, `notebooks`)
- * are accepted here and validated by their owners.
+ * The `proxy` section belongs to another process and is validated by it.
  */
 
 const engineName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, "-" and "_", starting with a letter');
@@ -84,7 +84,7 @@ export const siteConfigSchema = z
       .strict()
       .default({ default: {}, groups: {} }),
     directory: directorySchema.optional(),
-    notebooks: z.record(z.string(), z.unknown()).optional(),
+    notebooks: notebooksSchema.default(() => notebooksSchema.parse({})),
     proxy: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();

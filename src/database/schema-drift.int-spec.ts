@@ -3,6 +3,7 @@ import { TokensRepository } from '../auth/tokens.repository';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { UsersRepository } from '../users/users.repository';
 import { LimitsRepository } from '../limits/limits.repository';
+import { NotebooksRepository } from '../notebooks/notebooks.repository';
 import { createTestDatabase } from '../test-support/test-database';
 import { migrate } from './migrator';
 import { PrismaService } from './prisma.service';
@@ -129,5 +130,37 @@ describe('schema and migrations agree', () => {
     expect(await limits.admit(plainId, dirk.id, (u) => (u.jobs >= 2 ? 'QOSMaxJobsPerUserLimit' : null))).toEqual({ waitReason: 'QOSMaxJobsPerUserLimit' });
     expect(await jobs.findById(plainId)).toMatchObject({ submitStatus: 'WAITING', reason: 'QOSMaxJobsPerUserLimit' });
     expect(await limits.admit(plainId, dirk.id, () => null)).toBeNull();
+  });
+
+  it('writes and reads notebooks and their events; one live notebook per user and server name; queue positions in one query', async () => {
+    const users = new UsersRepository(prisma);
+    const jobs = new JobsRepository(prisma);
+    const notebooks = new NotebooksRepository(prisma);
+    const user = await users.create({ username: 'nora', uid: null, gid: null, home: null, groups: [], admin: false });
+    const job = { userId: user.id, partition: 'nb', engine: 'local', state: 'PENDING' as const, reason: 'Resources', submitStatus: 'SUBMITTED' as const, spec: {}, workdir: '/tmp', submitDir: '/tmp', submitHost: 'h', account: null, timeLimitMinutes: 60, nodes: 1, cpus: 1, gpus: 0, eligibleTime: new Date(), actor: 'user:nora', arrayIndices: null };
+    const [j1, j2, j3] = [await jobs.create({ ...job, name: 'a' }), await jobs.create({ ...job, name: 'b' }), await jobs.create({ ...job, name: 'c' })];
+    const base = { userId: user.id, profile: 'small', options: { cpus: 1, memory: '1G', gpus: 0, time: '1:00:00', image: null }, prefix: '/user/nora/', tokenHash: 'a'.repeat(64), reason: 'QueuedInGateway', actor: 'user:nora' };
+    const id = await notebooks.reserveId();
+    const nb = await notebooks.create({ ...base, id, jobId: j2, serverName: '' });
+    expect(nb).toMatchObject({ id, jobId: j2, state: 'PENDING', stopRequested: false, user: { username: 'nora' }, job: { name: 'b' } });
+    expect(await notebooks.create({ ...base, id: await notebooks.reserveId(), jobId: j3, serverName: '' })).toBeNull();
+    expect(await notebooks.hasLive(user.id, '')).toBe(true);
+    expect(await notebooks.countLive(user.id)).toBe(1);
+
+    // Registration: guarded by the unused token, which it consumes.
+    const register = { id, from: ['PENDING' as const], tokenHash: 'a'.repeat(64), notStopping: true, data: { state: 'STARTING' as const, host: '10.0.0.1', port: 9000, tokenHash: null }, event: { fromState: 'PENDING' as const, toState: 'STARTING' as const, reason: 'registered', actor: 'notebook' } };
+    expect(await notebooks.apply(register)).toBe(true);
+    expect(await notebooks.apply({ ...register, from: ['STARTING'] })).toBe(false);
+    expect(await notebooks.apply({ id, from: ['STARTING'], data: { state: 'STOPPED', endedAt: new Date() }, event: { fromState: 'STARTING', toState: 'STOPPED', reason: 'x', actor: 'y' } })).toBe(true);
+    expect((await notebooks.events(id)).map((e) => [e.fromState, e.toState])).toEqual([[null, 'PENDING'], ['PENDING', 'STARTING'], ['STARTING', 'STOPPED']]);
+    expect(await notebooks.findLive({ userId: user.id })).toEqual([]);
+    // Stopped, the name is free again.
+    expect(await notebooks.create({ ...base, id: await notebooks.reserveId(), jobId: j3, serverName: '' })).toMatchObject({ state: 'PENDING' });
+    expect((await notebooks.list({ userId: user.id, states: ['PENDING'] })).map((n) => n.jobId)).toEqual([j3]);
+
+    const positions = await notebooks.queuePositions([j2, j3]);
+    expect(positions.get(j3)).toEqual({ position: 3, total: 3 });
+    await jobs.apply({ jobId: j1, job: { state: 'RUNNING' } });
+    expect((await notebooks.queuePositions([j3])).get(j3)).toEqual({ position: 2, total: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { chmodSync } from 'node:fs';
 import { Attribute, Change } from 'ldapts';
 import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { GraphqlError, gql } from '../test-support/graphql-client';
+import { gql, refusal } from '../test-support/graphql-client';
 import { describeAsRoot } from '../test-support/describe-as-root';
 import { REFUSED_LOGINS } from './test-support/hostile-logins';
 import { DirectoryHomes } from './test-support/homes';
@@ -25,15 +25,6 @@ describeAsRoot('directory identity and access', 'jobs of directory users run und
   const homes = new DirectoryHomes();
   const tokens: Record<string, string> = {};
 
-  async function refusal(p: Promise<unknown>): Promise<{ code?: string; message: string; details?: Record<string, unknown> }> {
-    try {
-      await p;
-    } catch (e) {
-      if (e instanceof GraphqlError) return { code: e.code, message: e.errors[0].message, details: e.errors[0].extensions?.details };
-      throw e;
-    }
-    throw new Error('accepted');
-  }
   const login = (u: string, p: string) => gql<{ login: { token: string; username: string; expiresAt: string } }>(gw.url, null, LOGIN, { u, p });
   const submit = (who: string, args: string[], script = '#!/bin/sh\nsleep 30\n') => gql(gw.url, tokens[who], SUBMIT, { s: script, a: args }).then((r) => r.submitBatchScript.jobId as number);
 

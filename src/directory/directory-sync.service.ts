@@ -3,6 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
 import { JobsService } from '../jobs/jobs.service';
+import { NotebooksService } from '../notebooks/notebooks.service';
 import { UserAccessEvents } from '../users/user-access-events';
 import { type DirectoryIdentity, type UserRow, UsersRepository } from '../users/users.repository';
 import { identityOf } from './directory-identity';
@@ -26,7 +27,8 @@ function changed(row: UserRow, identity: DirectoryIdentity): boolean {
  * The worker's periodic sync of directory users (`directory.syncIntervalSeconds`): users who logged
  * in before get the directory's current uid, gid, home, groups and admin flag; a user the directory
  * no longer lists (deleted, matching `disabledFilter`, or outside `requiredGroup`) is disabled: every
- * process drops their cached tokens at once, and their jobs that have not started are cancelled.
+ * process drops their cached tokens at once, their notebooks are stopped (running or not), and their
+ * other jobs that have not started are cancelled.
  * Their history stays. A user who comes back is enabled again at the next sync or login.
  */
 @Injectable()
@@ -37,6 +39,7 @@ export class DirectorySyncService {
     private readonly users: UsersRepository,
     private readonly access: UserAccessEvents,
     private readonly jobs: JobsService,
+    private readonly notebooks: NotebooksService,
     @InjectPinoLogger(DirectorySyncService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -67,8 +70,9 @@ export class DirectorySyncService {
       await this.users.disable(gone.map((u) => u.id), now);
       await this.access.publishRevoked(gone.map((u) => u.id)).catch((e: Error) => this.log.warn({ err: e.message }, 'could not announce revoked users'));
       for (const user of gone) {
+        const stoppedNotebooks = await this.notebooks.stopAllOf(user.id, 'system:directory-sync (user no longer in the directory)');
         const cancelled = await this.jobs.cancelNotStarted(user.id, 'system:directory-sync');
-        this.log.info({ username: user.username, userId: user.id, cancelledJobs: cancelled }, 'user no longer in the directory: disabled');
+        this.log.info({ username: user.username, userId: user.id, cancelledJobs: cancelled, stoppedNotebooks }, 'user no longer in the directory: disabled');
       }
     }
     if (refreshed.length) this.log.info({ users: refreshed }, 'directory users refreshed');

@@ -61,7 +61,27 @@ export class LdapDirectory {
    */
   async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
     if (password === '' || username === '') return null;
-    const candidate = await this.withServiceBind(async (c) => {
+    const candidate = await this.lookup(username);
+    if (!candidate) return null;
+    const client = await this.connect();
+    try {
+      await client.bind(candidate.dn, password);
+      return candidate;
+    } catch (e) {
+      if (e instanceof InvalidCredentialsError) return null;
+      throw this.unavailable(e);
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
+  }
+
+  /**
+   * The user as the directory lists them now, without a password (a service acting for them): null
+   * when unknown, disabled or outside `requiredGroup`.
+   */
+  async lookup(username: string): Promise<DirectoryUser | null> {
+    if (username === '') return null;
+    const user = await this.withServiceBind(async (c) => {
       const { searchEntries } = await c.search(this.d.userBase, {
         scope: 'sub',
         filter: andFilters(fillFilter(this.d.userFilter, { username }), notFilter(this.d.disabledFilter)),
@@ -73,17 +93,7 @@ export class LdapDirectory {
       if (!partial) return null;
       return { ...partial, groups: groupsOf(partial, await this.searchGroups(c, partial)) };
     });
-    if (!candidate || !this.allowed(candidate)) return null;
-    const client = await this.connect();
-    try {
-      await client.bind(candidate.dn, password);
-      return candidate;
-    } catch (e) {
-      if (e instanceof InvalidCredentialsError) return null;
-      throw this.unavailable(e);
-    } finally {
-      await client.unbind().catch(() => undefined);
-    }
+    return user && this.allowed(user) ? user : null;
   }
 
   /** Every user who may use the gateway now, for the periodic sync. Two searches, whatever the number of users. */

@@ -3,15 +3,20 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Context } from 'graphql-ws';
 import { PinoLogger } from 'nestjs-pino';
+import { ACT_AS_HEADER } from '../auth/tokens.service';
 import { graphqlErrorFormatter } from '../common/graphql-error.formatter';
 import { QueryLimitsPlugin } from './query-limits.plugin';
 
-/** Request context: HTTP gives `req`; a graphql-ws connection carries the token in its connection params. */
+/** Request context: HTTP gives `req`; a graphql-ws connection carries the token (and act-as user) in its connection params. */
 function context(ctx: { req?: unknown; res?: unknown } & Partial<Context>) {
   if (ctx.connectionParams !== undefined || ctx.extra !== undefined) {
     const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
     const authorization = params.authorization ?? params.Authorization;
-    return { req: { headers: { authorization: typeof authorization === 'string' ? authorization : undefined } } };
+    const actAs = params[ACT_AS_HEADER] ?? params['X-Hpcg-Act-As'];
+    const headers: Record<string, string | undefined> = { authorization: typeof authorization === 'string' ? authorization : undefined };
+    // A service token acting for a user (JupyterHub's progress) names the user here, as in the HTTP header.
+    if (typeof actAs === 'string') headers[ACT_AS_HEADER] = actAs;
+    return { req: { headers } };
   }
   return { req: ctx.req, res: ctx.res };
 }

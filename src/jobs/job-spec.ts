@@ -136,6 +136,8 @@ export interface JobSpec {
   propagate?: string[];
   /** `--get-user-env`: load the user's login environment on the execution host. */
   getUserEnv?: GetUserEnvSpec;
+  /** Container image for engines that run one (Kubernetes), instead of the partition's; no sbatch option sets it. */
+  image?: string;
 }
 
 /** Every field of a JobSpec with the value sbatch would give it when the option is absent (a fresh object each call). */

@@ -1,8 +1,8 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
-import { badInput, forbidden } from '../common/domain-error';
+import { badInput } from '../common/domain-error';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Principal, Scope, hasScope } from '../auth/principal';
+import { Principal, Scope, requireScope } from '../auth/principal';
 import { BatchScriptArgs, envFromArg } from './dto/batch-script.args';
 import { JobFilterInput, PageInput } from './dto/job-filter.input';
 import { JobSubmissionService } from './job-submission.service';
@@ -20,10 +20,6 @@ enum OutputStreamEnum {
 registerEnumType(OutputStreamEnum, { name: 'OutputStream' });
 
 const CANCEL_SIGNALS = new Set(['TERM', 'KILL', '15', '9']);
-
-function need(p: Principal, scope: string): void {
-  if (!hasScope(p, scope)) throw forbidden(`this token lacks the "${scope}" scope`);
-}
 
 function scriptInput(args: BatchScriptArgs) {
   let env: Record<string, string>;
@@ -56,7 +52,7 @@ export class JobsResolver {
 
   @Query(() => JobModel, { nullable: true, description: 'A job by id (or an array task raw id); null if there is none.' })
   async job(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel | null> {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     const job = await this.service.find(p, id);
     return job && toJobModel(job);
   }
@@ -67,7 +63,7 @@ export class JobsResolver {
     @Args('filter', { type: () => JobFilterInput, nullable: true }) filter: JobFilterInput | null,
     @Args('page', { type: () => PageInput, nullable: true }) page: PageInput | null,
   ): Promise<JobPageModel> {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     const f = filter ?? {};
     const { items, total } = await this.service.list(
       p,
@@ -88,19 +84,19 @@ export class JobsResolver {
     @Args('offset', { type: () => Int, nullable: true }) offset: number | null,
     @Args('limit', { type: () => Int, nullable: true }) limit: number | null,
   ): Promise<JobOutputModel> {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     return this.service.output(p, id, { arrayIndex: arrayIndex ?? null, stream, tail: tail ?? null, offset: offset ?? 0, limit: limit ?? 64 * 1024 });
   }
 
   @Query(() => TestResultModel, { description: 'sbatch --test-only: validate and translate without submitting.' })
   testBatchScript(@CurrentPrincipal() p: Principal, @Args() args: BatchScriptArgs): Promise<TestResultModel> {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     return this.submission.testBatchScript(p, scriptInput(args));
   }
 
   @Mutation(() => SubmitResultModel, { description: 'sbatch: submit a batch script with sbatch options.' })
   async submitBatchScript(@CurrentPrincipal() p: Principal, @Args() args: BatchScriptArgs): Promise<SubmitResultModel> {
-    need(p, Scope.JobsWrite);
+    requireScope(p, Scope.JobsWrite);
     return { jobId: await this.submission.submitBatchScript(p, scriptInput(args)) };
   }
 
@@ -110,7 +106,7 @@ export class JobsResolver {
     @Args('input', { type: () => GraphQLJSON }) input: unknown,
     @Args('cwd', { type: () => String, nullable: true }) cwd: string | null,
   ): Promise<SubmitResultModel> {
-    need(p, Scope.JobsWrite);
+    requireScope(p, Scope.JobsWrite);
     return { jobId: await this.submission.submitJob(p, input, cwd ?? null) };
   }
 
@@ -121,7 +117,7 @@ export class JobsResolver {
     @Args('arrayIndex', { type: () => Int, nullable: true }) arrayIndex: number | null,
     @Args('signal', { type: () => String, nullable: true, description: 'scancel -s: only TERM or KILL (or none) cancel the job' }) signal: string | null,
   ): Promise<JobModel> {
-    need(p, Scope.JobsWrite);
+    requireScope(p, Scope.JobsWrite);
     if (signal !== null && signal !== undefined && !CANCEL_SIGNALS.has(signal.toUpperCase().replace(/^SIG/, ''))) {
       throw badInput(`scancel --signal=${signal} is not supported by this gateway: only TERM and KILL (which cancel the job) are`, { field: 'signal', allowed: ['TERM', 'KILL'] });
     }
@@ -130,13 +126,13 @@ export class JobsResolver {
 
   @Mutation(() => JobModel, { description: 'scontrol hold' })
   async holdJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel> {
-    need(p, Scope.JobsWrite);
+    requireScope(p, Scope.JobsWrite);
     return toJobModel(await this.service.hold(p, id));
   }
 
   @Mutation(() => JobModel, { description: 'scontrol release' })
   async releaseJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel> {
-    need(p, Scope.JobsWrite);
+    requireScope(p, Scope.JobsWrite);
     return toJobModel(await this.service.release(p, id));
   }
 
@@ -156,7 +152,7 @@ export class JobsResolver {
     },
   })
   jobUpdated(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int, nullable: true }) _id: number | null) {
-    need(p, Scope.JobsRead);
+    requireScope(p, Scope.JobsRead);
     return this.updates.iterator();
   }
 }

@@ -71,6 +71,12 @@ export class JobsService {
     return items.map((j) => j.id);
   }
 
+  /** Cancels a job for a caller already checked elsewhere (a notebook's owner) or for the gateway itself (a timed-out notebook). */
+  async cancelAsSystem(jobId: number, actor: string): Promise<void> {
+    const job = await this.jobs.findById(jobId);
+    if (job) await this.cancelJob(job, jobId, null, actor);
+  }
+
   private async cancelJob(job: JobRow, id: number, arrayIndex: number | null, actor: string): Promise<JobRow> {
     // A task's own id (JobIDRaw) names just that task, as in Slurm.
     if (job.id !== id && arrayIndex === null) arrayIndex = job.tasks.find((t) => t.rawId === id)?.index ?? null;

@@ -2,7 +2,7 @@ import { badInput } from '../common/domain-error';
 import { jobSpecDefaults, type JobSpec } from './job-spec';
 
 /** Optional JobSpec fields, present only when their option was given (see JobSpec). */
-const OPTIONAL_FIELDS = ['exclusiveScope', 'oversubscribe', 'nodeList', 'excludeNodes', 'priority', 'reservations', 'licenses', 'noKill', 'propagate', 'getUserEnv'];
+const OPTIONAL_FIELDS = ['exclusiveScope', 'oversubscribe', 'nodeList', 'excludeNodes', 'priority', 'reservations', 'licenses', 'noKill', 'propagate', 'getUserEnv', 'image'];
 
 /**
  * `submitJob(input)`: a JobSpec given as JSON, with absent fields defaulted. Unknown fields and

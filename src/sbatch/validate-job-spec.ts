@@ -35,7 +35,7 @@ const REQUIRED_FIELDS: readonly (keyof JobSpec)[] = [
   'begin', 'deadline', 'signal', 'mailType', 'mailUser', 'nice', 'scriptArgs', 'script',
 ];
 const OPTIONAL_FIELDS: readonly (keyof JobSpec)[] = [
-  'exclusiveScope', 'oversubscribe', 'nodeList', 'excludeNodes', 'priority', 'reservations', 'licenses', 'noKill', 'propagate', 'getUserEnv',
+  'exclusiveScope', 'oversubscribe', 'nodeList', 'excludeNodes', 'priority', 'reservations', 'licenses', 'noKill', 'propagate', 'getUserEnv', 'image',
 ];
 
 function show(value: unknown): string {
@@ -254,6 +254,7 @@ function checkOptionalFields(spec: JobSpec): void {
     int('getUserEnv.timeoutSeconds', spec.getUserEnv.timeoutSeconds, 1, MAX_GET_USER_ENV_SECONDS);
     if (![null, 'S', 'L'].includes(spec.getUserEnv.mode)) fail('getUserEnv.mode', spec.getUserEnv.mode, 'null, S or L');
   }
+  if (spec.image !== undefined) text('image', spec.image, { nullable: false, max: MAX_PATH_LENGTH, spaces: false, what: 'a container image reference' });
 }
 
 /**

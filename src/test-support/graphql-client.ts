@@ -18,3 +18,14 @@ export async function gql<T = Record<string, any>>(url: string, token: string | 
   if (body.errors?.length) throw new GraphqlError(body.errors);
   return body.data as T;
 }
+
+/** The error a GraphQL call was refused with (its code, message and details); fails when it was accepted. */
+export async function refusal(p: Promise<unknown>): Promise<{ code?: string; message: string; details?: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof GraphqlError) return { code: e.code, message: e.errors[0].message, details: e.errors[0].extensions?.details };
+    throw e;
+  }
+  throw new Error('accepted');
+}

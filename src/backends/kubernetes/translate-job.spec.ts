@@ -28,6 +28,11 @@ const container = (t: KubernetesTranslation) => pod(t).containers[0];
 const env = (t: KubernetesTranslation) => Object.fromEntries(container(t).env.map((e: { name: string; value?: string }) => [e.name, e.value ?? 'from-field']));
 
 describe('Kubernetes translation of an sbatch job', () => {
+  it("runs the partition's image, or the job's own when it names one (a notebook's image option)", () => {
+    expect(container(translate()).image).toBe(partition().image);
+    expect(container(translate({ image: 'jupyter/scipy-notebook' })).image).toBe('jupyter/scipy-notebook');
+  });
+
   it('a plain job: one pod, requests = limits, --time as activeDeadlineSeconds, a failed script is final', () => {
     const t = translate({ cpusPerTask: 4, memPerCpuMB: 1000, timeLimitMinutes: 90 }, { timeLimitMinutes: 90 });
     expect(t.job.spec).toMatchObject({ completions: 1, parallelism: 1, backoffLimit: 0, ttlSecondsAfterFinished: 3600 });

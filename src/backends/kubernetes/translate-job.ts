@@ -129,7 +129,7 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
     containers: [
       {
         name: CONTAINER_NAME,
-        image: ctx.partition.image,
+        image: spec.image ?? ctx.partition.image,
         ...(ctx.partition.imagePullPolicy ? { imagePullPolicy: ctx.partition.imagePullPolicy } : {}),
         command: ['/bin/sh', `${SCRIPT_DIR}/launch`, ...spec.scriptArgs],
         workingDir,

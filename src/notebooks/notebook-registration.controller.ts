@@ -1,0 +1,56 @@
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpCode, HttpException, Param, Post, UseFilters } from '@nestjs/common';
+import type { Response } from 'express';
+import { PinoLogger } from 'nestjs-pino';
+import { Public } from '../auth/public.decorator';
+import { DomainError, ErrorCode } from '../common/domain-error';
+import { NotebookRegistrationService } from './notebook-registration.service';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.CONFLICT]: 409,
+};
+
+/** The launcher reads plain JSON errors: `{error: CODE, message, field?}`, with the HTTP status of the code. */
+@Catch()
+export class RegistrationErrorFilter implements ExceptionFilter {
+  catch(e: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (e instanceof DomainError) {
+      res.status(STATUS[e.code] ?? 500).json({ error: e.code, message: e.message, ...e.details });
+      return;
+    }
+    // Body-parser errors (malformed JSON) arrive as HttpExceptions.
+    const status = e instanceof HttpException ? e.getStatus() : 500;
+    if (status === 500) PinoLogger.root.error({ err: e }, 'unexpected error in notebook registration');
+    res.status(status).json({ error: status === 400 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL, message: status === 400 ? (e as Error).message : 'internal error (logged on the gateway)' });
+  }
+}
+
+function bearer(authorization: string | undefined): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  return m ? m[1] : null;
+}
+
+/** Registration routes of the notebook contract; no API token: the notebook's one-time token guards them. */
+@Controller('notebooks')
+@UseFilters(RegistrationErrorFilter)
+export class NotebookRegistrationController {
+  constructor(private readonly registration: NotebookRegistrationService) {}
+
+  @Public()
+  @Post(':id/register')
+  @HttpCode(202)
+  register(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+    return this.registration.register(Number(id), bearer(authorization), body);
+  }
+
+  @Public()
+  @Post(':id/failed')
+  @HttpCode(202)
+  failed(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+    return this.registration.failed(Number(id), bearer(authorization), body);
+  }
+}
