@@ -73,7 +73,6 @@ async function main(): Promise<void> {
     const gateway: Hub = { label: 'GatewaySpawner', publicUrl: site.publicUrl, serviceToken: site.hub.serviceToken, body: { profile: 'small' } };
     for (const u of users) {
       await hubCall(anchor, 'POST', `/users/${u}`);
-      await hubCall(gateway, 'POST', `/users/${u}`);
     }
     // One unmeasured spawn each: Python's first imports and the gateway's first queries are not the steady state.
     await spawnOnce(anchor, users[0]);

@@ -25,7 +25,15 @@ DEADLINE_SLACK = 60
 
 
 class SpawnError(RuntimeError):
-    """A start that cannot succeed; JupyterHub shows its message to the user."""
+    """A start that cannot succeed. JupyterHub shows its message to the user: on the spawn page and in
+    progress events (`jupyterhub_message`), and in its REST API's error body, which it builds from
+    `log_message % args` as for tornado's HTTPError (otherwise a fast failure answers just "error")."""
+
+    log_message = "%s"
+
+    @property
+    def jupyterhub_message(self):
+        return str(self)
 
 
 class GatewaySpawner(Spawner):

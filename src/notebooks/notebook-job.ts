@@ -83,6 +83,9 @@ export function notebookJobSpec(n: NotebookJobInput): Record<string, unknown> {
     export: { mode: 'ALL', vars: {} },
     environment,
     comment: `notebook ${n.notebookId}`,
+    // The server's log, in the working directory (the owner's home), named so its owner can tell it
+    // from their batch jobs' slurm-%j.out (batchspawner writes jupyterhub_slurmspawner_%j.log).
+    output: 'hpcg-notebook-%j.log',
     ...(n.options.image ? { image: n.options.image } : {}),
     script: notebookScript(n.notebookId),
   };

@@ -24,6 +24,8 @@ export class GatewayProcess {
     const out = createWriteStream(logFile);
     const child = spawn(process.execPath, [join(DIST, 'src', role === 'api' ? 'main.js' : 'worker.js')], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', HPCG_LOG_LEVEL: 'info', ...env },
+      // A job of a user without a home is submitted from the API's working directory: the test's, not the checkout.
+      cwd: logDir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new GatewayProcess(role, child, logFile);

@@ -109,6 +109,10 @@ c.DummyAuthenticator.password = ${JSON.stringify(HUB_PASSWORD)}
 c.JupyterHub.cleanup_servers = False
 ${options.hubConfig ?? ''}`,
     });
+    for (const u of options.users) {
+      const created = await this.hubApi('POST', `/users/${u}`);
+      if (created.status !== 201) throw new Error(`creating hub user ${u}: ${created.status} ${JSON.stringify(created.json)}`);
+    }
   }
 
   /** The hub's REST API as its admin service, through the proxy. */
