@@ -101,14 +101,16 @@ export class TokensService {
 
   /**
    * A service token (JupyterHub's) acting for a named user: only a token whose scopes name
-   * `users:act-as` explicitly, never for an administrator or a disabled user, and with no more than
-   * the service token's scopes. Unknown and refused users get the same answer.
+   * `users:act-as` explicitly, never for a disabled user, never with administrator rights, and with no
+   * more than the service token's scopes. Unknown and refused users get the same answer.
    */
   async actAs(service: Principal, username: string): Promise<Principal> {
     if (!service.scopes.includes(Scope.ActAs)) throw forbidden(`acting for another user needs a token with the "${Scope.ActAs}" scope`);
     const user = (await this.users.findByUsername(username)) ?? (await this.provision(username));
-    if (!user || user.disabled || user.admin) throw forbidden(`this token may not act for user "${username}"`, { header: ACT_AS_HEADER });
-    return principalOf(user, service.scopes, service.tokenId, service.username);
+    if (!user || user.disabled) throw forbidden(`this token may not act for user "${username}"`, { header: ACT_AS_HEADER });
+    // A service acts for an administrator as for anyone else: never with administrator rights, which
+    // the service itself does not hold (JupyterHub's admins still get their notebooks).
+    return principalOf({ ...user, admin: false }, service.scopes, service.tokenId, service.username);
   }
 
   /**
