@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT } from '../../../src/test-support/gateway-process';
 import { TEST_TOKEN } from './proxy-harness';
 
 /** The built bin, as package.json's `hpcg-proxy` names it (the test command builds before it runs jest). */
-const MAIN = resolve(__dirname, '../../../dist/proxy/src/main.js');
+const MAIN = join(ROOT, 'dist/proxy/src/main.js');
 
 export interface ProxyProcess {
   child: ChildProcess;
