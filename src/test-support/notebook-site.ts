@@ -10,6 +10,7 @@ import { ROOT } from './gateway-process';
 /** The password Debian's DummyAuthenticator accepts for every user of these sites. */
 export const HUB_PASSWORD = 'notebook-test-password';
 
+/** The site's profiles, on a partition `debug` of at least 30 minutes (the test Slurm and Kubernetes sites' limit). */
 export const NOTEBOOK_PROFILES = `
 notebooks:
   startTimeout: 120
@@ -19,21 +20,34 @@ notebooks:
       partition: debug
       cpus: 1
       memory: 1G
-      maxTime: "1:00:00"
+      maxTime: "0:30:00"
       userOptions:
-        time: { min: "0:10:00", max: "1:00:00" }
+        time: { min: "0:10:00", max: "0:30:00" }
     - name: large
       description: "Up to 2 CPUs and 4 GB"
       partition: debug
       cpus: 1
       memory: 2G
-      maxTime: "2:00:00"
+      maxTime: "0:30:00"
       userOptions:
         cpus: { min: 1, max: 2 }
         memory: { min: 1G, max: 4G }
 `;
 
+/** A started gateway (API and worker) for a notebook site, and how to stop it with what it brought along. */
+export interface NotebookGateway {
+  gw: GatewayFixture;
+  /** Tokens of hub users it created itself (users that run jobs as Unix users, with uid/gid/home); NotebookSite creates the others. */
+  tokens?: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Builds and starts a gateway whose site has a partition `debug` and, appended, the given `notebooks:` YAML. */
+export type NotebookGatewayFactory = (notebooksYaml: string) => Promise<NotebookGateway>;
+
 export interface NotebookSiteOptions {
+  /** The gateway and its engine; default: the local engine with `slots` CPU slots. */
+  gateway?: NotebookGatewayFactory;
   /** CPU slots of the local engine (the queue test holds the only one). */
   slots?: number;
   /** JupyterHub's `Spawner.start_timeout`, seconds. */
@@ -53,6 +67,7 @@ export interface NotebookSiteOptions {
  */
 export class NotebookSite {
   gw!: GatewayFixture;
+  private gateway: NotebookGateway | null = null;
   proxy!: ProxyProcess;
   hub!: RunningHub;
   publicUrl = '';
@@ -74,16 +89,10 @@ export class NotebookSite {
   }
 
   private async startAll(options: NotebookSiteOptions): Promise<void> {
-    this.gw = await GatewayFixture.start({
-      site: `
-engines:
-  local: { kind: local, slots: ${options.slots ?? 2}, killWait: 2 }
-partitions:
-  - { name: debug, engine: local, default: true, maxTime: "2:00:00" }
-${NOTEBOOK_PROFILES}${options.extraProfiles ?? ''}`,
-    });
-    await this.gw.startWorker();
-    for (const u of options.users) this.tokens[u] = await this.gw.user(u);
+    this.gateway = await (options.gateway ?? localNotebookGateway(options.slots ?? 2))(`${NOTEBOOK_PROFILES}${options.extraProfiles ?? ''}`);
+    this.gw = this.gateway.gw;
+    Object.assign(this.tokens, this.gateway.tokens);
+    for (const u of options.users) this.tokens[u] ??= await this.gw.user(u);
     await this.gw.user('jupyterhub');
     const issued = await this.gw.admin<{ issueToken: { token: string } }>(
       `mutation { issueToken(username: "jupyterhub", name: "hub", scopes: ["users:act-as", "jobs:read", "jobs:write"]) { token } }`,
@@ -150,6 +159,27 @@ ${options.hubConfig ?? ''}`,
       this.proxy.child.kill('SIGTERM');
       await this.proxy.exit;
     }
-    await this.gw?.stop();
+    await this.gateway?.stop();
   }
+}
+
+/** The local engine: jobs run as the gateway's own user, so hub users need no Unix account. */
+function localNotebookGateway(slots: number): NotebookGatewayFactory {
+  return async (notebooksYaml) => {
+    const gw = await GatewayFixture.start({
+      site: `
+engines:
+  local: { kind: local, slots: ${slots}, killWait: 2 }
+partitions:
+  - { name: debug, engine: local, default: true, maxTime: "2:00:00" }
+${notebooksYaml}`,
+    });
+    try {
+      await gw.startWorker();
+    } catch (e) {
+      await gw.stop();
+      throw e;
+    }
+    return { gw, stop: () => gw.stop() };
+  };
 }

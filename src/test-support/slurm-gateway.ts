@@ -18,8 +18,8 @@ export function unixUser(name: string): { uid: number; gid: number; home: string
 /** How the gateway reaches Slurm; over SSH it logs in as root and submits as the owner unless told to sudo from `user`. */
 export type SlurmRunnerChoice = { kind: 'local' } | { kind: 'ssh'; node: LoginNode; sudoFrom?: string };
 
-/** Site configuration: one Slurm engine `hpc` on `cluster`, its partitions named as Slurm's. */
-export function slurmSite(cluster: SlurmCluster, runner: SlurmRunnerChoice, site: string, extraEngine = ''): string {
+/** Site configuration: one Slurm engine `hpc` on `cluster`, its partitions named as Slurm's, then `extraSite` (top-level keys). */
+export function slurmSite(cluster: SlurmCluster, runner: SlurmRunnerChoice, site: string, extraEngine = '', extraSite = ''): string {
   const runnerYaml =
     runner.kind === 'local'
       ? `runner: { kind: local }, submitAs: runuser`
@@ -32,7 +32,7 @@ partitions:
   - { name: debug, engine: hpc, default: true, maxTime: "30:00" }
   - { name: short, engine: hpc, maxTime: "2" }
   - { name: long, engine: hpc }
-`;
+${extraSite}`;
 }
 
 /**
@@ -42,11 +42,11 @@ partitions:
 export async function startSlurmGateway(
   cluster: SlurmCluster,
   runner: SlurmRunnerChoice,
-  options: { env?: Record<string, string>; worker?: boolean; extraEngine?: string } = {},
+  options: { env?: Record<string, string>; worker?: boolean; extraEngine?: string; extraSite?: string } = {},
 ): Promise<{ gw: GatewayFixture; token: string; uid: number; site: string }> {
   // A site name of its own: gateways sharing the cluster must never see each other's tags.
   const site = `t${randomBytes(5).toString('hex')}`;
-  const gw = await GatewayFixture.start({ site: slurmSite(cluster, runner, site, options.extraEngine), env: options.env });
+  const gw = await GatewayFixture.start({ site: slurmSite(cluster, runner, site, options.extraEngine, options.extraSite), env: options.env });
   const user = unixUser(SLURM_TEST_USER);
   chownSync(gw.dir, user.uid, user.gid);
   if (options.worker !== false) await gw.startWorker();

@@ -30,17 +30,16 @@ export interface JobEnvironmentInput {
 /** A login shell's PATH, for `--export=NONE` and for jobs submitted without any environment. */
 export const LOGIN_PATH = '/usr/local/bin:/usr/bin:/bin';
 
+/** What a login shell of the owner has: the base under a submitter's environment, which an API submission may not carry at all. */
+export function loginEnvironment(user: string, home: string | null, shell: string | null): Record<string, string> {
+  return { ...(home ? { HOME: home } : {}), USER: user, LOGNAME: user, ...(shell ? { SHELL: shell } : {}), PATH: LOGIN_PATH };
+}
+
 /** Common to every task of the job. */
 export function buildJobEnvironment(input: JobEnvironmentInput): Record<string, string> {
   const { job, host } = input;
   const spec = job.spec;
-  const login: Record<string, string> = {
-    HOME: input.home ?? '/',
-    USER: input.user,
-    LOGNAME: input.user,
-    SHELL: input.loginShell,
-    PATH: LOGIN_PATH,
-  };
+  const login = loginEnvironment(input.user, input.home ?? '/', input.loginShell);
   // ALL: the submitter's environment; a submission that carried none (the API) still gets a login-like base.
   const base = spec.export.mode === 'ALL' ? { ...login, ...withoutSlurmJobVariables(spec.environment) } : login;
   const env: Record<string, string> = { ...base, ...namedExports(spec.export, spec.environment) };

@@ -48,7 +48,22 @@ describe('Slurm translation', () => {
     const plan = translateJob(backendJob(1, '/w', { export: { mode: 'NONE', vars: { A: 'x,y=z', B: null } }, environment: { B: 'from-env', SLURM_CONF: '/other', SBATCH_PARTITION: 'gpu', C: 'c' } }), 's');
     expect(plan.args).toContain('--export=A,B');
     expect(plan.env).toEqual({ A: 'x,y=z', B: 'from-env' });
-    expect(translateJob(backendJob(1, '/w', { environment: { SBATCH_TIMELIMIT: '5', KEEP: '1' } }), 's').env).toEqual({ KEEP: '1' });
+    const all = translateJob(backendJob(1, '/w', { environment: { SBATCH_TIMELIMIT: '5', KEEP: '1' } }), 's').env;
+    expect(all.KEEP).toBe('1');
+    expect(all).not.toHaveProperty('SBATCH_TIMELIMIT');
+  });
+
+  it('under --export=ALL lays the submitter\'s environment over a login base with the owner\'s home, so an API submission has HOME, USER and PATH', () => {
+    const owner = { username: 'alice', uid: 1001, gid: 1001, groups: [], home: '/home/alice' };
+    const login = { HOME: '/home/alice', USER: 'alice', LOGNAME: 'alice', PATH: '/usr/local/bin:/usr/bin:/bin' };
+    // A notebook: the gateway submits with only JupyterHub's variables.
+    expect(translateJob(backendJob(1, '/w', { environment: { JUPYTERHUB_USER: 'alice' } }, { owner }), 's').env).toEqual({ ...login, JUPYTERHUB_USER: 'alice' });
+    // The submitter's values win, except HOME: the job runs as its owner.
+    expect(translateJob(backendJob(1, '/w', { environment: { PATH: '/opt/bin:/usr/bin', HOME: '/root', X: '1' } }, { owner }), 's').env).toEqual({ ...login, PATH: '/opt/bin:/usr/bin', X: '1' });
+    // An owner whose home the gateway does not know gets none made up.
+    expect(translateJob(backendJob(1, '/w', { environment: {} }, { owner: { ...owner, home: null } }), 's').env).toEqual({ USER: 'alice', LOGNAME: 'alice', PATH: login.PATH });
+    // --export=NONE stays Slurm's: nothing of the submitter's.
+    expect(translateJob(backendJob(1, '/w', { export: { mode: 'NONE', vars: {} } }, { owner }), 's').env).toEqual({});
   });
 
   it('turns #SBATCH directives into comments so Slurm cannot re-read gateway ids or holds; the body stays', () => {

@@ -1,6 +1,7 @@
 import { badInput } from '../../common/domain-error';
 import type { JobSpec } from '../../jobs/job-spec';
 import type { BackendJob, NativeDependency } from '../backend';
+import { loginEnvironment } from '../local/job-environment';
 
 /**
  * JobSpec → what sbatch receives: options as argv (`--parsable`, no shell), the job's exported
@@ -45,7 +46,7 @@ export function translateJob(job: BackendJob, site: string): SbatchPlan {
   if (spec.openMode) args.push(`--open-mode=${spec.openMode}`);
   args.push(...policyArgs(spec));
   if (job.dependency) args.push(`--dependency=${dependencyArg(job.dependency)}`);
-  const { arg: exportArg, env } = exportPlan(spec);
+  const { arg: exportArg, env } = exportPlan(job);
   args.push(exportArg);
   // With arguments for the script, sbatch must be given a script file: stdin is one.
   if (spec.scriptArgs.length) args.push('/dev/stdin', ...spec.scriptArgs);
@@ -120,10 +121,14 @@ function arrayArg(job: BackendJob): string | null {
 /**
  * --export semantics (DESIGN.md §9): values travel in sbatch's environment, never in the option
  * (Slurm splits --export at commas, and a value may hold any character); the option names only which.
+ * sbatch runs with exactly that environment, and slurmd adds no HOME or PATH: under ALL the submitter's
+ * environment lies over a login base with the owner's home, as on the local engine, so a job submitted
+ * through the API (a notebook) still has HOME, USER and PATH.
  */
-function exportPlan(spec: JobSpec): { arg: string; env: Record<string, string> } {
+function exportPlan(job: BackendJob): { arg: string; env: Record<string, string> } {
+  const { spec, owner } = job;
   const env: Record<string, string> = {};
-  const base = spec.export.mode === 'ALL' ? spec.environment : {};
+  const base = spec.export.mode === 'ALL' ? { ...loginEnvironment(owner.username, owner.home, null), ...spec.environment, ...(owner.home ? { HOME: owner.home } : {}) } : {};
   for (const [k, v] of Object.entries(base)) if (!SBATCH_OWN_VARIABLE.test(k)) env[k] = v;
   const named = Object.entries(spec.export.vars);
   for (const [k, v] of named) {
