@@ -235,9 +235,17 @@ export class SlurmCluster {
     // slurmctld may have been restarted by another process sharing this cluster: its pid file is the truth.
     const ctld = readPidFile(join(this.state.dir, 'run', 'slurmctld.pid'));
     if (ctld !== null && pidAlive(ctld)) this.state.pids.slurmctld = ctld;
+    // Job processes are children of slurmstepd, which outlives slurmd: cancel every job while the
+    // daemons still run, so that none outlives the cluster (a failed test may leave one running).
+    if (ctld !== null && pidAlive(ctld)) {
+      const ids = (await this.command('squeue', ['-h', '-o', '%i']).catch(() => '')).split('\n').filter(Boolean);
+      if (ids.length > 0) {
+        await this.command('scancel', ids).catch(() => undefined);
+        await until('the jobs to end', async () => (await this.command('squeue', ['-h', '-o', '%i']).catch(() => '')).trim() === '', 15_000, 200).catch(() => undefined);
+      }
+    }
     for (const name of order) await stopPid(this.state.pids[name] ?? null, 10_000);
     this.state.pids = {};
-    // Job processes of the test users are children of slurmstepd; none may outlive the cluster.
     if (!process.env.HPCG_TEST_KEEP_DAEMON_DIRS) rmSync(this.state.dir, { recursive: true, force: true });
   }
 }
