@@ -14,6 +14,14 @@ apt_install() {
   (
     flock 9
     export DEBIAN_FRONTEND=noninteractive
+    # Debian's packages start their daemons on install (mariadb, slapd, munge, sshd, haproxy): the tests
+    # start their own, by PID, and must leave nothing running, so invoke-rc.d may start none meanwhile
+    # (policy-rc.d exit 101 = "action forbidden"). A site's own policy file is left alone.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod 755 /usr/sbin/policy-rc.d
+      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   ) 9>/tmp/hpcg-apt.lock
