@@ -35,6 +35,8 @@ export class NotebookProgressIterator implements AsyncIterableIterator<NotebookM
       const m = await this.messages.next();
       if (!m || this.done) return this.return();
       if (!this.relevant(m)) continue;
+      // One re-read covers every change already queued: a burst of job changes costs one load, not one each.
+      this.messages.skipQueued();
       const view = await this.load();
       if (!view) return this.return();
       if (JSON.stringify(view) !== JSON.stringify(this.last)) return this.emit(view);

@@ -11,6 +11,8 @@ export type ChangeMessage = { notebookId?: number; jobId?: number; userId: numbe
 /** Messages in arrival order; null once closed. */
 export interface ChangeStream {
   next(): Promise<ChangeMessage | null>;
+  /** Drops the messages already queued: a listener about to re-read the state has them covered. */
+  skipQueued(): void;
   close(): void;
 }
 
@@ -50,6 +52,7 @@ export class NotebookUpdatesPubSub {
     const ids = await Promise.all([this.channel, this.jobs.channel].map((c) => this.jobs.pubsub.subscribe(c, push)));
     return {
       next: () => (closed ? Promise.resolve(null) : backlog.length ? Promise.resolve(backlog.shift()!) : new Promise((r) => waiting.push(r))),
+      skipQueued: () => void backlog.splice(0),
       close: () => {
         if (closed) return;
         closed = true;

@@ -18,6 +18,8 @@ export class NotebookWatcherService implements OnApplicationBootstrap, OnApplica
   private timer: NodeJS.Timeout | null = null;
   private subscription: number | null = null;
   private sweeping = false;
+  /** Jobs changed since the last look: a burst of job changes (a sync of thousands) costs one query. */
+  private changed = new Set<number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -28,9 +30,16 @@ export class NotebookWatcherService implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.updates.onJobUpdated((m) => {
-      void this.state.onJobsChanged([m.jobId]).catch((e: Error) => this.log.warn({ jobId: m.jobId, err: e.message }, 'could not update a notebook after its job changed'));
+      if (this.changed.size === 0) setImmediate(() => void this.followJobs());
+      this.changed.add(m.jobId);
     });
     this.timer = setInterval(() => void this.sweep(), Math.min(MAX_SWEEP_MS, this.config.syncIntervalMs * 2));
+  }
+
+  private async followJobs(): Promise<void> {
+    const jobIds = [...this.changed];
+    this.changed.clear();
+    await this.state.onJobsChanged(jobIds).catch((e: Error) => this.log.warn({ jobIds: jobIds.slice(0, 20), err: e.message }, 'could not update notebooks after their jobs changed'));
   }
 
   private async sweep(): Promise<void> {
