@@ -3,6 +3,7 @@ import { directorySchema } from '../directory/directory-config.schema';
 import { notebooksSchema } from '../notebooks/notebooks-config.schema';
 import { htcondorEngineSchema } from './htcondor-engine.schema';
 import { kubernetesEngineSchema } from './kubernetes-engine.schema';
+import { securitySchema } from './security-config.schema';
 import { checkSubmitAs, runnerSchema, submitAsSchema } from './runner.schema';
 
 /**
@@ -85,6 +86,7 @@ export const siteConfigSchema = z
       .default({ default: {}, groups: {} }),
     directory: directorySchema.optional(),
     notebooks: notebooksSchema.default(() => notebooksSchema.parse({})),
+    security: securitySchema,
     proxy: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
