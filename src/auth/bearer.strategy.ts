@@ -15,9 +15,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
   }
 
   async validate(req: { headers: Record<string, string | string[] | undefined> }, token: string): Promise<Principal | false> {
-    const principal = await this.tokens.verify(token);
     const actAs = req.headers[ACT_AS_HEADER];
-    if (!principal || actAs === undefined) return principal ?? false;
-    return this.tokens.actAs(principal, Array.isArray(actAs) ? actAs[0] : actAs);
+    return (await this.tokens.authenticate(token, Array.isArray(actAs) ? actAs[0] : actAs)) ?? false;
   }
 }

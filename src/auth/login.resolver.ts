@@ -2,7 +2,7 @@ import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { LoginResultModel } from './models/login-result.model';
 import { LoginService } from './login.service';
-import { Public } from './public.decorator';
+import { Public } from './authorization/access.decorator';
 
 @Resolver()
 export class LoginResolver {

@@ -1,11 +1,12 @@
-import { forbidden } from '../common/domain-error';
+import { Scope, fullScopesOf } from './authorization/scopes';
 
 /** Who is calling: resolved once per request by the bearer strategy. */
 export interface Principal {
   userId: number;
   username: string;
+  /** Administrator rights: the user is an administrator AND the token carries the `admin` scope. */
   admin: boolean;
-  /** Empty = the user's full rights; otherwise only what is listed (see Scope). */
+  /** What this request may do, always explicit (a token stored without scopes resolves to its user's full rights). */
   scopes: string[];
   tokenId: number | null;
   /** The Unix identity jobs run as, and the groups partition ACLs check (from the user record). */
@@ -19,28 +20,37 @@ export interface Principal {
   actingService: string | null;
 }
 
-export function principalOf(
-  user: { id: number; username: string; admin: boolean; uid: number | null; gid: number | null; home: string | null; groups: string[]; groupIds: number[] },
-  scopes: string[],
-  tokenId: number | null,
-  actingService: string | null = null,
-): Principal {
-  return { userId: user.id, username: user.username, admin: user.admin, scopes, tokenId, uid: user.uid, gid: user.gid, home: user.home, groups: user.groups, groupIds: user.groupIds, actingService };
+export interface PrincipalUser {
+  id: number;
+  username: string;
+  admin: boolean;
+  serviceAccount?: boolean;
+  uid: number | null;
+  gid: number | null;
+  home: string | null;
+  groups: string[];
+  groupIds: number[];
 }
 
-export const Scope = {
-  JobsRead: 'jobs:read',
-  JobsWrite: 'jobs:write',
-  Tokens: 'tokens',
-  /** A service (JupyterHub) acting for a named user; never implied by an unscoped token (see tokens.service.ts). */
-  ActAs: 'users:act-as',
-} as const;
-
-export function hasScope(p: Principal, scope: string): boolean {
-  return p.scopes.length === 0 || p.scopes.includes(scope);
+/** A token's stored scopes made explicit: none stored = everything its user holds (never act-as). */
+export function effectiveScopes(user: PrincipalUser, stored: readonly string[]): string[] {
+  const full = fullScopesOf(user);
+  return stored.length === 0 ? full : stored.filter((s) => full.includes(s) || (s === Scope.ActAs && user.serviceAccount === true));
 }
 
-/** FORBIDDEN, naming the scope, unless the caller's token has it. */
-export function requireScope(p: Principal, scope: string): void {
-  if (!hasScope(p, scope)) throw forbidden(`this token lacks the "${scope}" scope`);
+export function principalOf(user: PrincipalUser, scopes: string[], tokenId: number | null, actingService: string | null = null): Principal {
+  return {
+    userId: user.id,
+    username: user.username,
+    admin: user.admin && scopes.includes(Scope.Admin),
+    scopes,
+    tokenId,
+    uid: user.uid,
+    gid: user.gid,
+    home: user.home,
+    groups: user.groups,
+    groupIds: user.groupIds,
+    actingService,
+  };
 }
+

@@ -29,6 +29,15 @@ export class TokensRepository {
     return this.prisma.apiToken.update({ where: { id }, data: { revokedAt: at } });
   }
 
+  /** Of these tokens, the ones still valid now: not revoked, not expired, their user enabled. */
+  async stillValid(ids: number[], now: Date): Promise<Set<number>> {
+    const rows = await this.prisma.apiToken.findMany({
+      where: { id: { in: ids }, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }], user: { disabled: false } },
+      select: { id: true },
+    });
+    return new Set(rows.map((r) => r.id));
+  }
+
   touch(id: number, at: Date): Promise<unknown> {
     return this.prisma.apiToken.update({ where: { id }, data: { lastUsedAt: at } });
   }

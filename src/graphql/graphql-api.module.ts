@@ -3,21 +3,16 @@ import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Context } from 'graphql-ws';
 import { PinoLogger } from 'nestjs-pino';
-import { ACT_AS_HEADER } from '../auth/tokens.service';
+import { AuthModule } from '../auth/auth.module';
+import { LiveSessions } from '../auth/live-sessions';
+import { TokensService } from '../auth/tokens.service';
 import { graphqlErrorFormatter } from '../common/graphql-error.formatter';
 import { QueryLimitsPlugin } from './query-limits.plugin';
+import { wsAuthentication, wsRequest } from './ws-authentication';
 
-/** Request context: HTTP gives `req`; a graphql-ws connection carries the token (and act-as user) in its connection params. */
+/** Request context: HTTP gives `req`; on a graphql-ws socket, the principal its connection authenticated. */
 function context(ctx: { req?: unknown; res?: unknown } & Partial<Context>) {
-  if (ctx.connectionParams !== undefined || ctx.extra !== undefined) {
-    const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
-    const authorization = params.authorization ?? params.Authorization;
-    const actAs = params[ACT_AS_HEADER] ?? params['X-Hpcg-Act-As'];
-    const headers: Record<string, string | undefined> = { authorization: typeof authorization === 'string' ? authorization : undefined };
-    // A service token acting for a user (JupyterHub's progress) names the user here, as in the HTTP header.
-    if (typeof actAs === 'string') headers[ACT_AS_HEADER] = actAs;
-    return { req: { headers } };
-  }
+  if (ctx.connectionParams !== undefined || ctx.extra !== undefined) return { req: wsRequest(ctx.extra as Parameters<typeof wsRequest>[0]) };
   return { req: ctx.req, res: ctx.res };
 }
 
@@ -25,14 +20,17 @@ function context(ctx: { req?: unknown; res?: unknown } & Partial<Context>) {
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [PinoLogger],
-      useFactory: (logger: PinoLogger) => ({
+      imports: [AuthModule],
+      inject: [PinoLogger, TokensService, LiveSessions],
+      useFactory: (logger: PinoLogger, tokens: TokensService, sessions: LiveSessions) => ({
         autoSchemaFile: true,
         sortSchema: true,
         path: '/graphql',
         playground: false,
         introspection: true,
-        subscriptions: { 'graphql-ws': true },
+        subscriptions: { 'graphql-ws': wsAuthentication(tokens, sessions) },
+        // Field resolvers (Job.events, Notebook.job, …) declare their rule and are guarded like operations.
+        fieldResolverEnhancers: ['guards'],
         context,
         formatError: graphqlErrorFormatter(logger.logger),
       }),

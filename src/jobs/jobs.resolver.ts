@@ -2,7 +2,10 @@ import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscriptio
 import GraphQLJSON from 'graphql-type-json';
 import { badInput } from '../common/domain-error';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Principal, Scope, requireScope } from '../auth/principal';
+import { RequireScope } from '../auth/authorization/access.decorator';
+import { mayAccess } from '../auth/authorization/ownership';
+import { Scope } from '../auth/authorization/scopes';
+import type { Principal } from '../auth/principal';
 import { BatchScriptArgs, envFromArg } from './dto/batch-script.args';
 import { JobFilterInput, PageInput } from './dto/job-filter.input';
 import { JobSubmissionService } from './job-submission.service';
@@ -36,6 +39,7 @@ function scriptInput(args: BatchScriptArgs) {
 export class SubmitResultResolver {
   constructor(private readonly service: JobsService) {}
 
+  @RequireScope(Scope.JobsRead)
   @ResolveField(() => JobModel)
   async job(@CurrentPrincipal() p: Principal, @Parent() result: SubmitResultModel): Promise<JobModel> {
     return toJobModel(await this.service.get(p, result.jobId));
@@ -50,20 +54,20 @@ export class JobsResolver {
     private readonly updates: JobUpdatesPubSub,
   ) {}
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => JobModel, { nullable: true, description: 'A job by id (or an array task raw id); null if there is none.' })
   async job(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel | null> {
-    requireScope(p, Scope.JobsRead);
     const job = await this.service.find(p, id);
     return job && toJobModel(job);
   }
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => JobPageModel, { description: 'Jobs, oldest first; users see their own, administrators all.' })
   async jobs(
     @CurrentPrincipal() p: Principal,
     @Args('filter', { type: () => JobFilterInput, nullable: true }) filter: JobFilterInput | null,
     @Args('page', { type: () => PageInput, nullable: true }) page: PageInput | null,
   ): Promise<JobPageModel> {
-    requireScope(p, Scope.JobsRead);
     const f = filter ?? {};
     const { items, total } = await this.service.list(
       p,
@@ -74,6 +78,7 @@ export class JobsResolver {
     return { items: items.map(toJobModel), total };
   }
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => JobOutputModel, { description: "A job's stdout or stderr: the last `tail` lines, or `limit` bytes from `offset`." })
   async jobOutput(
     @CurrentPrincipal() p: Principal,
@@ -84,32 +89,32 @@ export class JobsResolver {
     @Args('offset', { type: () => Int, nullable: true }) offset: number | null,
     @Args('limit', { type: () => Int, nullable: true }) limit: number | null,
   ): Promise<JobOutputModel> {
-    requireScope(p, Scope.JobsRead);
     return this.service.output(p, id, { arrayIndex: arrayIndex ?? null, stream, tail: tail ?? null, offset: offset ?? 0, limit: limit ?? 64 * 1024 });
   }
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => TestResultModel, { description: 'sbatch --test-only: validate and translate without submitting.' })
   testBatchScript(@CurrentPrincipal() p: Principal, @Args() args: BatchScriptArgs): Promise<TestResultModel> {
-    requireScope(p, Scope.JobsRead);
     return this.submission.testBatchScript(p, scriptInput(args));
   }
 
+  @RequireScope(Scope.JobsWrite)
   @Mutation(() => SubmitResultModel, { description: 'sbatch: submit a batch script with sbatch options.' })
   async submitBatchScript(@CurrentPrincipal() p: Principal, @Args() args: BatchScriptArgs): Promise<SubmitResultModel> {
-    requireScope(p, Scope.JobsWrite);
     return { jobId: await this.submission.submitBatchScript(p, scriptInput(args)) };
   }
 
+  @RequireScope(Scope.JobsWrite)
   @Mutation(() => SubmitResultModel, { description: 'Submit a structured JobSpec (absent fields get sbatch defaults).' })
   async submitJob(
     @CurrentPrincipal() p: Principal,
     @Args('input', { type: () => GraphQLJSON }) input: unknown,
     @Args('cwd', { type: () => String, nullable: true }) cwd: string | null,
   ): Promise<SubmitResultModel> {
-    requireScope(p, Scope.JobsWrite);
     return { jobId: await this.submission.submitJob(p, input, cwd ?? null) };
   }
 
+  @RequireScope(Scope.JobsWrite)
   @Mutation(() => JobModel, { description: 'scancel: the whole job, or one array task.' })
   async cancelJob(
     @CurrentPrincipal() p: Principal,
@@ -117,42 +122,42 @@ export class JobsResolver {
     @Args('arrayIndex', { type: () => Int, nullable: true }) arrayIndex: number | null,
     @Args('signal', { type: () => String, nullable: true, description: 'scancel -s: only TERM or KILL (or none) cancel the job' }) signal: string | null,
   ): Promise<JobModel> {
-    requireScope(p, Scope.JobsWrite);
     if (signal !== null && signal !== undefined && !CANCEL_SIGNALS.has(signal.toUpperCase().replace(/^SIG/, ''))) {
       throw badInput(`scancel --signal=${signal} is not supported by this gateway: only TERM and KILL (which cancel the job) are`, { field: 'signal', allowed: ['TERM', 'KILL'] });
     }
     return toJobModel(await this.service.cancel(p, id, arrayIndex ?? null));
   }
 
+  @RequireScope(Scope.JobsWrite)
   @Mutation(() => JobModel, { description: 'scontrol hold' })
   async holdJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel> {
-    requireScope(p, Scope.JobsWrite);
     return toJobModel(await this.service.hold(p, id));
   }
 
+  @RequireScope(Scope.JobsWrite)
   @Mutation(() => JobModel, { description: 'scontrol release' })
   async releaseJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<JobModel> {
-    requireScope(p, Scope.JobsWrite);
     return toJobModel(await this.service.release(p, id));
   }
 
+  @RequireScope(Scope.JobsRead)
   @ResolveField(() => [JobEventModel], { description: 'Every state change: when, from, to, why, who.' })
   events(@Parent() job: JobModel): Promise<JobEventModel[]> {
     return this.service.events(job.id);
   }
 
+  @RequireScope(Scope.JobsRead)
   @Subscription(() => JobModel, {
     description: 'Changes to one job (id) or to every job the caller may see; works across gateway replicas.',
     filter(this: JobsResolver, message: JobUpdatedMessage, variables: { id?: number | null }, context: { req: { user: Principal } }) {
       const p = context.req.user;
-      return (variables.id == null || variables.id === message.jobId) && (p.admin || p.userId === message.userId);
+      return (variables.id == null || variables.id === message.jobId) && mayAccess(p, message.userId);
     },
     async resolve(this: JobsResolver, message: JobUpdatedMessage, _vars: unknown, context: { req: { user: Principal } }) {
       return toJobModel(await this.service.get(context.req.user, message.jobId));
     },
   })
   jobUpdated(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int, nullable: true }) _id: number | null) {
-    requireScope(p, Scope.JobsRead);
     return this.updates.iterator();
   }
 }

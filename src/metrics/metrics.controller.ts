@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../auth/authorization/access.decorator';
 import { METRICS_REGISTRY } from './metrics-registry';
 
 @Controller()

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpCode, HttpException, Param, Post, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../auth/authorization/access.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { NotebookRegistrationService } from './notebook-registration.service';
 

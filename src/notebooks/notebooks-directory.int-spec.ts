@@ -41,7 +41,7 @@ ${slapd.directoryYaml({ requiredGroup: 'hpcusers', syncIntervalSeconds: 1 })}`,
     // The job runs as alice: she must reach the state directory inside the fixture's folder.
     chmodSync(gw.dir, 0o711);
     await gw.startWorker();
-    await gw.admin(`mutation { createUser(username: "hub") { id } }`);
+    await gw.admin(`mutation { createUser(username: "hub", serviceAccount: true) { id } }`);
     service = (await gw.admin(`mutation { issueToken(username: "hub", name: "hub", scopes: ["users:act-as", "jobs:read", "jobs:write"]) { token } }`)).issueToken.token;
   });
   afterAll(async () => {

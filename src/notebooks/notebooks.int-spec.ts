@@ -177,7 +177,7 @@ notebooks:
   });
 
   it('JupyterHub acts for the user: spawn over HTTP, progress over graphql-ws; a user the gateway lacks is refused clearly', async () => {
-    await gw.admin(`mutation { createUser(username: "hub") { id } }`);
+    await gw.admin(`mutation { createUser(username: "hub", serviceAccount: true) { id } }`);
     const service = (await gw.admin(`mutation { issueToken(username: "hub", name: "hub", scopes: ["users:act-as", "jobs:read", "jobs:write"]) { token } }`)).issueToken.token as string;
     const asUser = async (query: string, variables: Record<string, unknown>, user: string) => {
       const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${service}`, 'x-hpcg-act-as': user }, body: JSON.stringify({ query, variables }) });

@@ -1,7 +1,9 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import { Principal, Scope, requireScope } from '../auth/principal';
+import { RequireScope } from '../auth/authorization/access.decorator';
+import { Scope } from '../auth/authorization/scopes';
+import type { Principal } from '../auth/principal';
 import { JobsService } from '../jobs/jobs.service';
 import { toJobModel } from '../jobs/models/job.mapper';
 import { JobModel } from '../jobs/models/job.model';
@@ -20,31 +22,32 @@ export class NotebooksResolver {
     private readonly updates: NotebookUpdatesPubSub,
   ) {}
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => [NotebookProfileModel], { description: 'Notebook profiles the caller may use.' })
   notebookProfiles(@CurrentPrincipal() p: Principal): NotebookProfileModel[] {
-    requireScope(p, Scope.JobsRead);
     return this.service.profiles(p).map(toProfileModel);
   }
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => NotebookModel, { nullable: true, description: "A notebook by id (the caller's own; administrators: any); null if there is none." })
   async notebook(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<NotebookModel | null> {
-    requireScope(p, Scope.JobsRead);
     const row = await this.service.find(p, id);
     return row && this.service.view(row);
   }
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => [NotebookModel], { description: "The caller's notebooks (administrators: everyone's), oldest first." })
   notebooks(@CurrentPrincipal() p: Principal, @Args('states', { type: () => [NotebookStateEnum], nullable: true }) states: NotebookState[] | null): Promise<NotebookModel[]> {
-    requireScope(p, Scope.JobsRead);
     return this.service.list(p, states ?? null);
   }
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => GraphQLJSON, { description: 'The options a spawn would use, normalized; BAD_USER_INPUT naming the field otherwise.' })
   validateNotebookOptions(@CurrentPrincipal() p: Principal, @Args('profile') profile: string, @Args('options', { type: () => GraphQLJSON, nullable: true }) options: unknown): unknown {
-    requireScope(p, Scope.JobsRead);
     return this.service.validateOptions(p, profile, options);
   }
 
+  @RequireScope(Scope.JobsWrite)
   @Mutation(() => NotebookModel, { description: 'Start a single-user Jupyter server as a job of the profile.' })
   spawnNotebook(
     @CurrentPrincipal() p: Principal,
@@ -53,27 +56,27 @@ export class NotebooksResolver {
     @Args('serverName', { type: () => String, nullable: true, defaultValue: '' }) serverName: string | null,
     @Args('environment', { type: () => GraphQLJSON, nullable: true, description: 'What JupyterHub wants in the server (JUPYTERHUB_API_TOKEN, JUPYTERHUB_SERVICE_PREFIX, …)' }) environment: unknown,
   ): Promise<NotebookModel> {
-    requireScope(p, Scope.JobsWrite);
     return this.service.spawn(p, { profile, options, serverName: serverName ?? '', environment });
   }
 
+  @RequireScope(Scope.JobsWrite)
   @Mutation(() => NotebookModel, { description: "Cancel the notebook's job; idempotent. STOPPED once the job has ended." })
   stopNotebook(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<NotebookModel> {
-    requireScope(p, Scope.JobsWrite);
     return this.service.stop(p, id);
   }
 
+  @RequireScope(Scope.JobsRead)
   @ResolveField(() => JobModel, { description: 'The job the notebook runs as.' })
   async job(@CurrentPrincipal() p: Principal, @Parent() nb: NotebookModel): Promise<JobModel> {
     return toJobModel(await this.jobs.get(p, nb.jobId));
   }
 
+  @RequireScope(Scope.JobsRead)
   @Subscription(() => NotebookModel, {
     description: 'Every change of one notebook; the first event is its current state. Works across gateway replicas.',
     resolve: (view: NotebookModel) => view,
   })
   async notebookProgress(@CurrentPrincipal() p: Principal, @Args('id', { type: () => Int }) id: number): Promise<AsyncIterableIterator<NotebookModel>> {
-    requireScope(p, Scope.JobsRead);
     // Listen first, then read: a change in between is not lost.
     const stream = await this.updates.listen();
     try {

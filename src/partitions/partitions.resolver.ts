@@ -1,4 +1,6 @@
 import { Query, Resolver } from '@nestjs/graphql';
+import { RequireScope } from '../auth/authorization/access.decorator';
+import { Scope } from '../auth/authorization/scopes';
 import { PartitionModel } from './models/partition.model';
 import { PartitionsService } from './partitions.service';
 
@@ -6,6 +8,7 @@ import { PartitionsService } from './partitions.service';
 export class PartitionsResolver {
   constructor(private readonly service: PartitionsService) {}
 
+  @RequireScope(Scope.JobsRead)
   @Query(() => [PartitionModel], { description: 'Partitions of this site, with the capacity their engines report.' })
   async partitions(): Promise<PartitionModel[]> {
     return (await this.service.list()).map((p) => ({

@@ -93,7 +93,7 @@ export class NotebookSite {
     this.gw = this.gateway.gw;
     Object.assign(this.tokens, this.gateway.tokens);
     for (const u of options.users) this.tokens[u] ??= await this.gw.user(u);
-    await this.gw.user('jupyterhub');
+    await this.gw.admin(`mutation { createUser(username: "jupyterhub", serviceAccount: true) { id } }`);
     const issued = await this.gw.admin<{ issueToken: { token: string } }>(
       `mutation { issueToken(username: "jupyterhub", name: "hub", scopes: ["users:act-as", "jobs:read", "jobs:write"]) { token } }`,
     );

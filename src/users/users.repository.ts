@@ -11,6 +11,7 @@ export interface NewUser {
   home: string | null;
   groups: string[];
   admin: boolean;
+  serviceAccount?: boolean;
 }
 
 /** A user as the directory describes them now (see src/directory). */
@@ -62,6 +63,17 @@ export class UsersRepository {
 
   listFromDirectory(): Promise<UserRow[]> {
     return this.prisma.user.findMany({ where: { fromDirectory: true }, orderBy: { id: 'asc' } });
+  }
+
+  setServiceAccount(id: number, serviceAccount: boolean): Promise<UserRow> {
+    return this.prisma.user.update({ where: { id }, data: { serviceAccount } });
+  }
+
+  /** Of these users, the ones disabled (or gone). */
+  async notEnabled(ids: number[]): Promise<Set<number>> {
+    const enabled = await this.prisma.user.findMany({ where: { id: { in: ids }, disabled: false }, select: { id: true } });
+    const ok = new Set(enabled.map((u) => u.id));
+    return new Set(ids.filter((id) => !ok.has(id)));
   }
 
   async disable(ids: number[], at: Date): Promise<void> {

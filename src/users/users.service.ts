@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, forbidden } from '../common/domain-error';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
 import { CreateUserArgs } from './dto/create-user.args';
+import { UserAccessEvents } from './user-access-events';
 import { UserRow, UsersRepository } from './users.repository';
 
 /** The user that the bootstrap admin token (HPCG_ADMIN_TOKEN) acts as. */
@@ -9,7 +11,11 @@ export const BOOTSTRAP_ADMIN = 'admin';
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly access: UserAccessEvents,
+    @InjectPinoLogger(UsersService.name) private readonly log: PinoLogger,
+  ) {}
 
   async get(id: number): Promise<UserRow> {
     const user = await this.users.findById(id);
@@ -27,13 +33,11 @@ export class UsersService {
     return this.users.findByUsername(username);
   }
 
-  list(caller: Principal): Promise<UserRow[]> {
-    if (!caller.admin) throw forbidden('only administrators can list users');
+  list(): Promise<UserRow[]> {
     return this.users.list();
   }
 
   async create(caller: Principal, args: CreateUserArgs): Promise<UserRow> {
-    if (!caller.admin) throw forbidden('only administrators can create users');
     if (await this.users.findByUsername(args.username)) {
       throw new DomainError(ErrorCode.CONFLICT, `user "${args.username}" already exists`, { field: 'username' });
     }
@@ -44,7 +48,20 @@ export class UsersService {
       home: args.home ?? null,
       groups: args.groups ?? [],
       admin: args.admin ?? false,
+      serviceAccount: args.serviceAccount ?? false,
+    }).then((user) => {
+      this.log.info({ by: caller.username, username: user.username, admin: user.admin, serviceAccount: user.serviceAccount }, 'user created');
+      return user;
     });
+  }
+
+  async setServiceAccount(caller: Principal, username: string, serviceAccount: boolean): Promise<UserRow> {
+    const user = await this.getByUsername(username);
+    const updated = await this.users.setServiceAccount(user.id, serviceAccount);
+    this.log.info({ by: caller.username, username, serviceAccount }, 'service account flag changed');
+    // Cached principals of its tokens (act-as) must not outlive the change.
+    if (!serviceAccount) await this.access.publishRevoked([user.id]);
+    return updated;
   }
 
   ensureBootstrapAdmin(): Promise<UserRow> {

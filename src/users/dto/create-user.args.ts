@@ -38,4 +38,9 @@ export class CreateUserArgs {
   @IsOptional()
   @IsBoolean()
   admin?: boolean;
+
+  @Field({ nullable: true, description: 'A service account (JupyterHub, a portal back end): only these may be given users:act-as tokens.' })
+  @IsOptional()
+  @IsBoolean()
+  serviceAccount?: boolean;
 }

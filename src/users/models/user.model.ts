@@ -12,5 +12,6 @@ export class UserModel {
   @Field(() => String, { nullable: true }) shell!: string | null;
   @Field({ description: 'Provisioned from the directory (kept in step by its sync).' }) fromDirectory!: boolean;
   @Field() admin!: boolean;
+  @Field({ description: 'May hold users:act-as tokens (set by an administrator).' }) serviceAccount!: boolean;
   @Field() disabled!: boolean;
 }
