@@ -1,5 +1,6 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
+import { RESOLVER_COST } from '../graphql/operation-cost';
 import { badInput } from '../common/domain-error';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal, Scope, requireScope } from '../auth/principal';
@@ -36,7 +37,7 @@ function scriptInput(args: BatchScriptArgs) {
 export class SubmitResultResolver {
   constructor(private readonly service: JobsService) {}
 
-  @ResolveField(() => JobModel)
+  @ResolveField(() => JobModel, { complexity: RESOLVER_COST })
   async job(@CurrentPrincipal() p: Principal, @Parent() result: SubmitResultModel): Promise<JobModel> {
     return toJobModel(await this.service.get(p, result.jobId));
   }
@@ -136,7 +137,7 @@ export class JobsResolver {
     return toJobModel(await this.service.release(p, id));
   }
 
-  @ResolveField(() => [JobEventModel], { description: 'Every state change: when, from, to, why, who.' })
+  @ResolveField(() => [JobEventModel], { description: 'Every state change: when, from, to, why, who.', complexity: RESOLVER_COST })
   events(@Parent() job: JobModel): Promise<JobEventModel[]> {
     return this.service.events(job.id);
   }

@@ -1,5 +1,6 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
+import { RESOLVER_COST } from '../graphql/operation-cost';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { Principal, Scope, requireScope } from '../auth/principal';
 import { JobsService } from '../jobs/jobs.service';
@@ -63,7 +64,7 @@ export class NotebooksResolver {
     return this.service.stop(p, id);
   }
 
-  @ResolveField(() => JobModel, { description: 'The job the notebook runs as.' })
+  @ResolveField(() => JobModel, { description: 'The job the notebook runs as.', complexity: RESOLVER_COST })
   async job(@CurrentPrincipal() p: Principal, @Parent() nb: NotebookModel): Promise<JobModel> {
     return toJobModel(await this.jobs.get(p, nb.jobId));
   }
