@@ -8,6 +8,7 @@ import { superviseApi } from './api-cluster';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
 import { ensureDatabase, migrate } from './database/migrator';
+import { bodyTooLargeHandler } from './graphql/body-limit';
 
 export type Role = 'api' | 'worker';
 
@@ -22,10 +23,10 @@ export async function startApp(role: Role, config: AppConfig = loadConfig()): Pr
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  // Scripts are at most maxScriptBytes; the rest of a request is small. Invalid UTF-8 is refused
-  // here, where the bytes still exist (once decoded it would silently become U+FFFD).
+  // HPCG_GRAPHQL_MAX_BODY_BYTES (room for an inline script); a larger body is a 413 saying so.
+  // Invalid UTF-8 is refused here, where the bytes still exist (once decoded it would silently become U+FFFD).
   app.useBodyParser('json', {
-    limit: config.limits.maxScriptBytes * 2 + 1024 * 1024,
+    limit: config.graphql.maxBodyBytes,
     verify: (_req: unknown, _res: unknown, buf: Buffer) => {
       try {
         utf8.decode(buf);
@@ -34,6 +35,7 @@ export async function startApp(role: Role, config: AppConfig = loadConfig()): Pr
       }
     },
   });
+  app.use(bodyTooLargeHandler(config.graphql.maxBodyBytes));
   app.useGlobalPipes(new ValidationPipe({ transform: true, forbidUnknownValues: false }));
   app.enableShutdownHooks();
   const port = role === 'api' ? config.port : config.workerPort;

@@ -11,6 +11,8 @@ export interface JobSelection {
 }
 
 const PAGE_LIMIT = 1000;
+/** `spec` and `events` are costly per job (the gateway's HPCG_GRAPHQL_MAX_COMPLEXITY): smaller pages. */
+const COSTLY_PAGE_LIMIT = 200;
 
 export function jobFields(selection: JobSelection = {}): string {
   return [
@@ -29,13 +31,14 @@ export function jobFields(selection: JobSelection = {}): string {
 export async function listJobs(client: GatewayClient, filter: GatewayJobFilter, selection: JobSelection = {}): Promise<GatewayJob[]> {
   const query = `query CliJobs($filter: JobFilter, $page: PageInput) { jobs(filter: $filter, page: $page) { total items { ${jobFields(selection)} } } }`;
   const jobs: GatewayJob[] = [];
-  for (let offset = 0; ; offset += PAGE_LIMIT) {
+  const limit = selection.spec || selection.events ? COSTLY_PAGE_LIMIT : PAGE_LIMIT;
+  for (let offset = 0; ; offset += limit) {
     const { jobs: page } = await client.request<{ jobs: { total: number; items: GatewayJob[] } }>(query, {
       filter,
-      page: { offset, limit: PAGE_LIMIT },
+      page: { offset, limit },
     });
     jobs.push(...page.items);
-    if (page.items.length < PAGE_LIMIT || jobs.length >= page.total) return jobs;
+    if (page.items.length < limit || jobs.length >= page.total) return jobs;
   }
 }
 

@@ -21,7 +21,15 @@ export const envSchema = z.object({
   HPCG_MAX_ARRAY_SIZE: z.coerce.number().int().min(1).max(4_000_000).default(1001),
   HPCG_MAX_SCRIPT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   HPCG_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
-  HPCG_GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(1_000_000).default(5000),
+  /** Cost units of src/graphql/operation-cost.ts: 1 per object built, 100 per per-parent resolver, lists × their size. */
+  HPCG_GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(10_000_000).default(50_000),
+  HPCG_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+  HPCG_GRAPHQL_MAX_FIELDS: z.coerce.number().int().min(10).max(100_000).default(1000),
+  HPCG_GRAPHQL_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Who may query __schema/__type: holders of a valid bearer token, everyone, or no one. */
+  HPCG_GRAPHQL_INTROSPECTION: z.enum(['authenticated', 'on', 'off']).default('authenticated'),
+  /** Default (unset): 2 × HPCG_MAX_SCRIPT_BYTES + 64 KiB, as a script inline in JSON may double when escaped. */
+  HPCG_GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).optional(),
   HPCG_SUBMIT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Fault injection for the crash-safety tests; never set in production. */
   HPCG_FAULT: z.enum(['crash-after-backend-submit']).optional(),

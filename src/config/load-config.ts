@@ -41,7 +41,15 @@ export interface AppConfig {
   sweepIntervalMs: number;
   submitConcurrency: number;
   limits: { maxArraySize: number; maxScriptBytes: number };
-  graphql: { maxDepth: number; maxComplexity: number };
+  graphql: {
+    maxDepth: number;
+    maxComplexity: number;
+    maxAliases: number;
+    maxFields: number;
+    maxRootFields: number;
+    introspection: Env['HPCG_GRAPHQL_INTROSPECTION'];
+    maxBodyBytes: number;
+  };
   fault: Env['HPCG_FAULT'] | null;
   cluster: string;
   engines: ResolvedEngine[];
@@ -143,6 +151,13 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     if (adminToken.length < 16) throw new ConfigError('invalid configuration:\n  HPCG_ADMIN_TOKEN_FILE: the token must have at least 16 characters');
   }
 
+  if (env.HPCG_GRAPHQL_MAX_BODY_BYTES !== undefined && env.HPCG_GRAPHQL_MAX_BODY_BYTES < env.HPCG_MAX_SCRIPT_BYTES) {
+    // Scripts are submitted inline: a smaller body limit would refuse scripts the gateway allows.
+    throw new ConfigError(
+      `invalid configuration:\n  HPCG_GRAPHQL_MAX_BODY_BYTES: ${env.HPCG_GRAPHQL_MAX_BODY_BYTES} is below HPCG_MAX_SCRIPT_BYTES (${env.HPCG_MAX_SCRIPT_BYTES}); scripts are sent inside the request body`,
+    );
+  }
+
   const stateDir = resolve(env.HPCG_STATE_DIR);
   const engines = Object.entries(site.engines).map(([name, e]) => ({
     ...e,
@@ -173,7 +188,15 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     submitConcurrency: env.HPCG_SUBMIT_CONCURRENCY,
     apiProcesses: env.HPCG_API_PROCESSES,
     limits: { maxArraySize: env.HPCG_MAX_ARRAY_SIZE, maxScriptBytes: env.HPCG_MAX_SCRIPT_BYTES },
-    graphql: { maxDepth: env.HPCG_GRAPHQL_MAX_DEPTH, maxComplexity: env.HPCG_GRAPHQL_MAX_COMPLEXITY },
+    graphql: {
+      maxDepth: env.HPCG_GRAPHQL_MAX_DEPTH,
+      maxComplexity: env.HPCG_GRAPHQL_MAX_COMPLEXITY,
+      maxAliases: env.HPCG_GRAPHQL_MAX_ALIASES,
+      maxFields: env.HPCG_GRAPHQL_MAX_FIELDS,
+      maxRootFields: env.HPCG_GRAPHQL_MAX_ROOT_FIELDS,
+      introspection: env.HPCG_GRAPHQL_INTROSPECTION,
+      maxBodyBytes: env.HPCG_GRAPHQL_MAX_BODY_BYTES ?? 2 * env.HPCG_MAX_SCRIPT_BYTES + 64 * 1024,
+    },
     fault: env.HPCG_FAULT ?? null,
     cluster: site.cluster,
     engines,

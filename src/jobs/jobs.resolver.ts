@@ -1,5 +1,6 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
+import { RESOLVER_COST } from '../graphql/operation-cost';
 import { badInput } from '../common/domain-error';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequireScope } from '../auth/authorization/access.decorator';
@@ -40,7 +41,7 @@ export class SubmitResultResolver {
   constructor(private readonly service: JobsService) {}
 
   @RequireScope(Scope.JobsRead)
-  @ResolveField(() => JobModel)
+  @ResolveField(() => JobModel, { complexity: RESOLVER_COST })
   async job(@CurrentPrincipal() p: Principal, @Parent() result: SubmitResultModel): Promise<JobModel> {
     return toJobModel(await this.service.get(p, result.jobId));
   }
@@ -141,7 +142,7 @@ export class JobsResolver {
   }
 
   @RequireScope(Scope.JobsRead)
-  @ResolveField(() => [JobEventModel], { description: 'Every state change: when, from, to, why, who.' })
+  @ResolveField(() => [JobEventModel], { description: 'Every state change: when, from, to, why, who.', complexity: RESOLVER_COST })
   events(@Parent() job: JobModel): Promise<JobEventModel[]> {
     return this.service.events(job.id);
   }

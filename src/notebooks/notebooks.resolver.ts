@@ -1,5 +1,6 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
+import { RESOLVER_COST } from '../graphql/operation-cost';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequireScope } from '../auth/authorization/access.decorator';
 import { Scope } from '../auth/authorization/scopes';
@@ -66,7 +67,7 @@ export class NotebooksResolver {
   }
 
   @RequireScope(Scope.JobsRead)
-  @ResolveField(() => JobModel, { description: 'The job the notebook runs as.' })
+  @ResolveField(() => JobModel, { description: 'The job the notebook runs as.', complexity: RESOLVER_COST })
   async job(@CurrentPrincipal() p: Principal, @Parent() nb: NotebookModel): Promise<JobModel> {
     return toJobModel(await this.jobs.get(p, nb.jobId));
   }

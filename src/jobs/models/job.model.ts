@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
+import { LARGE_VALUE_COST } from '../../graphql/operation-cost';
 import { JOB_STATES, JobState } from '../job-spec';
 
 export const JobStateEnum = Object.fromEntries(JOB_STATES.map((s) => [s, s])) as Record<JobState, JobState>;
@@ -58,5 +59,5 @@ export class JobModel {
   @Field(() => String, { nullable: true, description: 'Dependency in sbatch syntax' }) dependency!: string | null;
   @Field(() => String, { nullable: true }) comment!: string | null;
   @Field(() => String, { nullable: true, description: 'Who cancelled it (user:<name>)' }) cancelledBy!: string | null;
-  @Field(() => GraphQLJSON, { description: 'The JobSpec' }) spec!: unknown;
+  @Field(() => GraphQLJSON, { description: 'The JobSpec', complexity: LARGE_VALUE_COST }) spec!: unknown;
 }
