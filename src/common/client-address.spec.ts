@@ -1,4 +1,4 @@
-import { addressMatcher, canonicalAddress, clientAddress } from './client-address';
+import { addressBlock, addressMatcher, canonicalAddress, clientAddress } from './client-address';
 
 describe('canonicalAddress', () => {
   it.each([
@@ -96,5 +96,16 @@ describe('clientAddress', () => {
 
   it('no peer (a closed socket) is "unknown"', () => {
     expect(clientAddress(undefined, '198.51.100.1', trusted)).toBe('unknown');
+  });
+});
+
+describe('addressBlock', () => {
+  it('IPv4 is itself, IPv6 its /64, anything else unchanged', () => {
+    expect(addressBlock('198.51.100.1')).toBe('198.51.100.1');
+    expect(addressBlock('::ffff:198.51.100.1')).toBe('198.51.100.1');
+    expect(addressBlock('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressBlock('2001:db8:1:2::9')).toBe(addressBlock('2001:db8:1:2:ffff::1'));
+    expect(addressBlock('2001:db8:1:3::9')).not.toBe(addressBlock('2001:db8:1:2::9'));
+    expect(addressBlock('unknown')).toBe('unknown');
   });
 });

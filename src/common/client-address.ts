@@ -128,3 +128,15 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | s
   }
   return client;
 }
+
+/**
+ * The block an address is counted under by per-address limits: an IPv4 address itself, an IPv6
+ * address's /64 (one host or subscriber commonly holds a whole /64, and could otherwise rotate through
+ * it). Not an address: the text itself.
+ */
+export function addressBlock(address: string): string {
+  const a = parse(address);
+  if (!a) return address;
+  if (!a.v6) return format(a);
+  return `${format({ v6: true, value: (a.value >> 64n) << 64n })}/64`;
+}
