@@ -71,7 +71,12 @@ export const directorySchema = z
     timeoutMs: z.number().int().min(100).max(120_000).default(5000),
     loginRateLimit: z
       .object({
-        /** Failed logins allowed per user name, and per client address, within the window. */
+        /**
+         * Failed logins allowed per user, and per client address, within the window (which starts at
+         * the first attempt). A user is counted under the directory's own `uid` for the entry the name
+         * finds, so every spelling shares one count; an address is the client's (X-Forwarded-For only
+         * from `security.trustedProxies`), an IPv6 client's /64.
+         */
         maxFailuresPerUser: z.number().int().min(1).max(10_000).default(5),
         maxFailuresPerAddress: z.number().int().min(1).max(100_000).default(50),
         windowSeconds: z.number().int().min(1).max(86_400).default(300),

@@ -62,13 +62,22 @@ export class LdapDirectory {
   async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
     if (password === '' || username === '') return null;
     const candidate = await this.lookup(username);
-    if (!candidate) return null;
+    return candidate && (await this.passwordMatches(candidate, password)) ? candidate : null;
+  }
+
+  /**
+   * Whether the password is that of a user `lookup` found: one bind as their DN. Separate from
+   * `lookup` so that a login can reserve the attempt under the directory's own name for the user
+   * (the rate limiter) between finding the entry and binding.
+   */
+  async passwordMatches(user: DirectoryUser, password: string): Promise<boolean> {
+    if (password === '') return false;
     const client = await this.connect();
     try {
-      await client.bind(candidate.dn, password);
-      return candidate;
+      await client.bind(user.dn, password);
+      return true;
     } catch (e) {
-      if (e instanceof InvalidCredentialsError) return null;
+      if (e instanceof InvalidCredentialsError) return false;
       throw this.unavailable(e);
     } finally {
       await client.unbind().catch(() => undefined);

@@ -36,9 +36,14 @@ export class Slapd {
     readonly dir: string,
     readonly port: number,
     private readonly child: ChildProcess,
+    private readonly log: string[] | null,
   ) {}
 
-  static async start(): Promise<Slapd> {
+  /**
+   * `logStats`: slapd logs every operation (loglevel stats) and `binds` counts the binds it answered,
+   * for tests that must prove how many reached the directory.
+   */
+  static async start(options: { logStats?: boolean } = {}): Promise<Slapd> {
     const dir = mkdtempSync(join(tmpdir(), 'hpcg-slapd-'));
     const rootpw = execFileSync('slappasswd', ['-s', ROOT_PASSWORD], { encoding: 'utf8' }).trim();
     const conf = join(dir, 'slapd.conf');
@@ -69,10 +74,18 @@ export class Slapd {
     );
     execFileSync('slapadd', ['-f', conf, '-l', SEED], { stdio: 'pipe' });
     const port = await freePort();
-    // -d 0: stay in the foreground (no fork), so the PID we hold is slapd's own.
-    const child = spawn('/usr/sbin/slapd', ['-f', conf, '-h', `ldap://127.0.0.1:${port}/`, '-d', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // -d: stay in the foreground (no fork), so the PID we hold is slapd's own; "stats" also logs each operation.
+    const child = spawn('/usr/sbin/slapd', ['-f', conf, '-h', `ldap://127.0.0.1:${port}/`, '-d', options.logStats ? 'stats' : '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const log: string[] = [];
+    let partial = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+      if (!options.logStats) return;
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop()!;
+      log.push(...lines);
+    });
     try {
       await waitForPort(port, child, 10_000);
     } catch (e) {
@@ -80,7 +93,7 @@ export class Slapd {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`${(e as Error).message}\n${stderr}`);
     }
-    return new Slapd(dir, port, child);
+    return new Slapd(dir, port, child, options.logStats ? log : null);
   }
 
   get url(): string {
@@ -89,6 +102,13 @@ export class Slapd {
 
   get pid(): number {
     return this.child.pid as number;
+  }
+
+  /** Simple binds slapd has answered for this DN so far (needs `logStats`); its log lags a few ms behind. */
+  binds(dn: string): number {
+    if (!this.log) throw new Error('slapd was started without logStats: it logs no binds');
+    const line = ` BIND dn="${dn}" method=128`;
+    return this.log.filter((l) => l.endsWith(line)).length;
   }
 
   /** The site-file `directory` section for this server (YAML flow mapping), with overrides. */
