@@ -2,8 +2,10 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ACCESS_RULE, type AccessRule } from './access.decorator';
 
+// @nestjs/graphql's method metadata (graphql.constants): the root type, or the field-resolver flag; the name when not the method's.
 const RESOLVER_NAME = 'graphql:resolver_name';
 const RESOLVER_TYPE = 'graphql:resolver_type';
+const RESOLVER_PROPERTY = 'graphql:resolve_property';
 
 export interface DeclaredOperation {
   /** "Query", "Mutation", "Subscription", or the resolver class for a field resolver. */
@@ -34,10 +36,11 @@ export class AccessAudit implements OnApplicationBootstrap {
       const proto = Object.getPrototypeOf(instance) as Record<string, (...args: unknown[]) => unknown>;
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const handler = proto[method];
-        const field = this.reflector.get<string | undefined>(RESOLVER_NAME, handler);
-        if (field === undefined) continue;
-        const type = this.reflector.get<string | undefined>(RESOLVER_TYPE, handler);
-        const rootType = type === 'Query' || type === 'Mutation' || type === 'Subscription' ? type : wrapper.name.toString();
+        const type = this.reflector.get<unknown>(RESOLVER_TYPE, handler);
+        const isRoot = type === 'Query' || type === 'Mutation' || type === 'Subscription';
+        if (!isRoot && !this.reflector.get<boolean | undefined>(RESOLVER_PROPERTY, handler)) continue;
+        const field = this.reflector.get<string | undefined>(RESOLVER_NAME, handler) ?? method;
+        const rootType = isRoot ? type : wrapper.name.toString();
         const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler, wrapper.metatype as new () => unknown]);
         found.push({ type: rootType, field, where: `${wrapper.name.toString()}.${method}`, rule });
       }
