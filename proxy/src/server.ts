@@ -8,6 +8,7 @@ import type { ProxyConfig } from './config/load-config';
 import { ErrorPages } from './error-pages';
 import { Forwarder, watchClientSocket } from './http/forwarder';
 import { acceptableRequestId, newRequestId } from './http/request-id';
+import { TrustedPeers } from './http/trusted-peer';
 import { UpstreamRegistry } from './http/upstream';
 import { WebsocketProxy } from './http/websocket';
 import { ProxyMetrics } from './observability/metrics';
@@ -81,8 +82,9 @@ export class ProxyServer {
         : new MemoryRouteStore(this.table);
     this.metrics = new ProxyMetrics(this.pools, this.table);
     this.errors = new ErrorPages(config.errorTarget, config.errorPath, log);
-    this.forwarder = new Forwarder({ xForward: config.xForward, upstreamTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
-    this.websockets = new WebsocketProxy({ xForward: config.xForward, idleMs: t.websocketIdleMs, handshakeTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
+    const trustedPeers = new TrustedPeers(config.trustedProxies);
+    this.forwarder = new Forwarder({ xForward: config.xForward, trustedPeers, upstreamTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
+    this.websockets = new WebsocketProxy({ xForward: config.xForward, trustedPeers, idleMs: t.websocketIdleMs, handshakeTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
 
     this.publicServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes, requestTimeout: 0, headersTimeout: t.headersMs, noDelay: true }, this.onRequest);
     this.publicServer.keepAliveTimeout = t.keepAliveMs;

@@ -181,4 +181,16 @@ proxy:
     const file = write('proxy:\n  http:\n    redis: { url: "redis://file:6381", keyPrefix: "site1:" }\n');
     expect(loadProxyConfig({ config: file }, { ...TOKEN, REDIS_URL: 'redis://r:6380' }).store).toMatchObject({ url: 'redis://file:6381', keyPrefix: 'site1:' });
   });
+
+  it('reads proxy.http.trustedProxies (none by default) and names the entry that is not an address block', () => {
+    expect(loadProxyConfig({}, { ...TOKEN, HPCG_CONFIG: '' }).trustedProxies).toEqual([]);
+    const ok = write('proxy:\n  http:\n    trustedProxies: ["10.0.0.0/8", "2001:db8::/32", "192.0.2.7"]\n');
+    expect(loadProxyConfig({ config: ok }, TOKEN).trustedProxies).toEqual(['10.0.0.0/8', '2001:db8::/32', '192.0.2.7']);
+    const bad = write('proxy:\n  http:\n    trustedProxies: ["10.0.0.0/8", "10.0.0.1/8", "lb.example.org", "::/129"]\n');
+    const message = error(() => loadProxyConfig({ config: bad }, TOKEN));
+    expect(message).toContain(`${bad}: proxy.http.trustedProxies.1: "10.0.0.1/8": bits are set past the /8 prefix`);
+    expect(message).toContain(`${bad}: proxy.http.trustedProxies.2: "lb.example.org": not an IPv4 or IPv6 address`);
+    expect(message).toContain(`${bad}: proxy.http.trustedProxies.3: "::/129": the prefix length must be a number from 0 to 128`);
+    expect(message).not.toContain('trustedProxies.0');
+  });
 });

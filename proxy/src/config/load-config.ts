@@ -42,6 +42,8 @@ export interface ProxyConfig {
   errorPath: string | null;
   hostRouting: boolean;
   xForward: boolean;
+  /** Address blocks of the proxies in front of this one, validated (net/cidr.ts). */
+  trustedProxies: string[];
   logLevel: string;
   /** Processes serving traffic; 1 = this process does everything. */
   workers: number;
@@ -200,6 +202,7 @@ export function loadProxyConfig(flags: CliFlags = {}, env: NodeJS.ProcessEnv = p
     errorPath: errorPath ?? null,
     hostRouting: flags.hostRouting ?? http.hostRouting,
     xForward: flags.xForward ?? http.xForward,
+    trustedProxies: http.trustedProxies,
     logLevel: flags.logLevel ?? http.logLevel ?? logLevelFromEnv(env),
     workers,
     timeouts: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { POOL_NAME, parseTargetSpec, parseUpstreamUrl } from '../routing/target-spec';
+import { parseCidr } from '../net/cidr';
 import { address, checkTimingFields, duration, int, refineCheckTiming } from './schema-primitives';
 import { proxySshSchema } from './ssh-schema';
 
@@ -11,6 +12,12 @@ import { proxySshSchema } from './ssh-schema';
 const upstreamUrl = z.string().superRefine((value, ctx) => {
   const url = parseUpstreamUrl(value);
   if (typeof url === 'string') ctx.addIssue({ code: 'custom', message: url });
+});
+
+/** An IPv4/IPv6 address or CIDR block; the message names the entry, the key names the list. */
+const cidrBlock = z.string().superRefine((value, ctx) => {
+  const block = parseCidr(value);
+  if (typeof block === 'string') ctx.addIssue({ code: 'custom', message: block });
 });
 
 export const healthCheckSchema = z
@@ -97,6 +104,12 @@ export const proxyHttpSchema = z
     hostRouting: z.boolean().default(false),
     /** Add X-Forwarded-For/-Host/-Port/-Proto to proxied requests. */
     xForward: z.boolean().default(true),
+    /**
+     * Peers (addresses or CIDR blocks) whose X-Forwarded-*, Forwarded and X-Real-IP headers are
+     * believed: a TLS-terminating load balancer in front of this proxy. From every other peer those
+     * headers are dropped and the proxy writes its own. Empty (the default): no peer is trusted.
+     */
+    trustedProxies: z.array(cidrBlock).max(1024).default([]),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     /**
      * Processes serving the public and API ports ("auto" = one per CPU). With more than one, each is

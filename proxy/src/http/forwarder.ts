@@ -5,13 +5,16 @@ import type { ErrorPages } from '../error-pages';
 import type { ProxyMetrics } from '../observability/metrics';
 import type { PoolMember } from '../pool/pool';
 import type { Route } from '../routing/route';
-import { RequestHead, buildRequestHead, filterResponseHeaders } from './headers';
+import { type ForwardedInfo, RequestHead, buildRequestHead, filterResponseHeaders } from './headers';
+import type { TrustedPeers } from './trusted-peer';
 import type { Upstream } from './upstream';
 import { kConnected } from './upstream-agent';
 import { IDEMPOTENT_METHODS, describeFailure, isConnectFailure, isResetBeforeResponse } from './upstream-failure';
 
 export interface ForwarderOptions {
   xForward: boolean;
+  /** proxy.http.trustedProxies: peers whose X-Forwarded-* headers are kept. */
+  trustedPeers: TrustedPeers;
   /** An upstream exchange with no byte in either direction fails after this long (504 before the response). */
   upstreamTimeoutMs: number;
 }
@@ -41,6 +44,9 @@ export class Forwarder {
   /** Set during graceful shutdown: responses ask clients to close their connection. */
   draining = false;
   private readonly debug: boolean;
+  /** The two possible header settings, built once rather than per request. */
+  private readonly untrustedInfo: ForwardedInfo;
+  private readonly trustedInfo: ForwardedInfo;
 
   constructor(
     private readonly options: ForwarderOptions,
@@ -49,10 +55,12 @@ export class Forwarder {
     private readonly log: Logger,
   ) {
     this.debug = log.isLevelEnabled('debug');
+    this.untrustedInfo = { xForward: options.xForward, proto: 'http', upgrade: false, trustedPeer: false };
+    this.trustedInfo = { ...this.untrustedInfo, trustedPeer: true };
   }
 
   forward(req: IncomingMessage, res: ServerResponse, route: Route): void {
-    const head = buildRequestHead(req, { xForward: this.options.xForward, proto: 'http', upgrade: false });
+    const head = buildRequestHead(req, this.options.trustedPeers.has(req.socket) ? this.trustedInfo : this.untrustedInfo);
     if (this.debug) this.logWhenDone(req, res, route, head.requestId);
     this.attempt(req, res, route, head, originForm(req.url ?? '/'), null, false);
   }

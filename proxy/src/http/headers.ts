@@ -9,6 +9,27 @@ import { acceptableRequestId, newRequestId } from './request-id';
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and their legacy relatives: they describe one connection, never forwarded. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
+/**
+ * Names a peer may list in Connection (RFC 9110 §7.6.1) without effect: the headers this proxy sets or
+ * decides on itself. Dropping them on request would let a client remove the proxy's X-Forwarded-For
+ * or request id, or strip the framing (Content-Length, Transfer-Encoding) of a request whose body is
+ * still forwarded, which an upstream would then read as the start of another request (smuggling).
+ */
+const PROXY_OWNED = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'forwarded',
+  'x-real-ip',
+  'x-request-id',
+]);
+
 export interface RequestHead {
   headers: string[];
   /** The request carries a body (Content-Length > 0 or Transfer-Encoding). */
@@ -24,17 +45,26 @@ export interface ForwardedInfo {
   proto: 'http' | 'https';
   /** For websocket upgrades: keep Connection/Upgrade so the upstream can switch protocols. */
   upgrade: boolean;
+  /**
+   * The TCP peer is one of proxy.http.trustedProxies: its X-Forwarded-*, Forwarded and X-Real-IP
+   * describe the real client and are kept (X-Forwarded-For appended to). From any other peer they
+   * are forgeries as far as anyone downstream can tell, and are dropped.
+   */
+  trustedPeer: boolean;
 }
 
 const NONE: string[] = [];
 
-/** Tokens of a Connection header other than the ones handled by the proxy itself. */
+/** Tokens of a Connection header naming headers to drop, without those the proxy owns. */
 function extraConnectionTokens(value: string): string[] {
   if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Upgrade' || value === 'upgrade') return NONE;
-  const out: string[] = [];
+  let out = NONE;
   for (const token of value.split(',')) {
     const t = token.trim().toLowerCase();
-    if (t && t !== 'close' && t !== 'keep-alive' && t !== 'upgrade') out.push(t);
+    if (t && t !== 'close' && t !== 'keep-alive' && !PROXY_OWNED.has(t)) {
+      if (out === NONE) out = [];
+      out.push(t);
+    }
   }
   return out;
 }
@@ -47,9 +77,15 @@ function dropNamed(headers: string[], names: string[]): string[] {
   return out;
 }
 
+/**
+ * The request head sent upstream. Order matters for safety: the client's headers are filtered first
+ * (hop-by-hop, Connection-named, untrusted forwarding claims), and only then does the proxy add its
+ * own, so nothing the client sends can remove or replace them.
+ */
 export function buildRequestHead(req: IncomingMessage, info: ForwardedInfo): RequestHead {
   const raw = req.rawHeaders;
-  const out: string[] = [];
+  const trusted = info.trustedPeer;
+  let out: string[] = [];
   let hasBody = false;
   let host: string | undefined;
   let xff: string | undefined;
@@ -84,19 +120,28 @@ export function buildRequestHead(req: IncomingMessage, info: ForwardedInfo): Req
       case 'expect': // answered by this proxy (Node sends 100 Continue itself)
         continue;
       case 'x-forwarded-for':
+        if (!trusted) continue; // replaced by the peer address below (or dropped without xForward)
         if (info.xForward) {
           xff = xff === undefined ? value : `${xff}, ${value}`;
           continue;
         }
         break;
       case 'x-forwarded-host':
+        if (!trusted) continue;
         xfHost = true;
         break;
       case 'x-forwarded-proto':
+        if (!trusted) continue;
         xfProto = true;
         break;
       case 'x-forwarded-port':
+        if (!trusted) continue;
         xfPort = true;
+        break;
+      case 'forwarded':
+      case 'x-real-ip':
+        // Not generated here, but read by some upstreams as the client's address: same rule.
+        if (!trusted) continue;
         break;
       case 'x-request-id':
         if (acceptableRequestId(value)) requestId = value;
@@ -106,10 +151,19 @@ export function buildRequestHead(req: IncomingMessage, info: ForwardedInfo): Req
     }
     out.push(name, value);
   }
+  if (connection !== undefined) {
+    const extra = extraConnectionTokens(connection);
+    if (extra.length) out = dropNamed(out, extra);
+  }
   if (info.xForward) {
     const client = req.socket.remoteAddress ?? '';
+    // From an untrusted peer xff is undefined here: X-Forwarded-For is reset to the peer address, not
+    // appended to. Readers differ (the leftmost entry, or the rightmost untrusted one), and with an
+    // appended forgery the leftmost reader would take the client's word; a reset chain reads the same
+    // either way. This is the hardened nginx/HAProxy edge setup: append to a chain only from trusted
+    // hops, start a new one otherwise.
     out.push('X-Forwarded-For', xff === undefined ? client : `${xff}, ${client}`);
-    // A front that terminated TLS already said what the client used; keep its word.
+    // A trusted front that terminated TLS already said what the client used; keep its word.
     if (!xfProto) out.push('X-Forwarded-Proto', info.proto);
     if (!xfHost && host !== undefined) out.push('X-Forwarded-Host', host);
     if (!xfPort) out.push('X-Forwarded-Port', String(req.socket.localPort ?? ''));
@@ -117,24 +171,29 @@ export function buildRequestHead(req: IncomingMessage, info: ForwardedInfo): Req
   requestId ??= newRequestId();
   out.push('X-Request-Id', requestId);
   if (info.upgrade && upgrade !== undefined) out.push('Connection', 'Upgrade', 'Upgrade', upgrade);
-  const extra = connection === undefined ? NONE : extraConnectionTokens(connection);
-  return { headers: extra.length ? dropNamed(out, extra) : out, hasBody, requestId, hasHost: host !== undefined };
+  return { headers: out, hasBody, requestId, hasHost: host !== undefined };
 }
 
-/** Upstream response headers without hop-by-hop ones; `close` asks the client to close (graceful shutdown). */
+/**
+ * Upstream response headers without hop-by-hop ones and those the upstream named in Connection;
+ * `close` asks the client to close (graceful shutdown), added last so no upstream header removes it.
+ */
 export function filterResponseHeaders(raw: string[], close: boolean): string[] {
-  const out: string[] = [];
+  let out: string[] = [];
   let connection: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const lower = name.toLowerCase();
-    if (lower === 'connection') connection = raw[i + 1];
+    if (lower === 'connection') connection = connection === undefined ? raw[i + 1] : `${connection}, ${raw[i + 1]}`;
     if (HOP_BY_HOP.has(lower)) continue;
     out.push(name, raw[i + 1]);
   }
+  if (connection !== undefined) {
+    const extra = extraConnectionTokens(connection);
+    if (extra.length) out = dropNamed(out, extra);
+  }
   if (close) out.push('Connection', 'close');
-  const extra = connection === undefined ? NONE : extraConnectionTokens(connection);
-  return extra.length ? dropNamed(out, extra) : out;
+  return out;
 }
 
 /** Response headers of a websocket handshake (101): everything the upstream sent, Connection and Upgrade included. */

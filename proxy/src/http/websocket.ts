@@ -7,12 +7,15 @@ import type { PoolMember } from '../pool/pool';
 import type { Route } from '../routing/route';
 import { RequestHead, buildRequestHead, filterResponseHeaders, handshakeHeaders } from './headers';
 import { pathOnly } from './forwarder';
+import type { TrustedPeers } from './trusted-peer';
 import type { Upstream } from './upstream';
 import { kConnected } from './upstream-agent';
 import { describeFailure, isConnectFailure } from './upstream-failure';
 
 export interface WebsocketOptions {
   xForward: boolean;
+  /** proxy.http.trustedProxies: peers whose X-Forwarded-* headers are kept. */
+  trustedPeers: TrustedPeers;
   /** Close a websocket after this long without a frame either way; 0 = never. */
   idleMs: number;
   /** Time the upstream has to answer the upgrade request. */
@@ -42,7 +45,7 @@ export class WebsocketProxy {
 
   handle(req: IncomingMessage, socket: Socket, head: Buffer, route: Route): void {
     socket.on('error', (err) => this.log.debug({ client: socket.remoteAddress, err: err.message }, 'websocket client socket error'));
-    const requestHead = buildRequestHead(req, { xForward: this.options.xForward, proto: 'http', upgrade: true });
+    const requestHead = buildRequestHead(req, { xForward: this.options.xForward, proto: 'http', upgrade: true, trustedPeer: this.options.trustedPeers.has(socket) });
     this.attempt(req, socket, head, route, requestHead, null, false);
   }
 
