@@ -10,6 +10,7 @@ import type { DirectoryConfig } from './directory-config.schema';
 import { type DirectoryUser, POSIX_USER_NAME } from './directory-user';
 import { type GroupEntry, groupsOf, normaliseDn } from './group-membership';
 import { andFilters, fillFilter, notFilter } from './ldap-filter';
+import { directoryIdentityProblem } from './directory-identity-policy';
 
 const PAGE = { pageSize: 500 };
 
@@ -61,25 +62,44 @@ export class LdapDirectory {
    */
   async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
     if (password === '' || username === '') return null;
-    const candidate = await this.lookup(username);
+    const candidate = await this.find(username);
     if (!candidate) return null;
     const client = await this.connect();
     try {
       await client.bind(candidate.dn, password);
-      return candidate;
     } catch (e) {
       if (e instanceof InvalidCredentialsError) return null;
       throw this.unavailable(e);
     } finally {
       await client.unbind().catch(() => undefined);
     }
+    // Only after the password proved who is asking: the entry's own uidNumber is theirs to learn.
+    this.assertIdentity(candidate);
+    return candidate;
+  }
+
+  /** Refuses (FORBIDDEN, naming the entry and the attribute) a directory user jobs could not run as. */
+  private assertIdentity(user: DirectoryUser): void {
+    const problem = directoryIdentityProblem(user, this.config.site.security, this.d.attributes);
+    if (problem) {
+      this.log.warn({ dn: user.dn, problem }, 'directory user refused by the identity policy');
+      throw new DomainError(ErrorCode.FORBIDDEN, problem, { user: user.username, minUid: this.config.site.security.minUid, minGid: this.config.site.security.minGid });
+    }
   }
 
   /**
    * The user as the directory lists them now, without a password (a service acting for them): null
-   * when unknown, disabled or outside `requiredGroup`.
+   * when unknown, disabled or outside `requiredGroup`; FORBIDDEN when their uidNumber/gidNumber is
+   * below the site's minimum (never provisioned with it).
    */
   async lookup(username: string): Promise<DirectoryUser | null> {
+    const user = await this.find(username);
+    if (user) this.assertIdentity(user);
+    return user;
+  }
+
+  /** The entry, unchecked: login binds before anything about it is revealed. */
+  private async find(username: string): Promise<DirectoryUser | null> {
     if (username === '') return null;
     const user = await this.withServiceBind(async (c) => {
       const { searchEntries } = await c.search(this.d.userBase, {

@@ -3,6 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backendJob } from '../backends/local/test-support/job-fixtures';
 import { Scratch } from '../backends/local/test-support/state-dir';
+import { Attribute, Change } from 'ldapts';
+import { BASE_DN, Slapd } from '../directory/test-support/slapd';
 import { eventually, GatewayFixture } from '../test-support/gateway-fixture';
 import { gql, refusal } from '../test-support/graphql-client';
 import { ownedDir, testJobIdentity } from '../test-support/test-accounts';
@@ -106,5 +108,39 @@ describe('Unix identity policy: an identity-less owner reaching the local engine
       code: 'FORBIDDEN',
       message: expect.stringContaining(`not to the job's owner (uid ${testJobIdentity().uid})`),
     });
+  });
+});
+
+describe('Unix identity policy: a directory entry with uidNumber 0 (real slapd)', () => {
+  let slapd: Slapd;
+  let gw: GatewayFixture;
+  const LOGIN = 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }';
+
+  beforeAll(async () => {
+    slapd = await Slapd.start();
+    gw = await GatewayFixture.start({
+      site: `
+engines:
+  local: { kind: local, slots: 1, killWait: 2 }
+partitions:
+  - { name: debug, engine: local, default: true }
+${slapd.directoryYaml({})}`,
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await slapd?.stop();
+  });
+
+  it('logs in: refused with the specific reason, no token, and no user row with that uid', async () => {
+    await slapd.modify(`uid=alice,ou=people,${BASE_DN}`, new Change({ operation: 'replace', modification: new Attribute({ type: 'uidNumber', values: ['0'] }) }));
+    const e = await refusal(gql(gw.url, null, LOGIN, { u: 'alice', p: 'alice-secret' }));
+    expect(e.code).toBe('FORBIDDEN');
+    expect(e.message).toMatch(/^directory entry alice has uidNumber 0, below security\.minUid 1000: jobs run as their owner/);
+    // A wrong password learns nothing about the entry.
+    expect((await refusal(gql(gw.url, null, LOGIN, { u: 'alice', p: 'guess' }))).code).toBe('UNAUTHENTICATED');
+    const users = (await gw.admin<{ users: { username: string; uid: number | null }[] }>('{ users { username uid } }')).users;
+    expect(users.filter((u) => u.username === 'alice' || u.uid === 0)).toEqual([]);
+    expect((await gw.admin<{ tokens: unknown[] }>('{ tokens { id } }')).tokens).toEqual([]);
   });
 });
