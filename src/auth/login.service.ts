@@ -62,6 +62,8 @@ export class LoginService {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'invalid user name or password');
     }
     await this.limiter.recordSuccess(key, address);
+    // Only after the password proved who is asking: the entry's own uidNumber is theirs to learn.
+    this.directory.assertIdentity(person);
     const user = await this.users.saveFromDirectory(identityOf(person, d.adminGroup), new Date());
     const { token, apiToken } = await this.tokens.create(user.id, `login ${new Date().toISOString().slice(0, 16)} from ${address}`.slice(0, 100), [], d.tokenLifetimeDays);
     this.log.info({ username: user.username, userId: user.id, tokenId: apiToken.id, address }, 'logged in');
@@ -74,7 +76,7 @@ export class LoginService {
    */
   private async lookup(username: string, address: string) {
     try {
-      return await this.directory.lookup(username);
+      return await this.directory.findEntry(username);
     } catch (e) {
       await this.limiter.releaseAddress(address).catch(() => undefined);
       throw e;

@@ -29,6 +29,7 @@ export class BackendRegistry implements OnModuleDestroy {
           pollIntervalMs: 200,
           clusterName: config.cluster,
           logger: logger.logger.child({ engine: engine.name }),
+          security: config.site.security,
         });
       case 'kubernetes':
         return new KubernetesBackend({
@@ -37,11 +38,12 @@ export class BackendRegistry implements OnModuleDestroy {
           partitions: config.partitions.filter((p) => p.engine === engine.name),
           clusterName: config.cluster,
           logger: logger.logger.child({ engine: engine.name }),
+          security: config.site.security,
         });
       case 'slurm':
-        return slurmBackend(engine, config.cluster, logger.logger.child({ engine: engine.name }));
+        return slurmBackend(engine, config.cluster, logger.logger.child({ engine: engine.name }), config.site.security);
       case 'htcondor':
-        return htcondorBackend(engine, config.partitions.filter((p) => p.engine === engine.name), config.cluster, logger.logger.child({ engine: engine.name }));
+        return htcondorBackend(engine, config.partitions.filter((p) => p.engine === engine.name), config.cluster, logger.logger.child({ engine: engine.name }), config.site.security);
     }
   }
 

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './cli-context';
 import { describeFailure } from './cli-errors';
+import { registerAdmin } from './commands/admin';
 import { registerLogin } from './commands/login';
 import { registerSacct } from './commands/sacct';
 import { registerSbatch } from './commands/sbatch-help';
@@ -89,5 +90,6 @@ export function buildProgram(ctx: CliContext, run: CommandRunner): ProgramParts 
   registerScontrol(parts, ctx);
   registerShims(parts, ctx);
   registerLogin(parts, ctx);
+  registerAdmin(parts, ctx);
   return parts;
 }

@@ -7,6 +7,7 @@ import { NotebooksService } from '../notebooks/notebooks.service';
 import { UserAccessEvents } from '../users/user-access-events';
 import { type DirectoryIdentity, type UserRow, UsersRepository } from '../users/users.repository';
 import { identityOf } from './directory-identity';
+import { directoryIdentityProblem } from './directory-identity-policy';
 import { LdapDirectory } from './ldap-directory';
 
 function changed(row: UserRow, identity: DirectoryIdentity): boolean {
@@ -57,7 +58,10 @@ export class DirectorySyncService {
     const gone: UserRow[] = [];
     for (const row of known) {
       const person = people.get(row.username);
-      if (!person) {
+      // An entry whose uidNumber/gidNumber fell below the site's minimum is treated as gone: never refreshed to it.
+      const problem = person ? directoryIdentityProblem(person, this.config.site.security, d.attributes) : null;
+      if (problem) this.log.warn({ username: row.username, problem }, 'directory user refused by the identity policy');
+      if (!person || problem) {
         if (!row.disabled) gone.push(row);
         continue;
       }
@@ -72,7 +76,7 @@ export class DirectorySyncService {
       for (const user of gone) {
         const stoppedNotebooks = await this.notebooks.stopAllOf(user.id, 'system:directory-sync (user no longer in the directory)');
         const cancelled = await this.jobs.cancelNotStarted(user.id, 'system:directory-sync');
-        this.log.info({ username: user.username, userId: user.id, cancelledJobs: cancelled, stoppedNotebooks }, 'user no longer in the directory: disabled');
+        this.log.info({ username: user.username, userId: user.id, cancelledJobs: cancelled, stoppedNotebooks }, 'user no longer in the directory, or refused by the identity policy: disabled');
       }
     }
     if (refreshed.length) this.log.info({ users: refreshed }, 'directory users refreshed');

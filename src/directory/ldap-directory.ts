@@ -10,6 +10,7 @@ import type { DirectoryConfig } from './directory-config.schema';
 import { type DirectoryUser, POSIX_USER_NAME } from './directory-user';
 import { type GroupEntry, groupsOf, normaliseDn } from './group-membership';
 import { andFilters, fillFilter, notFilter } from './ldap-filter';
+import { directoryIdentityProblem } from './directory-identity-policy';
 
 const PAGE = { pageSize: 500 };
 
@@ -61,13 +62,16 @@ export class LdapDirectory {
    */
   async authenticate(username: string, password: string): Promise<DirectoryUser | null> {
     if (password === '' || username === '') return null;
-    const candidate = await this.lookup(username);
-    return candidate && (await this.passwordMatches(candidate, password)) ? candidate : null;
+    const candidate = await this.findEntry(username);
+    if (!candidate || !(await this.passwordMatches(candidate, password))) return null;
+    // Only after the password proved who is asking: the entry's own uidNumber is theirs to learn.
+    this.assertIdentity(candidate);
+    return candidate;
   }
 
   /**
-   * Whether the password is that of a user `lookup` found: one bind as their DN. Separate from
-   * `lookup` so that a login can reserve the attempt under the directory's own name for the user
+   * Whether the password is that of a user `findEntry` found: one bind as their DN. Separate from
+   * the search so that a login can reserve the attempt under the directory's own name for the user
    * (the rate limiter) between finding the entry and binding.
    */
   async passwordMatches(user: DirectoryUser, password: string): Promise<boolean> {
@@ -84,11 +88,28 @@ export class LdapDirectory {
     }
   }
 
+  /** Refuses (FORBIDDEN, naming the entry and the attribute) a directory user jobs could not run as. */
+  assertIdentity(user: DirectoryUser): void {
+    const problem = directoryIdentityProblem(user, this.config.site.security, this.d.attributes);
+    if (problem) {
+      this.log.warn({ dn: user.dn, problem }, 'directory user refused by the identity policy');
+      throw new DomainError(ErrorCode.FORBIDDEN, problem, { user: user.username, minUid: this.config.site.security.minUid, minGid: this.config.site.security.minGid });
+    }
+  }
+
   /**
    * The user as the directory lists them now, without a password (a service acting for them): null
-   * when unknown, disabled or outside `requiredGroup`.
+   * when unknown, disabled or outside `requiredGroup`; FORBIDDEN when their uidNumber/gidNumber is
+   * below the site's minimum (never provisioned with it).
    */
   async lookup(username: string): Promise<DirectoryUser | null> {
+    const user = await this.findEntry(username);
+    if (user) this.assertIdentity(user);
+    return user;
+  }
+
+  /** The entry, unchecked by the identity policy: a login binds before anything about it is revealed. */
+  async findEntry(username: string): Promise<DirectoryUser | null> {
     if (username === '') return null;
     const user = await this.withServiceBind(async (c) => {
       const { searchEntries } = await c.search(this.d.userBase, {

@@ -84,7 +84,8 @@ export class JobDispatchService {
         this.log.warn({ jobId, engine: backend.name, err: e.message }, 'engine unavailable; will retry');
         throw e;
       }
-      if (e instanceof Error && 'code' in e && (e as { code?: string }).code === 'BAD_USER_INPUT') {
+      // Refusals that no retry can change (a bad request, or an owner the engine will not run as: DESIGN.md §4) fail the job with the reason.
+      if (e instanceof Error && 'code' in e && ['BAD_USER_INPUT', 'FORBIDDEN'].includes((e as { code?: string }).code ?? '')) {
         await this.fail(jobId, e.message);
         return;
       }

@@ -20,6 +20,7 @@ import { ownerOf, toBackendJob } from './backend-job';
 import { buildStructuredSpec } from './structured-spec';
 import { LimitsService } from '../limits/limits.service';
 import { footprint, jobGpus } from '../limits/job-footprint';
+import { assertUnixIdentity } from '../users/unix-identity';
 
 /** SLURM_SUBMIT_HOST: the host the API runs on (os.hostname() is a system call; it does not change). */
 const SUBMIT_HOST = hostname();
@@ -96,6 +97,8 @@ export class JobSubmissionService {
   }
 
   private async prepare(caller: Principal, parsed: JobSpec, cwd: string | null): Promise<PreparedJob> {
+    // Every job runs as its owner (DESIGN.md §4): without a uid/gid at or above the site's minimum there is no one to run it as.
+    assertUnixIdentity(caller, this.config.site.security);
     validateJobSpec(parsed, this.config.limits);
     this.checkPrivileged(caller, parsed);
     const spec = await this.resolveDependencies(caller, parsed);

@@ -20,6 +20,7 @@ import { LIVE_NOTEBOOK_STATES, type NotebookState, isNotebookFinal } from './not
 import { NotebookStateService } from './notebook-state.service';
 import { NotebookUpdatesPubSub } from './notebook-updates.pubsub';
 import { NotebooksRepository, type NotebookRow } from './notebooks.repository';
+import { assertUnixIdentity } from '../users/unix-identity';
 
 const SERVER_NAME = /^[A-Za-z0-9._-]{0,64}$/;
 
@@ -87,6 +88,8 @@ export class NotebooksService {
   }
 
   async spawn(p: Principal, input: SpawnInput): Promise<NotebookModel> {
+    // A notebook is a job run as its owner: refuse before reserving anything (submission checks again).
+    assertUnixIdentity(p, this.config.site.security);
     const profile = this.profile(p, input.profile);
     const options = resolveOptions(profile, input.options);
     const environment = hubEnvironment(input.environment);

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayProcess } from './gateway-process';
 import { gql } from './graphql-client';
 import { createTestDatabase } from './test-database';
+import { testJobIdentity } from './test-accounts';
 
 export interface FixtureOptions {
   /** Site configuration file contents (YAML); default: one local engine with 2 slots and killWait 2. */
@@ -35,6 +36,8 @@ export class GatewayFixture {
 
   static async start(options: FixtureOptions = {}): Promise<GatewayFixture> {
     const f = new GatewayFixture();
+    // mkdtemp makes it 0700: the test account jobs run as must reach the directories tests create inside.
+    chmodSync(f.dir, 0o755);
     const db = await createTestDatabase();
     f.dropDb = db.drop;
     const siteFile = join(f.dir, 'hpcg.yaml');
@@ -69,10 +72,16 @@ export class GatewayFixture {
     return gql<T>(this.url, this.adminToken, query, variables);
   }
 
-  /** Creates a user and returns a token for it. */
-  async user(username: string, extra: { uid?: number; gid?: number; home?: string; groups?: string[] } = {}): Promise<string> {
+  /**
+   * Creates a user and returns a token for it. By default the user gets a real local Unix identity (the
+   * test account, src/test-support/test-accounts.ts): jobs run as their owner and never as root.
+   * `{ uid: null, gid: null }` makes a user without one (who cannot own jobs).
+   */
+  async user(username: string, extra: { uid?: number | null; gid?: number | null; home?: string; groups?: string[] } = {}): Promise<string> {
+    const id = extra.uid === undefined && extra.gid === undefined ? testJobIdentity() : null;
     await this.admin(`mutation($u: String!, $uid: Int, $gid: Int, $home: String, $groups: [String!]) { createUser(username: $u, uid: $uid, gid: $gid, home: $home, groups: $groups) { id } }`, {
       u: username,
+      ...(id ? { uid: id.uid, gid: id.gid, home: id.home } : {}),
       ...extra,
     });
     const r = await this.admin<{ issueToken: { token: string } }>(`mutation($u: String!) { issueToken(username: $u, name: "test") { token } }`, { u: username });

@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DomainError, ErrorCode } from '../common/domain-error';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/load-config';
 import type { Principal } from '../auth/principal';
 import { CreateUserArgs } from './dto/create-user.args';
 import { UserAccessEvents } from './user-access-events';
 import { UserRow, UsersRepository } from './users.repository';
+import { assertAssignableIdentity } from './unix-identity';
 
 /** The user that the bootstrap admin token (HPCG_ADMIN_TOKEN) acts as. */
 export const BOOTSTRAP_ADMIN = 'admin';
@@ -14,6 +17,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly access: UserAccessEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectPinoLogger(UsersService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -38,6 +42,8 @@ export class UsersService {
   }
 
   async create(caller: Principal, args: CreateUserArgs): Promise<UserRow> {
+    // Before anything else: a uid/gid below the site's minimum would let this user's jobs run as a system account.
+    assertAssignableIdentity({ uid: args.uid ?? null, gid: args.gid ?? null }, this.config.site.security);
     if (await this.users.findByUsername(args.username)) {
       throw new DomainError(ErrorCode.CONFLICT, `user "${args.username}" already exists`, { field: 'username' });
     }
@@ -64,6 +70,7 @@ export class UsersService {
     return updated;
   }
 
+  /** The bootstrap admin has no Unix identity: it administers (creates users, issues tokens) but owns no jobs. */
   ensureBootstrapAdmin(): Promise<UserRow> {
     return this.users.upsertByUsername({ username: BOOTSTRAP_ADMIN, uid: null, gid: null, home: null, groups: [], admin: true });
   }

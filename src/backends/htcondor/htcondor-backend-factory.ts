@@ -1,3 +1,4 @@
+import type { SecurityConfig } from '../../config/security-config.schema';
 import type { HtcondorEngineConfig } from '../../config/htcondor-engine.schema';
 import type { ResolvedPartition } from '../../config/load-config';
 import type { EngineLogger } from '../local/local-engine-options';
@@ -6,7 +7,7 @@ import { HtcondorBackend } from './htcondor-backend';
 import { parseHtcondorPartitions } from './htcondor-partition';
 
 /** Builds an HTCondor engine and its runner from the site configuration (README "HTCondor engine"). */
-export function htcondorBackend(engine: HtcondorEngineConfig & { name: string }, partitions: ResolvedPartition[], site: string, logger: EngineLogger): HtcondorBackend {
+export function htcondorBackend(engine: HtcondorEngineConfig & { name: string }, partitions: ResolvedPartition[], site: string, logger: EngineLogger, security?: SecurityConfig): HtcondorBackend {
   return new HtcondorBackend({
     name: engine.name,
     runner: commandRunner(engine.runner, engine.commandTimeout * 1000),
@@ -19,5 +20,6 @@ export function htcondorBackend(engine: HtcondorEngineConfig & { name: string },
     site,
     clusterName: site,
     logger,
+    security,
   });
 }

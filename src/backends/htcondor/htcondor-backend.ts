@@ -1,3 +1,5 @@
+import type { SecurityConfig } from '../../config/security-config.schema';
+import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
 import { posix } from 'node:path';
 import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import type { Backend, BackendHealth, BackendJob, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
@@ -27,6 +29,8 @@ export interface HtcondorEngineOptions {
   site: string;
   clusterName: string;
   logger: EngineLogger;
+  /** The site's `security` section (minUid/minGid): no job is handed to the engine for an owner below it. */
+  security?: SecurityConfig;
 }
 
 type CondorTool = 'condor_submit' | 'condor_q' | 'condor_history' | 'condor_rm';
@@ -162,6 +166,8 @@ export class HtcondorBackend implements Backend {
   private plan(job: BackendJob, gatesHonoured: boolean): CondorSubmitPlan {
     const partition = this.opts.partitions.get(job.partition);
     if (!partition) throw badInput(`partition ${job.partition} is not a partition of HTCondor engine ${this.name}`, { engine: this.name });
+    // The job's Owner is who stages and submits it: only an owner the site's identity policy allows (DESIGN.md §4).
+    assertUnixIdentity(job.owner, this.opts.security ?? DEFAULT_SECURITY, userWording(job.owner.username), { engine: this.name });
     return translateJob(job, { engine: this.name, site: this.opts.site, clusterName: this.opts.clusterName, partition, stageRoot: this.opts.stageDir, requeueRetries: this.opts.requeueRetries, gatesHonoured });
   }
 

@@ -1,3 +1,4 @@
+import type { SecurityConfig } from '../../config/security-config.schema';
 import { BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, VersionApi, Watch } from '@kubernetes/client-node';
 import type { KubernetesEngineConfig } from '../../config/kubernetes-engine.schema';
 import type { ResolvedPartition } from '../../config/load-config';
@@ -22,6 +23,8 @@ export interface KubernetesEngineOptions {
   partitions: ResolvedPartition[];
   clusterName: string;
   logger: EngineLogger;
+  /** The site's `security` section (minUid/minGid): no job is handed to the engine for an owner below it. */
+  security?: SecurityConfig;
   /** Pause before a dropped watch reconnects. */
   watchRetryMs?: number;
   /** A live job absent from a synced cache this long was deleted behind the gateway's back. */
@@ -55,7 +58,7 @@ export class KubernetesBackend implements Backend {
   translate(job: BackendJob): KubernetesTranslation {
     const partition = this.partitions.get(job.partition);
     if (!partition) throw new DomainError(ErrorCode.INTERNAL, `partition ${job.partition} is not a partition of Kubernetes engine ${this.name}`);
-    return translateJob(job, { engine: this.name, config: this.opts.config, partition, clusterName: this.opts.clusterName, groupKeys: job.owner.groups.map(String) });
+    return translateJob(job, { engine: this.name, config: this.opts.config, partition, clusterName: this.opts.clusterName, groupKeys: job.owner.groups.map(String), security: this.opts.security });
   }
 
   async submit(job: BackendJob): Promise<string> {

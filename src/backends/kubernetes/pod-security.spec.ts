@@ -82,7 +82,8 @@ describe('every Kubernetes manifest the backend produces', () => {
 
   it('refuses an owner without a uid, or root', () => {
     const ctx = { engine: 'kube', config: engineConfig(), partition: partition(), clusterName: 'hpcg', groupKeys: [] };
-    expect(() => translateJob(backendJob(1, '/w', {}, { owner: { ...OWNER, uid: null } }), ctx)).toThrow(/no non-root uid/);
-    expect(() => translateJob(backendJob(1, '/w', {}, { owner: { ...OWNER, uid: 0, gid: 0 } }), ctx)).toThrow(/no non-root uid/);
+    expect(() => translateJob(backendJob(1, '/w', {}, { owner: { ...OWNER, uid: null } }), ctx)).toThrow(/^user alice has no uid; jobs run as their owner/);
+    expect(() => translateJob(backendJob(1, '/w', {}, { owner: { ...OWNER, uid: 0, gid: 0 } }), ctx)).toThrow(/^user alice has uid 0, below security.minUid 1000/);
+    expect(() => translateJob(backendJob(1, '/w', {}, { owner: { ...OWNER, uid: 999 } }), ctx)).toThrow(/^user alice has uid 999, below security.minUid 1000/);
   });
 });

@@ -82,9 +82,9 @@ describe('Kubernetes translation of an sbatch job', () => {
     expect(Object.keys(off.configMap.data).sort()).toEqual(['launch', 'script']);
   });
 
-  it('refuses an owner without a non-root uid, saying why', () => {
+  it('refuses an owner without a uid at or above security.minUid, saying why', () => {
     expect(() => translate({}, { owner: { ...OWNER, uid: 0 } })).toThrow(DomainError);
-    expect(() => translate({}, { owner: { ...OWNER, uid: null } })).toThrow(/user alice has no non-root uid\/gid in the directory/);
+    expect(() => translate({}, { owner: { ...OWNER, uid: null } })).toThrow(/^user alice has no uid; jobs run as their owner/);
   });
 });
 

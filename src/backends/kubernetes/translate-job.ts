@@ -1,3 +1,5 @@
+import type { SecurityConfig } from '../../config/security-config.schema';
+import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
 import type { KubernetesEngineConfig, KubernetesVolumeConfig } from '../../config/kubernetes-engine.schema';
 import { badInput } from '../../common/domain-error';
 import type { BackendJob } from '../backend';
@@ -35,6 +37,8 @@ export interface KubernetesTranslateContext {
   clusterName: string;
   /** Group keys of the owner for per-group quota. */
   groupKeys: string[];
+  /** The site's identity policy; the schema's defaults (minUid/minGid 1000) when omitted. */
+  security?: SecurityConfig;
 }
 
 export const CONTAINER_NAME = 'job';
@@ -50,11 +54,7 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
   const { spec, owner } = job;
   const where = `Kubernetes partition ${ctx.partition.name}`;
   // Security by construction: a pod runs as its owner's uid/gid, never as root.
-  if (owner.uid === null || owner.gid === null || owner.uid === 0) {
-    throw badInput(`user ${owner.username} has no non-root uid/gid in the directory; ${where} runs every job as its owner's uid and gid`, {
-      user: owner.username,
-    });
-  }
+  assertUnixIdentity(owner, ctx.security ?? DEFAULT_SECURITY, userWording(owner.username), { engine: ctx.engine, partition: ctx.partition.name });
   const resources = podResources(spec, where, ctx.config.defaultMemPerCpuMB);
   const tenancy = tenancyManifests(ctx.config, owner, ctx.groupKeys);
   const namespace = tenancy.namespace.metadata.name as string;

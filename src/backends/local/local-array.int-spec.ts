@@ -4,6 +4,7 @@ import { backendJob } from './test-support/job-fixtures';
 import { finalStatus, statusOf } from './test-support/job-status';
 import { Scratch } from './test-support/state-dir';
 import { waitFor } from './test-support/wait-for';
+import { giveToTestJob, ownedDir } from '../../test-support/test-accounts';
 
 jest.setTimeout(30_000);
 
@@ -11,7 +12,7 @@ const scratch = new Scratch();
 let workdir: string;
 beforeAll(() => {
   workdir = scratch.path('work');
-  mkdirSync(workdir);
+  ownedDir(workdir);
 });
 afterAll(() => scratch.cleanup());
 

@@ -5,6 +5,7 @@ import type { LocalBackend } from './local-backend';
 import { backendJob } from './test-support/job-fixtures';
 import { finalStatus } from './test-support/job-status';
 import { Scratch } from './test-support/state-dir';
+import { giveToTestJob, ownedDir } from '../../test-support/test-accounts';
 
 jest.setTimeout(30_000);
 
@@ -19,7 +20,7 @@ const TIME_LIMITED_JOB = 900;
 
 beforeAll(async () => {
   workdir = scratch.path('work');
-  mkdirSync(workdir);
+  ownedDir(workdir);
   backend = scratch.backend({ stateDir: scratch.path('state'), slots: 2 });
   await backend.start();
 
@@ -82,6 +83,7 @@ describe('local engine: running batch jobs', () => {
 
   it('writes stderr to its own -e file, and appends with --open-mode=append', async () => {
     writeFileSync(`${workdir}/append-202.out`, 'from before\n');
+    giveToTestJob(`${workdir}/append-202.out`);
     await backend.submit(backendJob(202, workdir, { output: 'append-%j.out', error: 'append-%j.err', openMode: 'append', script: '#!/bin/sh\necho out\necho err >&2\n' }));
     expect((await finalStatus(backend, 202))[0].state).toBe('COMPLETED');
     expect(read('append-202.out')).toBe('from before\nout\n');

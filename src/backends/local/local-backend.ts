@@ -26,6 +26,7 @@ import { parseRef } from './state-layout';
 import { missingJobUpdate, syncJobTasks } from './sync-tasks';
 import { singleTask } from './task-selection';
 import { TranslateContext, translateJob } from './translate-job';
+import { DEFAULT_SECURITY } from '../../users/unix-identity';
 
 export type { LocalEngineOptions } from './local-engine-options';
 
@@ -121,7 +122,8 @@ export class LocalBackend implements Backend {
     const path = request.stream === 'stdout' ? task.stdout : task.stderr;
     // Without -e, stderr went into the output file: it has no stream of its own to show.
     if (path === null) return { path: task.stdout, data: '', nextOffset: 0, size: 0 };
-    return readOutputChunk(path, request, record.plan.runAs?.uid ?? null);
+    // The uid the job ran as (its owner's): never skipped, so a job cannot point -o at someone else's file.
+    return readOutputChunk(path, request, record.plan.runAs?.uid ?? record.plan.uid);
   }
 
   async describe(): Promise<PartitionCapacity[]> {
@@ -172,6 +174,7 @@ export class LocalBackend implements Backend {
       clusterName: this.opts.clusterName,
       worker: this.worker,
       loginShell: this.loginShell,
+      security: this.opts.security ?? DEFAULT_SECURITY,
     };
   }
 

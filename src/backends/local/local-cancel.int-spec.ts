@@ -7,6 +7,7 @@ import { liveProcessesInGroup } from './test-support/processes';
 import { Scratch } from './test-support/state-dir';
 import { recordedStamp } from './test-support/task-files';
 import { waitFor } from './test-support/wait-for';
+import { giveToTestJob, ownedDir } from '../../test-support/test-accounts';
 
 jest.setTimeout(30_000);
 
@@ -17,7 +18,7 @@ let workdir: string;
 
 beforeAll(async () => {
   workdir = scratch.path('work');
-  mkdirSync(workdir);
+  ownedDir(workdir);
   stateDir = scratch.path('state');
   backend = scratch.backend({ stateDir, slots: 1, killWaitSeconds: 1 });
   await backend.start();

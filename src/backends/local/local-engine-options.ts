@@ -1,3 +1,5 @@
+import type { SecurityConfig } from '../../config/security-config.schema';
+
 /** pino-compatible: the worker passes its pino child logger. */
 export interface EngineLogger {
   info(o: object, msg?: string): void;
@@ -19,4 +21,6 @@ export interface LocalEngineOptions {
   /** SLURM_CLUSTER_NAME. */
   clusterName: string;
   logger: EngineLogger;
+  /** The site's `security` section (minUid/minGid); the schema's safe defaults when omitted. */
+  security?: SecurityConfig;
 }

@@ -9,6 +9,7 @@ import { isRunning, liveProcessesInGroup } from './test-support/processes';
 import { Scratch } from './test-support/state-dir';
 import { recordedStamp } from './test-support/task-files';
 import { waitFor } from './test-support/wait-for';
+import { giveToTestJob, ownedDir } from '../../test-support/test-accounts';
 
 jest.setTimeout(30_000);
 
@@ -16,7 +17,7 @@ const scratch = new Scratch();
 let workdir: string;
 beforeAll(() => {
   workdir = scratch.path('work');
-  mkdirSync(workdir);
+  ownedDir(workdir);
 });
 afterAll(() => scratch.cleanup());
 

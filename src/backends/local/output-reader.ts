@@ -17,7 +17,12 @@ export interface OutputRange {
  * Reads a job's output file. The path comes from the user's `-o`, and the gateway may read it with more
  * rights than the user has: so links are not followed, and the file must belong to the job's owner.
  */
-export async function readOutputChunk(path: string, range: OutputRange, ownerUid: number | null): Promise<OutputChunk> {
+export async function readOutputChunk(path: string, range: OutputRange, ownerUid: number): Promise<OutputChunk> {
+  // Root owns /etc/shadow and everything else no job owner may read: a job that claims root as its owner
+  // (a record from before the identity policy) gets no output served, whatever its path.
+  if (!Number.isInteger(ownerUid) || ownerUid === 0) {
+    throw forbidden(`job output is read only for a job owner with a non-root uid (got ${ownerUid}); output of such a job is not served`, { path });
+  }
   if (range.offset < 0 || range.limit < 0 || (range.tailLines !== null && range.tailLines < 0)) {
     throw badInput(`output range must not be negative (offset ${range.offset}, limit ${range.limit}, tail ${range.tailLines})`, {
       field: 'offset/limit/tail',
@@ -36,7 +41,7 @@ export async function readOutputChunk(path: string, range: OutputRange, ownerUid
   try {
     const stat = await fh.stat();
     if (!stat.isFile()) throw forbidden(`output path ${path} is not a regular file`, { path });
-    if (ownerUid !== null && stat.uid !== ownerUid) {
+    if (stat.uid !== ownerUid) {
       throw forbidden(`output file ${path} belongs to uid ${stat.uid}, not to the job's owner (uid ${ownerUid})`, { path });
     }
     const size = stat.size;

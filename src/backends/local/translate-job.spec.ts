@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
 import { backendJob } from './test-support/job-fixtures';
 import { TranslateContext, translateJob } from './translate-job';
+import { DEFAULT_SECURITY } from '../../users/unix-identity';
 import type { BackendJob } from '../backend';
 import type { JobSpec } from '../../jobs/job-spec';
 
@@ -14,9 +15,10 @@ const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({
   clusterName: 'hpcg',
   worker: rootWorker,
   loginShell: '/bin/bash',
+  security: DEFAULT_SECURITY,
   ...over,
 });
-const alice = { username: 'alice', uid: 1001, gid: 100, groups: [100, 2000], home: '/home/alice' };
+const alice = { username: 'alice', uid: 1001, gid: 1100, groups: [1100, 2000], home: '/home/alice' };
 const job = (spec: Partial<JobSpec> = {}, extra: Partial<BackendJob> = {}) => backendJob(77, '/home/alice/run', spec, { owner: alice, ...extra });
 
 function refusal(fn: () => unknown): DomainError {
@@ -37,7 +39,7 @@ describe('translateJob: the launch plan', () => {
     expect(plan.tasks).toEqual([
       expect.objectContaining({ key: 'batch', arrayIndex: null, jobId: 77, stdout: '/home/alice/run/slurm-77.out', stderr: null, stdin: '/dev/null' }),
     ]);
-    expect(plan).toMatchObject({ slots: 1, timeLimitSeconds: null, signal: null, openMode: 'truncate', arrayMaxConcurrent: null, uid: 1001, gid: 100 });
+    expect(plan).toMatchObject({ slots: 1, timeLimitSeconds: null, signal: null, openMode: 'truncate', arrayMaxConcurrent: null, uid: 1001, gid: 1100 });
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 
@@ -73,19 +75,38 @@ describe('translateJob: the launch plan', () => {
 
   it('a root worker runs the job as its owner, with the owner groups and home', () => {
     const plan = translateJob(job(), ctx());
-    expect(plan.runAs).toEqual({ user: 'alice', uid: 1001, gid: 100, groups: [100, 2000], home: '/home/alice' });
-    expect(plan.env).toMatchObject({ HOME: '/home/alice', SLURM_JOB_USER: 'alice', SLURM_JOB_UID: '1001', SLURM_JOB_GID: '100' });
+    expect(plan.runAs).toEqual({ user: 'alice', uid: 1001, gid: 1100, groups: [1100, 2000], home: '/home/alice' });
+    expect(plan.env).toMatchObject({ HOME: '/home/alice', SLURM_JOB_USER: 'alice', SLURM_JOB_UID: '1001', SLURM_JOB_GID: '1100' });
   });
 
-  it('a job of the worker own user (or of an owner without uid) runs without switching', () => {
-    const worker = { user: 'svc', uid: 900, gid: 900, home: '/srv' };
-    expect(translateJob(job({}, { owner: { ...alice, uid: 900 } }), ctx({ worker })).runAs).toBeNull();
-    const plan = translateJob(job({}, { owner: { ...alice, uid: null, gid: null } }), ctx({ worker }));
-    expect(plan).toMatchObject({ runAs: null, uid: 900, gid: 900 });
+  it('a job of the worker own user runs without switching (the single-user, non-root installation)', () => {
+    const worker = { user: 'svc', uid: 1900, gid: 1900, home: '/srv' };
+    expect(translateJob(job({}, { owner: { ...alice, uid: 1900 } }), ctx({ worker }))).toMatchObject({ runAs: null, uid: 1900, gid: 1900 });
   });
-});
 
-describe('translateJob: what this host cannot run', () => {
+  it('never runs a job as the worker own user because its owner has no uid/gid, whether the worker is root or not', () => {
+    for (const worker of [rootWorker, { user: 'svc', uid: 1900, gid: 1900, home: '/srv' }]) {
+      const e = refusal(() => translateJob(job({}, { owner: { ...alice, uid: null, gid: null } }), ctx({ worker })));
+      expect(e.code).toBe(ErrorCode.FORBIDDEN);
+      expect(e.message).toMatch(/^user alice has no Unix identity \(uid\/gid\); jobs run as their owner/);
+    }
+  });
+
+  it('refuses an owner below security.minUid / minGid, root above all, and follows the site setting', () => {
+    for (const [owner, message] of [
+      [{ ...alice, uid: 0, gid: 0 }, 'user alice has uid 0, below security.minUid 1000'],
+      [{ ...alice, uid: 999 }, 'user alice has uid 999, below security.minUid 1000'],
+      [{ ...alice, gid: 0 }, 'user alice has gid 0, below security.minGid 1000'],
+    ] as const) {
+      const e = refusal(() => translateJob(job({}, { owner }), ctx()));
+      expect(e.code).toBe(ErrorCode.FORBIDDEN);
+      expect(e.message).toContain(message);
+    }
+    const site = { ...DEFAULT_SECURITY, minUid: 500, minGid: 500 };
+    expect(translateJob(job({}, { owner: { ...alice, uid: 600, gid: 600 } }), ctx({ security: site })).runAs).toMatchObject({ uid: 600, gid: 600 });
+    expect(refusal(() => translateJob(job({}, { owner: { ...alice, uid: 499, gid: 600 } }), ctx({ security: site }))).message).toContain('below security.minUid 500');
+  });
+
   it.each([
     [{ ntasks: 4, cpusPerTask: 2 }, 'requests 8 CPUs (ntasks 4 × cpus-per-task 2); engine local has 2 slots', '--ntasks/--cpus-per-task'],
     [{ nodes: { min: 2, max: 2 } }, 'requests 2 nodes (--nodes); engine local is a single host', '--nodes'],
@@ -102,7 +123,7 @@ describe('translateJob: what this host cannot run', () => {
   });
 
   it('a worker that is not root refuses jobs of other users with FORBIDDEN', () => {
-    const worker = { user: 'svc', uid: 900, gid: 900, home: '/srv' };
+    const worker = { user: 'svc', uid: 1900, gid: 1900, home: '/srv' };
     const e = refusal(() => translateJob(job(), ctx({ worker })));
     expect(e.code).toBe(ErrorCode.FORBIDDEN);
     expect(e.message).toBe('the local engine runs jobs as svc; job owner alice (uid 1001) cannot run here unless the worker runs as root');
@@ -111,6 +132,6 @@ describe('translateJob: what this host cannot run', () => {
   it('a root worker refuses an owner without a primary group', () => {
     const e = refusal(() => translateJob(job({}, { owner: { ...alice, gid: null } }), ctx()));
     expect(e.code).toBe(ErrorCode.FORBIDDEN);
-    expect(e.message).toContain('has no primary group');
+    expect(e.message).toContain('user alice has no gid; jobs run as their owner');
   });
 });

@@ -4,6 +4,7 @@ import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPat
 import { buildJobEnvironment, buildTaskEnvironment } from './job-environment';
 import type { LaunchPlan, LaunchTask } from './launch-plan';
 import { assertFitsHost, LocalHost, signalNumber } from './resource-request';
+import type { SecurityConfig } from '../../config/security-config.schema';
 import { resolveJobIdentity, WorkerIdentity } from './run-as';
 import { jobDir, taskKey } from './state-layout';
 import F = require('./runtime/task-files');
@@ -19,13 +20,15 @@ export interface TranslateContext {
   clusterName: string;
   worker: WorkerIdentity;
   loginShell: string;
+  /** The site's identity policy (minUid/minGid): the engine refuses what submission should already have refused. */
+  security: SecurityConfig;
 }
 
 /** The job as the local engine will run it; throws a DomainError when this host cannot run it. */
 export function translateJob(job: BackendJob, ctx: TranslateContext): LaunchPlan {
   const spec = job.spec;
   const request = assertFitsHost(spec, ctx.host);
-  const identity = resolveJobIdentity(job.owner, ctx.worker, ctx.host.engine);
+  const identity = resolveJobIdentity(job.owner, ctx.worker, ctx.host.engine, ctx.security);
   // An array whose tasks all ended in the gateway before submission arrives with no tasks: nothing to run.
   const isArray = spec.array !== null || job.tasks.length > 0;
 

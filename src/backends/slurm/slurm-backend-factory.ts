@@ -1,10 +1,11 @@
+import type { SecurityConfig } from '../../config/security-config.schema';
 import type { SlurmEngineConfig } from '../../config/site-config.schema';
 import { commandRunner } from '../command-runner/runner-from-config';
 import type { EngineLogger } from '../local/local-engine-options';
 import { SlurmBackend } from './slurm-backend';
 
 /** Builds a Slurm engine and its runner from the site configuration (README "Slurm engine"). */
-export function slurmBackend(engine: SlurmEngineConfig & { name: string }, site: string, logger: EngineLogger): SlurmBackend {
+export function slurmBackend(engine: SlurmEngineConfig & { name: string }, site: string, logger: EngineLogger, security?: SecurityConfig): SlurmBackend {
   return new SlurmBackend({
     name: engine.name,
     runner: commandRunner(engine.runner, engine.commandTimeout * 1000),
@@ -15,5 +16,6 @@ export function slurmBackend(engine: SlurmEngineConfig & { name: string }, site:
     site,
     clusterName: engine.cluster ?? null,
     logger,
+    security,
   });
 }

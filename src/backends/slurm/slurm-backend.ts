@@ -8,6 +8,7 @@ import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../loca
 import { CommandContext, ownerCommand, serviceCommand, SlurmTool, slurmTool } from './slurm-command';
 import type { SlurmEngineOptions } from './slurm-engine-options';
 import { parseSacct, parseSqueue, SACCT_FIELDS, sacctUpdate, SQUEUE_ARGS, squeueUpdate } from './slurm-status';
+import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
 import { commentHasTag, jobTag, SbatchPlan, translateJob } from './translate-job';
 
 /** How long a job ended in squeue may wait for its accounting record before squeue's word is final. */
@@ -34,6 +35,8 @@ export class SlurmBackend implements Backend {
   }
 
   translate(job: BackendJob): SbatchPlan {
+    // sudo/runuser/ssh as the owner only for an owner the site's identity policy allows (DESIGN.md §4).
+    assertUnixIdentity(job.owner, this.opts.security ?? DEFAULT_SECURITY, userWording(job.owner.username), { engine: this.name });
     return translateJob(job, this.opts.site);
   }
 

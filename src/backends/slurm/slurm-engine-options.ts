@@ -1,3 +1,4 @@
+import type { SecurityConfig } from '../../config/security-config.schema';
 import type { CommandRunner } from '../command-runner/command-runner';
 import type { EngineLogger } from '../local/local-engine-options';
 
@@ -24,4 +25,6 @@ export interface SlurmEngineOptions {
   /** Expected Slurm ClusterName (checked by health); null = not checked. */
   clusterName: string | null;
   logger: EngineLogger;
+  /** The site's `security` section (minUid/minGid): no job is handed to the engine for an owner below it. */
+  security?: SecurityConfig;
 }

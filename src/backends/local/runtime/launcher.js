@@ -96,6 +96,13 @@ function main() {
     return;
   }
 
+  // Last line of defense (DESIGN.md §4): a plan without runAs means "run as the worker itself", which a root
+  // worker never does for a job, whatever wrote the plan (a record from an older gateway, a tampered file).
+  if ((!plan.runAs && process.getuid?.() === 0) || (plan.runAs && (plan.runAs.uid === 0 || plan.runAs.gid === 0))) {
+    finish({ state: 'FAILED', exitCode: null, signal: null, reason: `job ${plan.jobId} would run as root; the local engine never runs a job as root` });
+    return;
+  }
+
   const { command, args } = commandFor(plan, task);
   const launchErrorFd = fs.openSync(path.join(taskDir, F.LAUNCH_ERROR), 'w', 0o600);
   try {

@@ -1,6 +1,6 @@
-import { userInfo } from 'node:os';
 import type { ArrayTaskRef, BackendJob, JobOwner } from '../../backend';
 import { jobSpecDefaults, type JobSpec } from '../../../jobs/job-spec';
+import { testJobIdentity } from '../../../test-support/test-accounts';
 
 /** A JobSpec as the parser produces it for `sbatch script.sh` with no options. */
 export function jobSpec(overrides: Partial<JobSpec> = {}): JobSpec {
@@ -13,10 +13,13 @@ export function jobSpec(overrides: Partial<JobSpec> = {}): JobSpec {
   };
 }
 
-/** The worker's own user: what a job runs as when the gateway knows no other uid. */
+/**
+ * The owner test jobs run as: a real account with uid/gid >= 1000 (a root worker switches to it), or the
+ * tester's own user when the tests do not run as root. Never root: no job runs as root (DESIGN.md §4).
+ */
 export function workerOwner(): JobOwner {
-  const me = userInfo();
-  return { username: me.username, uid: me.uid, gid: me.gid, groups: [], home: me.homedir };
+  const id = testJobIdentity();
+  return { username: id.username, uid: id.uid, gid: id.gid, groups: [], home: id.home };
 }
 
 /** Array task refs the way the gateway numbers them: raw ids after the master id. */
