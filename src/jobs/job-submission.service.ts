@@ -117,7 +117,8 @@ export class JobSubmissionService {
     const nodes = spec.nodes?.min ?? 1;
     const gpus = jobGpus(spec);
     const preview = toBackendJob(
-      { id: 0, spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
+      // Id and nonce are drawn when the job is stored; a preview (--test-only) shows neither.
+      { id: 0, submitNonce: '', spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
       ownerOf(caller),
       partition,
     );
