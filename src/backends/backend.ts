@@ -16,6 +16,9 @@ export interface JobOwner {
   home: string | null;
 }
 
+/** What reconciliation needs to recognise a job's own submission. */
+export type TaggedJob = Pick<BackendJob, 'id' | 'nonce' | 'owner'>;
+
 export interface ArrayTaskRef {
   /** The index a script sees as SLURM_ARRAY_TASK_ID. */
   index: number;
@@ -25,8 +28,13 @@ export interface ArrayTaskRef {
 
 /** What a backend receives to submit: everything resolved, nothing left to look up. */
 export interface BackendJob {
-  /** Gateway job id: the tag every submission carries, for reconciliation (DESIGN.md §6.2). */
+  /** Gateway job id: the tag every submission carries, for reconciliation (DESIGN.md §6.3). */
   id: number;
+  /**
+   * Random value stored with the job (jobs.submit_nonce), carried in the tag next to the id: ids are
+   * guessable, so a tag without it could be forged by any user of the engine (see reconcile-tag.ts).
+   */
+  nonce: string;
   spec: JobSpec;
   owner: JobOwner;
   /** The gateway partition the job runs in and the engine's own name for it. */
@@ -135,10 +143,14 @@ export interface Backend {
    */
   readonly nativeDependencies?: boolean;
 
-  /** Hand the job to the engine; returns an opaque reference. Must carry `job.id` as a tag. */
+  /** Hand the job to the engine; returns an opaque reference. Must carry `job.id` and `job.nonce` as its tag. */
   submit(job: BackendJob): Promise<string>;
-  /** Reconciliation before any (re)submit: the ref of a submission tagged with this gateway job id, if any. */
-  findByTag(jobId: number): Promise<string | null>;
+  /**
+   * Reconciliation before any (re)submit: the ref of a submission tagged with this job's id AND nonce
+   * whose engine-side owner is the job's owner, if any. A submission claiming the id with another nonce or
+   * owner is never adopted (logged as a possible forgery).
+   */
+  findByTag(job: TaggedJob): Promise<string | null>;
   /** Cancel the whole job (arrayIndex null) or one array task. Cancelling a finished job is not an error. */
   cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void>;
   /** ONE batched status call for all given live jobs; returns what changed or is current. */

@@ -9,13 +9,14 @@ export function ownerOf(user: { username: string; uid: number | null; gid: numbe
 }
 
 export function toBackendJob(
-  job: { id: number; spec: JobSpec; partition: string; workdir: string; submitDir: string; submitHost: string; timeLimitMinutes: number | null; tasks: ArrayTaskRef[] },
+  job: { id: number; submitNonce: string; spec: JobSpec; partition: string; workdir: string; submitDir: string; submitHost: string; timeLimitMinutes: number | null; tasks: ArrayTaskRef[] },
   owner: JobOwner,
   partition: ResolvedPartition,
   dependency: NativeDependency | null = null,
 ): BackendJob {
   return {
     id: job.id,
+    nonce: job.submitNonce,
     spec: job.spec,
     owner,
     partition: job.partition,

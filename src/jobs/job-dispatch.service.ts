@@ -8,7 +8,7 @@ import { Reason, isTerminal } from './job-spec';
 import { JobMetrics } from './job-metrics';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { type JobRow, JobsRepository } from './jobs.repository';
-import { storedToBackendJob } from './backend-job';
+import { ownerOf, storedToBackendJob } from './backend-job';
 import { dependencyIds, nativeDependency } from './dependency-gate';
 import type { JobSpec } from './job-spec';
 import type { NativeDependency } from '../backends/backend';
@@ -16,9 +16,10 @@ import { LimitsService } from '../limits/limits.service';
 import { footprintOfJob } from '../limits/job-footprint';
 
 /**
- * Hands eligible jobs to their engine exactly once (DESIGN.md §6.2): the attempt is recorded before
+ * Hands eligible jobs to their engine exactly once (DESIGN.md §6.3): the attempt is recorded before
  * the engine is called, and any later attempt first asks the engine for a submission tagged with the
- * job id, so a crash between "engine accepted" and "database updated" never makes a second job.
+ * job id and nonce and owned by the job's owner, so a crash between "engine accepted" and "database
+ * updated" never makes a second job, and a job someone else tagged is never taken for it.
  */
 @Injectable()
 export class JobDispatchService {
@@ -53,7 +54,9 @@ export class JobDispatchService {
         return;
       }
       const { attempt } = admission;
-      let ref = attempt > 1 ? await this.metrics.time(backend.name, 'findByTag', () => backend.findByTag(jobId)) : null;
+      // Only a submission with this job's nonce and owner is adopted (the engines' findByTag, reconcile-tag.ts).
+      const tagged = { id: jobId, nonce: job.submitNonce, owner: ownerOf(job.user) };
+      let ref = attempt > 1 ? await this.metrics.time(backend.name, 'findByTag', () => backend.findByTag(tagged)) : null;
       if (ref) this.log.info({ jobId, ref, attempt }, 'reconciled: the engine already has this job');
       if (!ref) {
         const dependency = backend.nativeDependencies ? await this.nativeDependency(job) : null;

@@ -18,7 +18,7 @@ import { JobsRepository, type NewJob } from './jobs.repository';
 import { SubmissionBatcher } from './submission-batcher';
 import { ownerOf, toBackendJob } from './backend-job';
 import { buildStructuredSpec } from './structured-spec';
-import { LimitsService } from '../limits/limits.service';
+import { LimitsService, type QueuedRequest } from '../limits/limits.service';
 import { footprint, jobGpus } from '../limits/job-footprint';
 import { assertUnixIdentity } from '../users/unix-identity';
 
@@ -45,6 +45,8 @@ interface PreparedJob {
   gpus: number;
   nodes: number;
   preview: BackendJob;
+  /** The maxQueued check, made when the job is inserted (under the user's lock); null without that limit. */
+  queued: QueuedRequest | null;
 }
 
 @Injectable()
@@ -73,6 +75,7 @@ export class JobSubmissionService {
   /** `sbatch --test-only`: what would be stored and what the engine would run; stores nothing. */
   async testBatchScript(caller: Principal, input: BatchScriptInput) {
     const prepared = await this.prepare(caller, this.parse(input), input.cwd);
+    await this.limits.checkQueuedNow(prepared.queued);
     const backend = this.backends.get(prepared.partition.engine);
     return { spec: prepared.spec, backend: backend.name, translation: backend.translate(prepared.preview) };
   }
@@ -120,15 +123,16 @@ export class JobSubmissionService {
     const nodes = spec.nodes?.min ?? 1;
     const gpus = jobGpus(spec);
     const preview = toBackendJob(
-      { id: 0, spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
+      // Id and nonce are drawn when the job is stored; a preview (--test-only) shows neither.
+      { id: 0, submitNonce: '', spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
       ownerOf(caller),
       partition,
     );
     // The engine refuses what it cannot run (too many CPUs for the local engine, …) now, not later.
     this.backends.get(partition.engine).translate(preview);
     const tasks = spec.array?.indices.length ?? 1;
-    await this.limits.checkSubmit(caller, { ...footprint({ cpus, gpus, openTasks: spec.array ? tasks : null, maxConcurrent: spec.array?.maxConcurrent ?? null }), tasks });
-    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, gpus, nodes, preview };
+    const queued = this.limits.checkSubmit(caller, { ...footprint({ cpus, gpus, openTasks: spec.array ? tasks : null, maxConcurrent: spec.array?.maxConcurrent ?? null }), tasks });
+    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, gpus, nodes, preview, queued };
   }
 
   /** What Slurm allows only operators: a negative nice value and setting the priority. */
@@ -200,8 +204,8 @@ export class JobSubmissionService {
       arrayIndices: p.spec.array?.indices ?? null,
       actor: `user:${caller.username}`,
     };
-    if (!job.arrayIndices) return this.batcher.store(job);
-    const id = await this.jobs.create(job);
+    if (!job.arrayIndices) return this.batcher.store(job, p.queued);
+    const id = await this.jobs.create(job, p.queued ? this.limits.queuedGuard([p.queued]) : undefined);
     // The row is committed: a failed enqueue only delays the job until the next sweep.
     await (gated ? this.queue.sweep() : this.queue.submit([id])).catch(() => undefined);
     await this.updates.publish([{ jobId: id, userId: caller.userId }]);

@@ -55,6 +55,14 @@ export interface JobChange {
   events?: { arrayIndex: number | null; fromState: JobState | null; toState: JobState; reason: string | null; actor: string }[];
 }
 
+type Db = Prisma.TransactionClient | PrismaService;
+
+/**
+ * A check that must hold when jobs are inserted, run in the insert's transaction (under the locks it takes):
+ * for each job, in order, null to insert it or the error that refuses it. Limits pass theirs (maxQueued).
+ */
+export type InsertGuard = (tx: Prisma.TransactionClient) => Promise<(Error | null)[]>;
+
 /** Minimal view the gate needs of the jobs another job depends on. */
 export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'engine' | 'backendRef' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
   tasks: Pick<TaskRow, 'index' | 'state' | 'startTime' | 'exitCode'>[];
@@ -69,9 +77,18 @@ export class JobsRepository {
    * the submission hot path) and returns its id. Ids come from the shared job_id_seq, so task ids
    * (JobIDRaw) never collide with job ids; the first task carries the array's own id, as in Slurm.
    */
-  async create(job: NewJob): Promise<number> {
+  async create(job: NewJob, guard?: InsertGuard): Promise<number> {
+    if (!guard) return this.insertOne(this.prisma, job);
+    return this.prisma.$transaction(async (tx) => {
+      const [refused] = await guard(tx);
+      if (refused) throw refused;
+      return this.insertOne(tx, job);
+    });
+  }
+
+  private async insertOne(db: Db, job: NewJob): Promise<number> {
     const indices = job.arrayIndices ?? [];
-    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+    const rows = await db.$queryRaw<{ id: number }[]>`
       WITH j AS (
         INSERT INTO jobs (user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
                           account, time_limit_minutes, nodes, cpus, gpus, eligible_time, updated_at)
@@ -95,8 +112,27 @@ export class JobsRepository {
    * concurrent submissions. Returns the new ids in the order of `jobs`.
    */
   async createPlainMany(jobs: NewJob[]): Promise<number[]> {
+    return this.insertPlainMany(this.prisma, jobs);
+  }
+
+  /**
+   * The same group commit under a guard (e.g. maxQueued): in ONE transaction, `guard` runs first (it may
+   * take locks that last until the commit) and refuses some jobs; the others are inserted. Returns, in the
+   * order of `jobs`, each new id or the guard's refusal.
+   */
+  async createPlainManyGuarded(jobs: NewJob[], guard: InsertGuard): Promise<(number | Error)[]> {
+    return this.prisma.$transaction(async (tx) => {
+      const refusals = await guard(tx);
+      const admitted = jobs.filter((_, i) => !refusals[i]);
+      const ids = admitted.length ? await this.insertPlainMany(tx, admitted) : [];
+      let next = 0;
+      return jobs.map((_, i) => refusals[i] ?? ids[next++]);
+    });
+  }
+
+  private async insertPlainMany(db: Db, jobs: NewJob[]): Promise<number[]> {
     const col = <K extends keyof NewJob>(k: K) => jobs.map((j) => j[k]);
-    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+    const rows = await db.$queryRaw<{ id: number }[]>`
       WITH input AS MATERIALIZED (
         SELECT nextval('job_id_seq')::int AS id, x.*
         FROM unnest(${col('userId')}::int[], ${col('name')}::text[], ${col('partition')}::text[], ${col('engine')}::text[],

@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsRepository, NewJob } from './jobs.repository';
+import { LimitsService, type QueuedRequest } from '../limits/limits.service';
 
 interface Pending {
   job: NewJob;
+  /** Its maxQueued check, made in the insert's transaction; null without that limit. */
+  queued: QueuedRequest | null;
   resolve: (id: number) => void;
   reject: (e: unknown) => void;
 }
@@ -25,12 +28,13 @@ export class SubmissionBatcher {
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
+    private readonly limits: LimitsService,
   ) {}
 
   /** Stores a plain job: READY ones are enqueued for their engine, WAITING ones left to the gate. */
-  store(job: NewJob): Promise<number> {
+  store(job: NewJob, queued: QueuedRequest | null = null): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ job, resolve, reject });
+      this.pending.push({ job, queued, resolve, reject });
       if (this.pending.length >= MAX_BATCH) void this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
@@ -44,20 +48,30 @@ export class SubmissionBatcher {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    let ids: number[];
+    let results: (number | Error)[];
     try {
-      ids = await this.jobs.createPlainMany(batch.map((p) => p.job));
+      // Only a batch with a maxQueued check pays for a transaction and the users' locks.
+      results = batch.some((p) => p.queued)
+        ? await this.jobs.createPlainManyGuarded(batch.map((p) => p.job), this.limits.queuedGuard(batch.map((p) => p.queued)))
+        : await this.jobs.createPlainMany(batch.map((p) => p.job));
     } catch (e) {
       for (const p of batch) p.reject(e);
       return;
     }
+    batch.forEach((p, i) => {
+      const r = results[i];
+      if (r instanceof Error) p.reject(r);
+    });
+    const stored = batch.filter((_, i) => typeof results[i] === 'number');
+    const ids = results.filter((r): r is number => typeof r === 'number');
+    if (ids.length === 0) return;
     // The rows are committed: a failed enqueue only delays these jobs until the next sweep.
-    const ready = ids.filter((_, i) => batch[i].job.submitStatus === 'READY');
+    const ready = ids.filter((_, i) => stored[i].job.submitStatus === 'READY');
     await Promise.all([
       this.queue.submit(ready).catch(() => undefined),
       ready.length < ids.length ? this.queue.sweep().catch(() => undefined) : undefined,
-      this.updates.publish(batch.map((p, i) => ({ jobId: ids[i], userId: p.job.userId }))),
+      this.updates.publish(stored.map((p, i) => ({ jobId: ids[i], userId: p.job.userId }))),
     ]);
-    batch.forEach((p, i) => p.resolve(ids[i]));
+    stored.forEach((p, i) => p.resolve(ids[i]));
   }
 }

@@ -15,9 +15,21 @@ type Tx = Prisma.TransactionClient | PrismaService;
 export class LimitsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /**
+   * Takes the per-user lock that serialises admissions (maxRunning) and submissions (maxQueued) of each
+   * user, until the transaction ends; in ascending id order, so two transactions never wait on each other.
+   */
+  async lockUsers(tx: Prisma.TransactionClient, userIds: number[]): Promise<void> {
+    for (const userId of [...new Set(userIds)].sort((a, b) => a - b)) await this.lockUser(tx, userId);
+  }
+
+  private async lockUser(tx: Tx, userId: number): Promise<void> {
+    await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(${ADMISSION_LOCK}::int, ${userId}::int)) AS locked`;
+  }
+
   /** Jobs of the user not finished yet, each array task counted (Slurm's MaxSubmitJobs counts tasks). */
-  async queuedCount(userId: number): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<{ n: number }[]>`
+  async queuedCount(userId: number, tx: Tx = this.prisma): Promise<number> {
+    const [row] = await tx.$queryRaw<{ n: number }[]>`
       SELECT (SELECT count(*) FROM jobs j WHERE j.user_id = ${userId} AND j.state::text NOT IN (${TERMINAL})
                 AND NOT EXISTS (SELECT 1 FROM array_tasks t WHERE t.job_id = j.id))
            + (SELECT count(*) FROM array_tasks t JOIN jobs j ON j.id = t.job_id WHERE j.user_id = ${userId} AND t.state::text NOT IN (${TERMINAL}))
@@ -49,7 +61,7 @@ export class LimitsRepository {
    */
   admit(jobId: number, userId: number, decide: (usage: Usage) => string | null): Promise<{ attempt: number } | { waitReason: string } | null> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM (SELECT pg_advisory_xact_lock(${ADMISSION_LOCK}::int, ${userId}::int)) AS locked`;
+      await this.lockUser(tx, userId);
       const reason = decide(await this.runningUsage(userId, tx, jobId));
       if (reason) {
         const { count } = await tx.job.updateMany({ where: { id: jobId, submitStatus: 'READY' }, data: { submitStatus: 'WAITING', reason } });

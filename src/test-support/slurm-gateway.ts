@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chownSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { claimedNonce } from '../backends/slurm/translate-job';
 import { GatewayFixture } from './gateway-fixture';
 import type { LoginNode } from './login-node';
 import type { SlurmCluster } from './slurm-cluster';
@@ -54,10 +55,9 @@ export async function startSlurmGateway(
   return { gw, token, uid: user.uid, site };
 }
 
-/** Every Slurm job (live or in accounting) whose comment carries the tag of this gateway job. */
+/** Every Slurm job (live or in accounting) whose comment claims the tag of this gateway job, whatever nonce it carries. */
 export async function slurmJobsTagged(cluster: SlurmCluster, site: string, gatewayJobId: number): Promise<string[]> {
-  const tag = `hpcg:${site}:${gatewayJobId}`;
-  const tagged = (comment: string) => comment === tag || comment.startsWith(`${tag} `);
+  const tagged = (comment: string) => claimedNonce(comment, site, gatewayJobId) !== null;
   const live = (await cluster.command('squeue', ['-h', '--states=all', '-o', '%F|%k'])).split('\n').map((l) => l.split('|'));
   const ended = (await cluster.command('sacct', ['-a', '-X', '-n', '-P', '--starttime=now-1days', '-o', 'JobIDRaw,Comment'])).split('\n').map((l) => l.split('|'));
   return [...new Set([...live, ...ended].filter(([id, comment]) => id && comment !== undefined && tagged(comment.trim())).map(([id]) => id.trim()))];

@@ -31,11 +31,18 @@ class FixtureRunner implements CommandRunner {
   }
 }
 
-function backend(runner: CommandRunner): HtcondorBackend {
+/** Keeps what the engine logs at warn level, to see forgeries reported. */
+function warnings(): { logger: pino.Logger; seen: { obj: Record<string, unknown>; msg: string }[] } {
+  const seen: { obj: Record<string, unknown>; msg: string }[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void seen.push({ obj: JSON.parse(line), msg: JSON.parse(line).msg }) });
+  return { logger, seen };
+}
+
+function backend(runner: CommandRunner, over: { submitAs?: 'runuser' | 'service'; logger?: pino.Logger } = {}): HtcondorBackend {
   return new HtcondorBackend({
     name: 'pool',
     runner,
-    submitAs: 'runuser',
+    submitAs: over.submitAs ?? 'runuser',
     binDir: '/usr/bin',
     schedd: null,
     stageDir: '.hpcg/htcondor',
@@ -43,9 +50,17 @@ function backend(runner: CommandRunner): HtcondorBackend {
     partitions: new Map([['debug', { name: 'debug', machineAttributes: { NodeSet: 'nightly' }, jobAttributes: {} }]]),
     site: 'site1',
     clusterName: 'site1',
-    logger: pino({ level: 'silent' }),
+    logger: over.logger ?? pino({ level: 'silent' }),
   });
 }
+
+const alice = { username: 'alice', uid: 1001, gid: 1001, groups: [], home: '/home/alice' };
+
+/** One job ad as `condor_q -json -attributes ...` prints it (attributes in alphabetical order). */
+function queuedAd(cluster: number, gatewayJobId: number, nonce: string | null, owner: string): Record<string, unknown> {
+  return { ClusterId: cluster, EnteredCurrentStatus: 1795300210, GatewayJobId: gatewayJobId, ...(nonce === null ? {} : { GatewayNonce: nonce }), JobStatus: 1, Owner: owner, ProcId: 0 };
+}
+const jsonAds = (ads: Record<string, unknown>[]) => `[\n${ads.map((a) => JSON.stringify(a, null, 2)).join('\n,\n')}\n]\n`;
 
 describe('HTCondor engine over the runner contract', () => {
   it('stages the script and gives condor_submit -terse the description on stdin, as the owner', async () => {
@@ -105,13 +120,51 @@ describe('HTCondor engine over the runner contract', () => {
     expect(h[h.indexOf('-constraint') + 1]).toBe('GatewayJobId =!= undefined && GatewaySite == "site1" && (ClusterId == 80 || ClusterId == 90 || ClusterId == 95 || ClusterId == 99 || ClusterId == 51)');
   });
 
-  it('reads an empty -json answer as no jobs, and finds a submission by its tag in the queue or the history', async () => {
+  it('reads an empty -json answer as no jobs, and finds a submission by its tag in the queue, or with its nonce and owner in the history', async () => {
     const runner = new FixtureRunner((argv) => (argv[0] === '/usr/bin/condor_q' ? ok('') : ok(fixture('condor_history.json'))));
-    await expect(backend(runner).findByTag(81)).resolves.toBe('80');
+    const job = backendJob(81, '/tmp/w', {}, { owner: alice });
+    await expect(backend(runner).findByTag(job)).resolves.toBe('80');
     const q = runner.requests[0].argv;
     expect(q[q.indexOf('-constraint') + 1]).toBe('GatewayJobId =!= undefined && GatewaySite == "site1" && (GatewayJobId == 81)');
+    expect(q[q.indexOf('-attributes') + 1].split(',')).toEqual(expect.arrayContaining(['GatewayJobId', 'GatewayNonce', 'Owner']));
+    const h = runner.requests[1].argv;
+    expect(h[h.indexOf('-constraint') + 1]).toBe(`GatewayJobId =!= undefined && GatewaySite == "site1" && (GatewayJobId == 81 && GatewayNonce == "${job.nonce}" && Owner == "alice")`);
     const none = new FixtureRunner(() => ok(''));
-    await expect(backend(none).findByTag(5)).resolves.toBeNull();
+    await expect(backend(none).findByTag(backendJob(5, '/tmp/w'))).resolves.toBeNull();
+  });
+
+  it('never adopts a cluster that claims the job id with another nonce or another owner, and reports it as a possible forgery', async () => {
+    const job = backendJob(81, '/tmp/w', {}, { owner: alice });
+    const { logger, seen } = warnings();
+    // mallory guessed the id (wrong nonce), then copied the real nonce from condor_q (wrong owner).
+    const forged = [queuedAd(200, 81, '00000000000000000000000000000000', 'mallory'), queuedAd(201, 81, job.nonce, 'mallory'), queuedAd(202, 81, null, 'alice')];
+    const onlyForged = new FixtureRunner((argv) => (argv[0] === '/usr/bin/condor_q' ? ok(jsonAds(forged)) : ok('')));
+    await expect(backend(onlyForged, { logger }).findByTag(job)).resolves.toBeNull();
+    expect(seen.map((w) => [w.obj.ref, w.obj.foundOwner, w.obj.nonceMatches, w.obj.ownerMatches])).toEqual([
+      ['200', 'mallory', false, false],
+      ['201', 'mallory', true, false],
+      ['202', 'alice', false, true],
+    ]);
+    expect(seen[0].msg).toBe('possible forgery: engine job 200 of mallory carries the tag of gateway job 81 of alice; not adopted');
+    expect(seen[0].obj).toMatchObject({ jobId: 81, engine: 'pool', owner: 'alice', expectedOwner: 'alice' });
+
+    // The job's own cluster is adopted even when forgeries come first in the queue.
+    const withOwn = new FixtureRunner(() => ok(jsonAds([...forged, queuedAd(203, 81, job.nonce, 'alice')])));
+    await expect(backend(withOwn).findByTag(job)).resolves.toBe('203');
+    expect(withOwn.tools()).toEqual(['/usr/bin/condor_q']);
+  });
+
+  it('with submitAs: service, the expected owner is the runner\'s own user (id -un), asked once', async () => {
+    const job = backendJob(81, '/tmp/w', {}, { owner: alice });
+    const runner = new FixtureRunner((argv) => {
+      if (argv[0] === '/usr/bin/id') return ok('svc-gw\n');
+      if (argv[0] === '/usr/bin/condor_q') return ok(jsonAds([queuedAd(300, 81, job.nonce, 'alice'), queuedAd(301, 81, job.nonce, 'svc-gw')]));
+      return ok('');
+    });
+    const b = backend(runner, { submitAs: 'service' });
+    await expect(b.findByTag(job)).resolves.toBe('301');
+    await expect(b.findByTag(job)).resolves.toBe('301');
+    expect(runner.tools()).toEqual(['/usr/bin/id', '/usr/bin/condor_q', '/usr/bin/condor_q']);
   });
 
   it('cancels with condor_rm, the whole cluster or one array task, and a job already gone is no error', async () => {
@@ -128,7 +181,7 @@ describe('HTCondor engine over the runner contract', () => {
   it('turns an unreachable schedd or submit node into BackendUnavailable, never into "no jobs"', async () => {
     const unreachable = new FixtureRunner(() => ({ code: 1, stdout: '', stderr: fixture('schedd-unreachable.txt') }));
     await expect(backend(unreachable).syncAll([{ jobId: 1, ref: '2', openTasks: [] }])).rejects.toBeInstanceOf(BackendUnavailableError);
-    await expect(backend(unreachable).findByTag(1)).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(backend(unreachable).findByTag(backendJob(1, '/tmp/w'))).rejects.toBeInstanceOf(BackendUnavailableError);
     const submitFails = new FixtureRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? { code: 1, stdout: '', stderr: "ERROR: Can't find address of local schedd\n" } : ok('')));
     await expect(backend(submitFails).submit(backendJob(3, '/tmp/w'))).rejects.toBeInstanceOf(BackendUnavailableError);
     const down = new FixtureRunner(() => new RunnerUnavailableError('ssh: connect to host submit port 22: Connection refused'));

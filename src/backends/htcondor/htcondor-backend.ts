@@ -2,7 +2,7 @@ import type { SecurityConfig } from '../../config/security-config.schema';
 import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
 import { posix } from 'node:path';
 import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
-import type { Backend, BackendHealth, BackendJob, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import type { Backend, BackendHealth, BackendJob, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
 import { BackendUnavailableError } from '../backend';
 import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
 import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
@@ -12,7 +12,9 @@ import { CommandContext, ownerCommand } from '../slurm/slurm-command';
 import type { SubmitAs } from '../slurm/slurm-engine-options';
 import { adUpdate, CondorJobAd, heldForWalltime, parseJobAds, siteConstraint, STATUS_ATTRIBUTES } from './htcondor-status';
 import type { HtcondorPartition } from './htcondor-partition';
-import { CondorSubmitPlan, INDEX_ATTRIBUTE, TAG_ATTRIBUTE, translateJob } from './translate-job';
+import { adoptTagged, RunnerIdentity } from '../reconcile-tag';
+import { CondorSubmitPlan, INDEX_ATTRIBUTE, NONCE_ATTRIBUTE, TAG_ATTRIBUTE, translateJob } from './translate-job';
+import { classAdString } from './submit-language';
 
 export interface HtcondorEngineOptions {
   name: string;
@@ -46,17 +48,19 @@ const STAGE_SCRIPT = 'umask 077 && mkdir -p -- "$1" && cat > "$2" && chmod 700 -
 /**
  * An HTCondor pool as an engine (DESIGN.md §2): condor_submit / condor_q / condor_history / condor_rm
  * through a CommandRunner (this host, or a submit node over SSH). Jobs are submitted as their owner and
- * carry GatewayJobId and GatewaySite; status costs ONE condor_q for every job of the site per pass,
+ * carry GatewayJobId, GatewayNonce and GatewaySite; status costs ONE condor_q for every job of the site per pass,
  * plus one condor_history for those that already left the queue.
  */
 export class HtcondorBackend implements Backend {
   readonly kind = 'htcondor';
   readonly name: string;
   private readonly ctx: CommandContext;
+  private readonly runnerIdentity: RunnerIdentity;
 
   constructor(private readonly opts: HtcondorEngineOptions) {
     this.name = opts.name;
     this.ctx = { submitAs: opts.submitAs, slurmConf: null, binDir: opts.binDir };
+    this.runnerIdentity = new RunnerIdentity(opts.runner, opts.name);
   }
 
   translate(job: BackendJob): CondorSubmitPlan {
@@ -80,12 +84,25 @@ export class HtcondorBackend implements Backend {
     return cluster;
   }
 
-  async findByTag(jobId: number): Promise<string | null> {
-    const constraint = siteConstraint(this.opts.site, `${TAG_ATTRIBUTE} == ${jobId}`);
-    const live = await this.ads('condor_q', constraint);
-    if (live.length) return String(live[0].ClusterId);
-    const ended = await this.ads('condor_history', constraint, ['-limit', '1']);
-    return ended.length ? String(ended[0].ClusterId) : null;
+  /**
+   * Adopts a queued or past cluster only if it carries this job's GatewayNonce AND the schedd's `Owner`
+   * (set by the schedd from the authenticated submitter; a `+Owner` cannot change it) is the expected
+   * owner: the job's owner, or the runner's own user in `submitAs: service` mode.
+   */
+  async findByTag(job: TaggedJob): Promise<string | null> {
+    const expectedOwner = this.opts.submitAs === 'service' ? await this.runnerIdentity.username() : job.owner.username;
+    const adopt = (ads: CondorJobAd[]) =>
+      adoptTagged(
+        job,
+        ads.filter((ad) => ad.GatewayJobId === job.id).map((ad) => ({ ref: String(ad.ClusterId), nonce: typeof ad.GatewayNonce === 'string' ? ad.GatewayNonce : null, owner: ad.Owner ?? '' })),
+        { engine: this.name, expectedOwner, logger: this.opts.logger },
+      );
+    // The queue: every cluster claiming the id, not only those with the nonce, so the others are logged as forgeries.
+    const live = adopt(await this.ads('condor_q', siteConstraint(this.opts.site, `${TAG_ATTRIBUTE} == ${job.id}`)));
+    if (live) return live;
+    // The history is only ever searched for the job's own cluster: forged entries there must not push it past -limit.
+    const own = `${TAG_ATTRIBUTE} == ${job.id} && ${NONCE_ATTRIBUTE} == ${classAdString(job.nonce)} && Owner == ${classAdString(expectedOwner)}`;
+    return adopt(await this.ads('condor_history', siteConstraint(this.opts.site, own), ['-limit', '1']));
   }
 
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {

@@ -1,6 +1,6 @@
 import type { JobState } from '../../jobs/job-spec';
 import type { TaskUpdate } from '../backend';
-import { INDEX_ATTRIBUTE, SITE_ATTRIBUTE, TAG_ATTRIBUTE } from './translate-job';
+import { INDEX_ATTRIBUTE, NONCE_ATTRIBUTE, SITE_ATTRIBUTE, TAG_ATTRIBUTE } from './translate-job';
 
 /**
  * Reading the schedd: `condor_q -json` (jobs still in the queue) and `condor_history -json` (jobs that
@@ -9,7 +9,7 @@ import { INDEX_ATTRIBUTE, SITE_ATTRIBUTE, TAG_ATTRIBUTE } from './translate-job'
 export const STATUS_ATTRIBUTES = [
   'ClusterId', 'ProcId', 'JobStatus', 'HoldReason', 'HoldReasonCode', 'ExitCode', 'ExitBySignal', 'ExitSignal',
   'EnteredCurrentStatus', 'JobStartDate', 'JobCurrentStartDate', 'CompletionDate', 'RemoteHost', 'LastRemoteHost',
-  TAG_ATTRIBUTE, INDEX_ATTRIBUTE,
+  TAG_ATTRIBUTE, INDEX_ATTRIBUTE, NONCE_ATTRIBUTE, 'Owner',
 ];
 
 /** HoldReasonCode values (HTCondor manual, "Job ClassAd Attributes", HoldReasonCode). */
@@ -33,7 +33,10 @@ export interface CondorJobAd {
   CompletionDate?: number;
   RemoteHost?: string;
   LastRemoteHost?: string;
+  /** The submitter's user name, set by the schedd. */
+  Owner?: string;
   GatewayJobId?: number;
+  GatewayNonce?: string;
   GatewayArrayIndex?: number;
 }
 

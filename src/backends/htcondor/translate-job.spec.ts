@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DomainError } from '../../common/domain-error';
 import { expandForProcess, parseArguments, parseEnvironment, parseSubmitDescription, SubmitDescription } from '../../test-support/htcondor/submit-description-parser';
 import type { BackendJob } from '../backend';
-import { backendJob } from '../local/test-support/job-fixtures';
+import { backendJob, testNonce } from '../local/test-support/job-fixtures';
 import type { HtcondorPartition } from './htcondor-partition';
 import { TranslateContext, translateJob } from './translate-job';
 
@@ -34,7 +34,7 @@ describe('HTCondor translation', () => {
       requirements: '(TARGET.NodeSet == "nightly") && (TARGET.Memory >= 2048)',
     });
     expect(parseArguments(d.commands.get('arguments') as string)).toEqual(['a b', "it's"]);
-    expect(Object.fromEntries(d.attributes)).toEqual({ NodeSet: '"nightly"', GatewayJobId: '42', GatewaySite: '"site1"', JobBatchName: '"calib"' });
+    expect(Object.fromEntries(d.attributes)).toEqual({ NodeSet: '"nightly"', GatewayJobId: '42', GatewayNonce: `"${testNonce(42)}"`, GatewaySite: '"site1"', JobBatchName: '"calib"' });
     expect(d.queue).toEqual({ count: 1, itemsClause: null });
     const env = parseEnvironment(d.commands.get('environment') as string);
     expect(env).toMatchObject({ SLURM_JOB_ID: '42', SLURM_JOB_NAME: 'calib', SLURM_CPUS_PER_TASK: '4', SLURM_SUBMIT_DIR: '/home/alice/run', SLURM_JOB_PARTITION: 'debug' });

@@ -38,8 +38,13 @@ export interface TranslateContext {
   gatesHonoured: boolean;
 }
 
-/** Attributes every gateway submission carries: the job id for reconciliation, the site so gateways sharing a pool never mix jobs. */
+/**
+ * Attributes every gateway submission carries: the job id and its random nonce for reconciliation (a
+ * submitter can set any `+` attribute, so the id alone is forgeable), the site so gateways sharing a pool
+ * never mix jobs.
+ */
 export const TAG_ATTRIBUTE = 'GatewayJobId';
+export const NONCE_ATTRIBUTE = 'GatewayNonce';
 export const SITE_ATTRIBUTE = 'GatewaySite';
 /** Each process's array index, so that status and cancel speak in array indices, never in process numbers. */
 export const INDEX_ATTRIBUTE = 'GatewayArrayIndex';
@@ -106,6 +111,7 @@ function buildPlan(job: BackendJob, ctx: TranslateContext): CondorSubmitPlan {
   if (requirements) set('requirements', requirements);
   for (const [name, value] of Object.entries(ctx.partition.jobAttributes)) set(`+${name}`, literal(classAdValue(value), `job attribute ${name}`));
   set(`+${TAG_ATTRIBUTE}`, job.id);
+  set(`+${NONCE_ATTRIBUTE}`, literal(classAdString(job.nonce), 'the job nonce'));
   set(`+${SITE_ATTRIBUTE}`, classAdString(ctx.site));
   if (isArray) set(`+${INDEX_ATTRIBUTE}`, perProcess(job.tasks.map((t) => String(t.index)), INDEX_ATTRIBUTE));
   set('+JobBatchName', literal(classAdString(spec.name), 'the job name'));

@@ -3,6 +3,7 @@ import { BackendUnavailableError, TaskUpdate } from '../backend';
 import { arrayTasks, backendJob } from '../local/test-support/job-fixtures';
 import { EmulatedApiServer } from '../../test-support/kubernetes/emulated-api-server';
 import { eventually } from '../../test-support/gateway-fixture';
+import type { EngineLogger } from '../local/local-engine-options';
 import { KubernetesBackend } from './kubernetes-backend';
 import { engineConfig, OWNER } from './test-support/kubernetes-fixtures';
 
@@ -10,17 +11,17 @@ import { engineConfig, OWNER } from './test-support/kubernetes-fixtures';
  * The backend through the real @kubernetes/client-node over HTTP, against the emulated API server: every
  * object it sends is validated there as a real server would, and the test decides how pods progress.
  */
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent: EngineLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const partitions = [{ name: 'kube', engine: 'k8s', default: true, allowGroups: [], maxTimeMinutes: -1, defaultTimeMinutes: -1, enginePartition: 'kube', image: 'docker.io/library/bash:5.2' }];
 
 describe('Kubernetes backend against the emulated API server', () => {
   let api: EmulatedApiServer;
   let backend: KubernetesBackend;
 
-  function makeBackend(config = engineConfig({ quota: { default: { 'requests.cpu': '4', 'count/jobs.batch': 20 } } })): KubernetesBackend {
+  function makeBackend(config = engineConfig({ quota: { default: { 'requests.cpu': '4', 'count/jobs.batch': 20 } } }), logger = silent): KubernetesBackend {
     const kc = new KubeConfig();
     kc.loadFromString(api.kubeconfig());
-    return new KubernetesBackend({ name: 'k8s', config, partitions: partitions as never, clusterName: 'hpcg', logger: silent, watchRetryMs: 100, missingGraceMs: 60_000, kubeConfig: kc });
+    return new KubernetesBackend({ name: 'k8s', config, partitions: partitions as never, clusterName: 'hpcg', logger, watchRetryMs: 100, missingGraceMs: 60_000, kubeConfig: kc });
   }
 
   async function states(jobId: number, ref: string, want: (u: TaskUpdate[]) => boolean): Promise<TaskUpdate[]> {
@@ -56,7 +57,8 @@ describe('Kubernetes backend against the emulated API server', () => {
     expect(api.store.get('configmaps', ns, 'hpcg-101-script')?.metadata.ownerReferences[0].kind).toBe('Job');
     // A retry (the answer was lost) finds the same Job and creates nothing new.
     expect(await backend.submit(job)).toBe(ref);
-    expect(await backend.findByTag(101)).toBe(ref);
+    expect(await backend.findByTag(job)).toBe(ref);
+    expect(api.store.get('jobs', ns, 'hpcg-101')?.metadata.labels['hpcg.io/submit-nonce']).toBe(job.nonce);
     expect(api.store.list('jobs', null)).toHaveLength(1);
 
     const [pod] = api.controller.pods(101);
@@ -137,6 +139,34 @@ describe('Kubernetes backend against the emulated API server', () => {
     await backend.cancel(ref, 400, null); // already gone: not an error
   });
 
+  it("adopts only the Job with the job's nonce in its owner's namespace; Jobs that copy its labels elsewhere are reported, never adopted", async () => {
+    const warned: { obj: Record<string, any>; msg: string }[] = [];
+    await backend.stop();
+    backend = makeBackend(undefined, { ...silent, warn: (obj: object, msg?: string) => void warned.push({ obj: obj as Record<string, any>, msg: msg ?? '' }) });
+    await backend.start();
+    const job = backendJob(700, '/home/alice', {}, { owner: OWNER, partition: 'kube' });
+    const mallory = { username: 'mallory', uid: 1002, gid: 1002, groups: [1002], home: '/home/mallory' };
+    // Mallory knows the next id and the label format, not the nonce: she labels a Job of her own with them.
+    const guessed = await backend.submit(backendJob(700, '/home/mallory', {}, { owner: mallory, partition: 'kube', nonce: '0'.repeat(32) }));
+    expect(await backend.findByTag(job)).toBeNull();
+    expect(warned.map((w) => [w.obj.ref, w.obj.nonceMatches, w.obj.ownerMatches])).toEqual([[guessed, false, false]]);
+    expect(warned[0].msg).toMatch(/^possible forgery: engine job hpcg-mallory-[0-9a-f]{8}\/hpcg-700 of hpcg-mallory-[0-9a-f]{8} carries the tag of gateway job 700 of alice/);
+
+    // Once alice's Job exists, its nonce is readable: Mallory copies every label onto another Job in her namespace.
+    const ref = await backend.submit(job);
+    const own = api.store.get('jobs', ref.split('/')[0], 'hpcg-700')!;
+    const copy = `${guessed.split('/')[0]}/copy`;
+    api.store.put('jobs', { ...own, metadata: { ...own.metadata, namespace: guessed.split('/')[0], name: 'copy' } }, 'ADDED');
+    warned.length = 0;
+    expect(await backend.findByTag(job)).toBe(ref);
+    expect(warned.map((w) => [w.obj.ref, w.obj.nonceMatches, w.obj.ownerMatches]).sort()).toEqual([[copy, true, false], [guessed, false, false]].sort());
+
+    // A Job of the same name in the owner's namespace without the job's nonce is not taken for it on a retried create.
+    const stale = backendJob(701, '/home/alice', {}, { owner: OWNER, partition: 'kube', nonce: '1'.repeat(32) });
+    await backend.submit(stale);
+    await expect(backend.submit(backendJob(701, '/home/alice', {}, { owner: OWNER, partition: 'kube' }))).rejects.toThrow(/creating Job hpcg-alice-[0-9a-f]{8}\/hpcg-701: Kubernetes refused it \(409\)/);
+  });
+
   it('keeps a job pending (QuotaExceeded) when the namespace quota refuses it, and submits it once there is room', async () => {
     await backend.stop();
     backend = makeBackend(engineConfig({ quota: { default: { 'count/jobs.batch': 1 } } }));
@@ -145,7 +175,7 @@ describe('Kubernetes backend against the emulated API server', () => {
     expect(refused).toBeInstanceOf(BackendUnavailableError);
     expect(refused.reason).toBe('QuotaExceeded');
     expect(refused.message).toMatch(/exceeded quota: hpcg-quota, requested: count\/jobs.batch=1, used: count\/jobs.batch=1, limited: count\/jobs.batch=1/);
-    await backend.cancel((await backend.findByTag(500))!, 500, null);
+    await backend.cancel((await backend.findByTag(backendJob(500, '/home/alice', {}, { owner: OWNER })))!, 500, null);
     expect(await backend.submit(backendJob(501, '/home/alice', {}, { owner: OWNER, partition: 'kube' }))).toMatch(/hpcg-501$/);
   });
 

@@ -3,14 +3,15 @@ import { BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, VersionApi, 
 import type { KubernetesEngineConfig } from '../../config/kubernetes-engine.schema';
 import type { ResolvedPartition } from '../../config/load-config';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
-import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
 import type { EngineLogger } from '../local/local-engine-options';
 import { missingJobUpdate } from '../local/sync-tasks';
 import { jobUpdates } from './job-status';
 import { kubeError, statusOf } from './kube-errors';
 import { loadKubeConfig } from './kube-config';
 import { KubernetesPartition, parseKubernetesPartitions } from './kubernetes-partition';
-import { ANNOTATION_ARRAY_INDICES, ANNOTATION_CANCELLED_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID, MANAGED_SELECTOR, jobObjectName, scriptConfigMapName } from './kubernetes-names';
+import { ANNOTATION_ARRAY_INDICES, ANNOTATION_CANCELLED_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID, LABEL_SUBMIT_NONCE, MANAGED_SELECTOR, jobObjectName, namespaceFor, scriptConfigMapName } from './kubernetes-names';
+import { adoptTagged } from '../reconcile-tag';
 import { CANCELLED_KEY } from './job-launcher';
 import { CONTAINER_NAME, KubernetesTranslation, translateJob } from './translate-job';
 import { UserNamespaces } from './user-namespace';
@@ -75,8 +76,8 @@ export class KubernetesBackend implements Backend {
     try {
       created = (await batch.createNamespacedJob({ namespace: t.namespace, body: t.job, fieldValidation: 'Strict' })) as Obj;
     } catch (e) {
-      // A retry after "created, but the answer was lost": the Job is there, with our tag.
-      if (statusOf(e) === 409) return ref;
+      // A retry after "created, but the answer was lost": the Job is there, if it carries this job's nonce.
+      if (statusOf(e) === 409 && (await this.findByTag(job)) === ref) return ref;
       throw kubeError(this.name, `creating Job ${ref}`, e);
     }
     // The script goes away with its Job (TTL or cancel): the Job owns the ConfigMap.
@@ -91,14 +92,28 @@ export class KubernetesBackend implements Backend {
     return ref;
   }
 
-  async findByTag(jobId: number): Promise<string | null> {
+  /**
+   * Adopts a Job labelled with this job's id only if it also carries the job's nonce AND lives in the
+   * owner's namespace (the gateway's per-user namespace, whose pods run as the owner's uid): a label is
+   * anyone's to write wherever they may create Jobs.
+   */
+  async findByTag(job: TaggedJob): Promise<string | null> {
+    let items: Obj[];
     try {
-      const list = await this.api().batch.listJobForAllNamespaces({ labelSelector: `${LABEL_JOB_ID}=${jobId}` });
-      const found = list.items[0];
-      return found ? `${found.metadata?.namespace}/${found.metadata?.name}` : null;
+      items = (await this.api().batch.listJobForAllNamespaces({ labelSelector: `${LABEL_JOB_ID}=${job.id}` })).items as Obj[];
     } catch (e) {
-      throw kubeError(this.name, `looking for job ${jobId}`, e);
+      throw kubeError(this.name, `looking for job ${job.id}`, e);
     }
+    const candidates = items.map((found) => ({
+      ref: `${found.metadata?.namespace}/${found.metadata?.name}`,
+      nonce: found.metadata?.labels?.[LABEL_SUBMIT_NONCE] ?? null,
+      owner: String(found.metadata?.namespace ?? ''),
+    }));
+    return adoptTagged(job, candidates, { engine: this.name, expectedOwner: this.namespaceOf(job.owner.username), logger: this.opts.logger });
+  }
+
+  private namespaceOf(username: string): string {
+    return namespaceFor(this.opts.config.namespacePrefix, username);
   }
 
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {

@@ -5,6 +5,11 @@ import { createHash } from 'node:crypto';
  * reconciliation, DESIGN.md §6.2), the owner and the array index; the watch selects on them.
  */
 export const LABEL_JOB_ID = 'hpcg.io/job-id';
+/**
+ * The job's random nonce (jobs.submit_nonce, 32 hex digits: a valid label value). Anyone who may create
+ * Jobs somewhere can copy the job-id label; reconciliation also wants this and the owner's namespace.
+ */
+export const LABEL_SUBMIT_NONCE = 'hpcg.io/submit-nonce';
 export const LABEL_USER = 'hpcg.io/user';
 export const LABEL_PARTITION = 'hpcg.io/partition';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';

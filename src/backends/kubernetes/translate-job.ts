@@ -10,6 +10,7 @@ import type { KubernetesPartition } from './kubernetes-partition';
 import {
   ANNOTATION_ARRAY_INDICES,
   LABEL_JOB_ID,
+  LABEL_SUBMIT_NONCE,
   LABEL_MANAGED_BY,
   LABEL_PARTITION,
   LABEL_USER,
@@ -64,6 +65,7 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
   const labels: Record<string, string> = {
     [LABEL_MANAGED_BY]: MANAGED_BY,
     [LABEL_JOB_ID]: String(job.id),
+    [LABEL_SUBMIT_NONCE]: job.nonce,
     [LABEL_USER]: userLabel(owner.username),
     [LABEL_PARTITION]: userLabel(job.partition),
   };

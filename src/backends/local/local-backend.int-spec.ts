@@ -144,15 +144,19 @@ describe('local engine: running batch jobs', () => {
 
   it('submitting the same job twice runs it once (exactly-once), and findByTag finds it', async () => {
     const job = backendJob(208, workdir, { script: '#!/bin/bash\necho ran >> ran-208.txt\n' });
-    expect(await backend.findByTag(208)).toBeNull();
+    expect(await backend.findByTag(job)).toBeNull();
     expect(await Promise.all([backend.submit(job), backend.submit(job)])).toEqual(['208', '208']);
     await finalStatus(backend, 208);
     expect(await backend.submit(job)).toBe('208');
     await new Promise((r) => setTimeout(r, 300)); // a few executor passes
     expect(read('ran-208.txt')).toBe('ran\n');
-    expect(await backend.findByTag(208)).toBe('208');
+    expect(await backend.findByTag(job)).toBe('208');
+    // The record is this job's only with its nonce and owner (another database's job 208 is not).
+    expect(await backend.findByTag({ ...job, nonce: 'f'.repeat(32) })).toBeNull();
+    expect(await backend.findByTag({ ...job, owner: { ...job.owner, username: 'someone-else' } })).toBeNull();
     // Another job under the same id is not a retry: the state directory belongs to another database.
-    await expect(backend.submit(backendJob(208, workdir, { script: '#!/bin/bash\necho other\n' }))).rejects.toMatchObject({
+    await expect(backend.submit(backendJob(208, workdir, { script: '#!/bin/bash\necho other\n' }))).rejects.toMatchObject({ code: ErrorCode.CONFLICT });
+    await expect(backend.submit({ ...job, nonce: 'f'.repeat(32) })).rejects.toMatchObject({
       code: ErrorCode.CONFLICT,
       message: expect.stringContaining('engine local already holds a different job 208'),
     });

@@ -11,8 +11,10 @@ import {
   OutputChunk,
   OutputRequest,
   PartitionCapacity,
+  TaggedJob,
   TaskUpdate,
 } from '../backend';
+import { adoptTagged } from '../reconcile-tag';
 import { cancelTasks } from './cancel-tasks';
 import { Executor } from './executor';
 import { JobRecord, JobStore } from './job-store';
@@ -93,8 +95,15 @@ export class LocalBackend implements Backend {
     return ref;
   }
 
-  async findByTag(jobId: number): Promise<string | null> {
-    return (await this.store.exists(jobId)) ? String(jobId) : null;
+  /**
+   * The record written for this job id counts as this job's only with the job's nonce and owner: a state
+   * directory shared with another gateway database (or older records) must not make the gateway adopt them.
+   */
+  async findByTag(job: TaggedJob): Promise<string | null> {
+    const record = await this.store.read(job.id);
+    if (!record) return null;
+    const candidate = { ref: String(job.id), nonce: record.job.nonce ?? null, owner: record.job.owner.username };
+    return adoptTagged(job, [candidate], { engine: this.name, expectedOwner: job.owner.username, logger: this.opts.logger });
   }
 
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {
@@ -209,7 +218,9 @@ export class LocalBackend implements Backend {
  */
 function assertSameJob(existing: JobRecord, job: BackendJob, engine: string, stateDir: string): void {
   const old = existing.job;
-  if (old.owner.username === job.owner.username && old.spec.name === job.spec.name && old.spec.script === job.spec.script) return;
+  // Records written before jobs had a nonce are compared by what they hold.
+  const sameNonce = old.nonce === undefined || old.nonce === job.nonce;
+  if (sameNonce && old.owner.username === job.owner.username && old.spec.name === job.spec.name && old.spec.script === job.spec.script) return;
   throw new DomainError(
     ErrorCode.CONFLICT,
     `engine ${engine} already holds a different job ${job.id} (${old.spec.name}, owner ${old.owner.username}, submitted ${existing.submittedAt}): its state directory ${stateDir} belongs to another gateway database`,

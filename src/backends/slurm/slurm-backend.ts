@@ -1,7 +1,7 @@
 import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import { isTerminal } from '../../jobs/job-spec';
 import { parseTimeLimit } from '../../sbatch';
-import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
 import type { CommandRequest, CommandResult } from '../command-runner/command-runner';
 import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
@@ -9,7 +9,8 @@ import { CommandContext, ownerCommand, serviceCommand, SlurmTool, slurmTool } fr
 import type { SlurmEngineOptions } from './slurm-engine-options';
 import { parseSacct, parseSqueue, SACCT_FIELDS, sacctUpdate, SQUEUE_ARGS, squeueUpdate } from './slurm-status';
 import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
-import { commentHasTag, jobTag, SbatchPlan, translateJob } from './translate-job';
+import { claimedNonce, SbatchPlan, translateJob } from './translate-job';
+import { adoptTagged, RunnerIdentity, type TagCandidate } from '../reconcile-tag';
 
 /** How long a job ended in squeue may wait for its accounting record before squeue's word is final. */
 const ACCOUNTING_GRACE_MS = 60_000;
@@ -20,7 +21,7 @@ const UNAVAILABLE = /Unable to contact slurm controller|Socket timed out|Connect
 /**
  * A Slurm cluster as an engine (DESIGN.md §2): sbatch/squeue/sacct/scancel/sinfo through a
  * CommandRunner (this host, or a login node over SSH). Jobs are submitted as their owner, tagged with
- * the gateway job id in --comment; status costs ONE squeue call per pass for all jobs of the cluster,
+ * the gateway job id and nonce in --comment; status costs ONE squeue call per pass for all jobs of the cluster,
  * plus one sacct call for those that already left squeue.
  */
 export class SlurmBackend implements Backend {
@@ -28,10 +29,12 @@ export class SlurmBackend implements Backend {
   readonly nativeDependencies = true;
   readonly name: string;
   private readonly ctx: CommandContext;
+  private readonly runnerIdentity: RunnerIdentity;
 
   constructor(private readonly opts: SlurmEngineOptions) {
     this.name = opts.name;
     this.ctx = { submitAs: opts.submitAs, slurmConf: opts.slurmConf, binDir: opts.binDir };
+    this.runnerIdentity = new RunnerIdentity(opts.runner, opts.name);
   }
 
   translate(job: BackendJob): SbatchPlan {
@@ -54,14 +57,31 @@ export class SlurmBackend implements Backend {
     return id;
   }
 
-  async findByTag(jobId: number): Promise<string | null> {
-    const tag = jobTag(this.opts.site, jobId);
-    const live = parseSqueue(await this.status('squeue', SQUEUE_ARGS)).find((row) => commentHasTag(row.comment, tag));
-    if (live) return live.ref;
-    if (!this.opts.accounting) return null;
-    // Gone from squeue (MinJobAge): the accounting record still carries the comment.
-    const ended = parseSacct(await this.status('sacct', ['-a', '-n', '-P', '-X', '--starttime=now-7days', `--format=${SACCT_FIELDS.join(',')}`])).find((row) => commentHasTag(row.comment, tag));
-    return ended?.ref ?? null;
+  /**
+   * A submission is adopted only if its comment carries this job's nonce AND Slurm names the expected
+   * owner: any Slurm user can write any --comment, and can read a submitted job's nonce in squeue.
+   */
+  async findByTag(job: TaggedJob): Promise<string | null> {
+    const expectedOwner = await this.submitter(job);
+    const claims = (rows: { ref: string; user: string; comment: string }[]): TagCandidate[] =>
+      rows.flatMap((row) => {
+        const claim = claimedNonce(row.comment, this.opts.site, job.id);
+        return claim ? [{ ref: row.ref, nonce: claim.nonce, owner: row.user }] : [];
+      });
+    const adopt = (candidates: TagCandidate[]) => adoptTagged(job, candidates, { engine: this.name, expectedOwner, logger: this.opts.logger });
+    const live = adopt(claims(parseSqueue(await this.status('squeue', SQUEUE_ARGS))));
+    if (live || !this.opts.accounting) return live;
+    // Gone from squeue (MinJobAge): the accounting record still carries the comment and the user.
+    return adopt(claims(parseSacct(await this.status('sacct', ['-a', '-n', '-P', '-X', '--starttime=now-7days', `--format=${SACCT_FIELDS.join(',')}`]))));
+  }
+
+  /**
+   * The Slurm user a job of this owner is submitted as. With `sudo`, `runuser` and `ssh-user` it is the
+   * owner. With `service` every job is the runner's own user's (a robot account): the owner check then
+   * only tells the gateway's jobs from other users', and the nonce alone tells one gateway job from another.
+   */
+  private async submitter(job: TaggedJob): Promise<string> {
+    return this.opts.submitAs === 'service' ? this.runnerIdentity.username() : job.owner.username;
   }
 
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {

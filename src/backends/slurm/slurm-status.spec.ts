@@ -28,8 +28,9 @@ describe('Slurm status parsing', () => {
   });
 
   it('reads sacct allocations; a pending array range has no task to report', () => {
-    const rows = parseSacct(['3|3|FAILED|3:0|2026-11-21T20:16:35|2026-11-21T20:16:35|vm|None|hpcg:x:3', '4|2_0|CANCELLED by 0|0:15|2026-11-21T20:16:35|2026-11-21T20:16:36|vm|None|', '2|2_[3-5]|PENDING|0:0|Unknown|Unknown|None assigned|JobArrayTaskLimit|'].join('\n'));
+    const rows = parseSacct(['3|3|FAILED|3:0|2026-11-21T20:16:35|2026-11-21T20:16:35|vm|None|hpcg-slurm-a|hpcg:x:3:0123456789abcdef0123456789abcdef a|b', '4|2_0|CANCELLED by 0|0:15|2026-11-21T20:16:35|2026-11-21T20:16:36|vm|None|hpcg-slurm-b|', '2|2_[3-5]|PENDING|0:0|Unknown|Unknown|None assigned|JobArrayTaskLimit|hpcg-slurm-a|'].join('\n'));
     expect(rows).toHaveLength(2);
+    expect(rows.map((r) => [r.user, r.comment])).toEqual([['hpcg-slurm-a', 'hpcg:x:3:0123456789abcdef0123456789abcdef a|b'], ['hpcg-slurm-b', '']]);
     expect(sacctUpdate(5, rows[0])).toMatchObject({ arrayIndex: null, state: 'FAILED', exitCode: 3, signal: null });
     expect(sacctUpdate(5, rows[1])).toMatchObject({ arrayIndex: 0, state: 'CANCELLED', exitCode: 0, signal: 15 });
   });

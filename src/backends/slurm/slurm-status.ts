@@ -76,7 +76,8 @@ function taskUpdate(
   };
 }
 
-export const SACCT_FIELDS = ['JobIDRaw', 'JobID', 'State', 'ExitCode', 'Start', 'End', 'NodeList', 'Reason', 'Comment'];
+/** Comment last, since it may itself hold `|`. */
+export const SACCT_FIELDS = ['JobIDRaw', 'JobID', 'State', 'ExitCode', 'Start', 'End', 'NodeList', 'Reason', 'User', 'Comment'];
 
 export interface SacctRow {
   jobIdRaw: string;
@@ -88,6 +89,8 @@ export interface SacctRow {
   end: string;
   node: string;
   reason: string;
+  /** The job's Slurm user name (who submitted it). */
+  user: string;
   comment: string;
 }
 
@@ -110,7 +113,8 @@ export function parseSacct(stdout: string): SacctRow[] {
       end: f[5],
       node: f[6] === 'None assigned' ? '' : f[6],
       reason: f[7],
-      comment: f.slice(8).join('|'),
+      user: f[8],
+      comment: f.slice(9).join('|'),
     });
   }
   return rows;

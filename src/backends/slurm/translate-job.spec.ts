@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { backendJob } from '../local/test-support/job-fixtures';
+import { backendJob, testNonce } from '../local/test-support/job-fixtures';
 import { quoteCommand } from '../command-runner/shell-quote';
 import { ownerCommand, type CommandContext } from './slurm-command';
-import { commentHasTag, dependencyArg, jobTag, neutraliseDirectives, translateJob } from './translate-job';
+import { claimedNonce, dependencyArg, jobTag, neutraliseDirectives, translateJob } from './translate-job';
 
 const ctx: CommandContext = { submitAs: 'ssh-user', slurmConf: '/etc/slurm/test.conf', binDir: '/usr/bin' };
 
@@ -30,7 +30,7 @@ describe('Slurm translation', () => {
       '--parsable',
       '--job-name=sweep',
       '--chdir=/home/alice/run',
-      '--comment=hpcg:site1:42 mine',
+      `--comment=hpcg:site1:42:${testNonce(42)} mine`,
       '--partition=debug',
       '--time=90',
       '--cpus-per-task=4',
@@ -40,8 +40,22 @@ describe('Slurm translation', () => {
       '--output=arr-%A_%a.out',
       '--export=ALL',
     ]);
-    expect(commentHasTag('hpcg:site1:42 mine', jobTag('site1', 42))).toBe(true);
-    expect(commentHasTag('hpcg:site1:421', jobTag('site1', 42))).toBe(false);
+  });
+
+  it('tags carry the nonce; a comment claiming the id is read with whatever nonce it carries, other ids and sites are not claims', () => {
+    const nonce = '0123456789abcdef0123456789abcdef';
+    expect(jobTag('site1', 42, nonce)).toBe(`hpcg:site1:42:${nonce}`);
+    expect(claimedNonce(`hpcg:site1:42:${nonce}`, 'site1', 42)).toEqual({ nonce });
+    expect(claimedNonce(`hpcg:site1:42:${nonce} my own: comment`, 'site1', 42)).toEqual({ nonce });
+    // A forger who knows the format but not the nonce: still a claim on job 42, with the wrong nonce.
+    expect(claimedNonce('hpcg:site1:42:guess', 'site1', 42)).toEqual({ nonce: 'guess' });
+    expect(claimedNonce('hpcg:site1:42:', 'site1', 42)).toEqual({ nonce: '' });
+    // Tags of an older gateway (no nonce) claim the id but can never match a nonce.
+    expect(claimedNonce('hpcg:site1:42', 'site1', 42)).toEqual({ nonce: null });
+    expect(claimedNonce('hpcg:site1:42 mine', 'site1', 42)).toEqual({ nonce: null });
+    for (const other of ['hpcg:site1:421', `hpcg:site1:421:${nonce}`, `hpcg:site2:42:${nonce}`, `hpcg:site1:4:${nonce}`, `x hpcg:site1:42:${nonce}`, '']) {
+      expect(claimedNonce(other, 'site1', 42)).toBeNull();
+    }
   });
 
   it('exports values through the environment, never inside --export, and drops the submitter\'s SBATCH_/SLURM_ variables', () => {
@@ -83,7 +97,7 @@ describe('Slurm translation', () => {
         expect(seen).toEqual(argv);
         expect(seen).toContain(`--job-name=${name}`);
         expect(seen).toContain(`--output=${output}`);
-        expect(seen).toContain(`--comment=hpcg:site:7 ${comment}`);
+        expect(seen).toContain(`--comment=hpcg:site:7:${job.nonce} ${comment}`);
         expect(seen).toContain(`VALUE=${value}`);
       }),
       { numRuns: 150 },

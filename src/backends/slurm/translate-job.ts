@@ -17,13 +17,26 @@ export interface SbatchPlan {
   script: string;
 }
 
-/** Marks each submission with the gateway job id (DESIGN.md §6.2): `hpcg:<site>:<id>`, then the user's own comment. */
-export function jobTag(site: string, jobId: number): string {
-  return `hpcg:${site}:${jobId}`;
+/**
+ * Marks each submission with the gateway job id and its nonce (DESIGN.md §6.3): `hpcg:<site>:<id>:<nonce>`,
+ * then the user's own comment after a space. Any Slurm user can write any --comment: the tag only names
+ * the job; findByTag also checks the nonce and the Slurm owner (reconcile-tag.ts).
+ */
+export function jobTag(site: string, jobId: number, nonce: string): string {
+  return `hpcg:${site}:${jobId}:${nonce}`;
 }
 
-export function commentHasTag(comment: string, tag: string): boolean {
-  return comment === tag || comment.startsWith(`${tag} `);
+/**
+ * Whether a comment claims to be this gateway job's tag: null when it does not; otherwise the nonce it
+ * carries (null for a tag without one: an older gateway's `hpcg:<site>:<id>`, or a forgery).
+ */
+export function claimedNonce(comment: string, site: string, jobId: number): { nonce: string | null } | null {
+  const bare = `hpcg:${site}:${jobId}`;
+  if (comment === bare || comment.startsWith(`${bare} `)) return { nonce: null };
+  if (!comment.startsWith(`${bare}:`)) return null;
+  const rest = comment.slice(bare.length + 1);
+  const end = rest.indexOf(' ');
+  return { nonce: end === -1 ? rest : rest.slice(0, end) };
 }
 
 /** The submitter's SLURM_* and SBATCH_* variables would re-configure sbatch itself; the gateway already read them. */
@@ -32,7 +45,8 @@ const SBATCH_OWN_VARIABLE = /^(SBATCH_|SLURM_)/;
 export function translateJob(job: BackendJob, site: string): SbatchPlan {
   const spec = job.spec;
   const args: string[] = ['--parsable', `--job-name=${spec.name}`, `--chdir=${job.workdir}`];
-  const comment = spec.comment ? `${jobTag(site, job.id)} ${spec.comment}` : jobTag(site, job.id);
+  const tag = jobTag(site, job.id, job.nonce);
+  const comment = spec.comment ? `${tag} ${spec.comment}` : tag;
   args.push(`--comment=${comment}`);
   if (job.enginePartition) args.push(`--partition=${job.enginePartition}`);
   if (job.timeLimitMinutes !== null) args.push(`--time=${job.timeLimitMinutes === -1 ? 'UNLIMITED' : job.timeLimitMinutes}`);

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, closeSync, fchownSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -47,6 +47,15 @@ interface ToolAnswer {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** The submitter's login name, as HTCondor's `Owner` holds it (the uid when the machine has no name for it). */
+function loginName(uid: number): string {
+  try {
+    return execFileSync('getent', ['passwd', String(uid)], { encoding: 'utf8' }).split(':')[0] || String(uid);
+  } catch {
+    return String(uid);
+  }
 }
 
 /** Seconds between condor_rm's SIGTERM and SIGKILL (HTCondor's job_max_vacate_time, shortened). */
@@ -143,8 +152,10 @@ export class EmulatedSchedd {
     for (let proc = 0; proc < d.queue.count; proc++) {
       const x = (v: string) => expandForProcess(v, proc);
       const cwd = x(get('initialdir') ?? process.cwd());
-      const ad: Ad = { ClusterId: cluster, ProcId: proc, JobStatus: 1, Owner: String(r.uid), QDate: now, EnteredCurrentStatus: now };
+      const ad: Ad = { ClusterId: cluster, ProcId: proc, JobStatus: 1, QDate: now, EnteredCurrentStatus: now };
       for (const [name, value] of d.attributes) ad[name] = JSON.parse(x(value));
+      // The schedd sets Owner from the authenticated submitter, whatever the description says (a `+Owner` is refused or overridden).
+      ad.Owner = loginName(r.uid);
       if (get('hold') === 'true') Object.assign(ad, { JobStatus: 5, HoldReasonCode: 15, HoldReason: 'submitted on hold at user\'s request' });
       const output = resolve(cwd, x(get('output') ?? '/dev/null'));
       this.queue.push({

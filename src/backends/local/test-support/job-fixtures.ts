@@ -27,10 +27,16 @@ export function arrayTasks(jobId: number, indices: number[]): ArrayTaskRef[] {
   return indices.map((index, i) => ({ index, rawId: i === 0 ? jobId : jobId + i }));
 }
 
+/** A fixed nonce per id, the shape PostgreSQL gives jobs.submit_nonce (32 hex digits), so tests can write it out. */
+export function testNonce(id: number): string {
+  return `n${id}`.padEnd(32, '0').replace(/[^0-9a-f]/g, 'e');
+}
+
 export function backendJob(id: number, workdir: string, spec: Partial<JobSpec> = {}, extra: Partial<BackendJob> = {}): BackendJob {
   const full = jobSpec(spec);
   return {
     id,
+    nonce: testNonce(id),
     spec: full,
     owner: workerOwner(),
     partition: 'debug',
