@@ -90,7 +90,7 @@ describe('Unix identity policy: an identity-less owner reaching the local engine
       const out = join(work, `ran-${id}`);
       const job = backendJob(id, work, { script: WRITES_ID(out) }, { owner: { ...owner, groups: [] } });
       await expect(backend.submit(job)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      expect(await backend.findByTag(id)).toBeNull();
+      expect(await backend.findByTag(job)).toBeNull();
     }
     await new Promise((r) => setTimeout(r, 1000));
     for (const id of [901, 902, 903]) expect(existsSync(join(work, `ran-${id}`))).toBe(false);
