@@ -99,7 +99,7 @@ describe('authorization: declared rules, deny by default, act-as only for servic
   it("an ordinary user's token with X-Hpcg-Act-As is refused: no access to alice's job, no job in her name", async () => {
     const read = await actingAs(gw.url, mallory, 'alice', `query($id: Int!) { job(id: $id) { id spec } }`, { id: aliceJob });
     expect(read.errors?.[0].extensions.code).toBe('FORBIDDEN');
-    expect(read.data?.job).toBeUndefined();
+    expect(read.data?.job ?? null).toBeNull();
     for (const q of [`mutation($id: Int!) { releaseJob(id: $id) { state } }`, `mutation($id: Int!) { cancelJob(id: $id) { state } }`]) {
       expect((await actingAs(gw.url, mallory, 'alice', q, { id: aliceJob })).errors?.[0].extensions.code).toBe('FORBIDDEN');
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
+import { ownedDir } from '../test-support/test-accounts';
 import { gql, refusal } from '../test-support/graphql-client';
 import { BROKEN, STAND_IN } from './test-support/stand-in-server';
 
@@ -21,7 +22,8 @@ type Notebook = { id: number; jobId: number; state: string; stopRequested: boole
 
 describe('notebooks on the local engine', () => {
   jest.setTimeout(120_000);
-  const dir = mkdtempSync(join(tmpdir(), 'hpcg-notebooks-'));
+  // The servers run as the test account (never as root): their folder is theirs.
+  const dir = ownedDir(mkdtempSync(join(tmpdir(), 'hpcg-notebooks-')));
   let gw: GatewayFixture;
   let token: string;
 
