@@ -16,7 +16,8 @@ async function main() {
     // A first start gets a bootstrap admin token, kept where only this user can read it.
     const file = path.join(ROOT, '.hpcg', 'admin-token');
     if (!fs.existsSync(file)) {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      // The folder stays searchable (jobs reach the local engine's state under it as their owners); the token file is not.
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o711 });
       fs.writeFileSync(file, `hpcg_admin_${crypto.randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
     }
     env.HPCG_ADMIN_TOKEN_FILE = file;

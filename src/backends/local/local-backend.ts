@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, totalmem, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import {
   Backend,
@@ -193,7 +193,11 @@ export class LocalBackend implements Backend {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o711 });
       // A root worker runs jobs as their owners, whose shells must reach their script inside (search only, no listing).
-      if (this.worker.uid === 0) chmodSync(dir, (statSync(dir).mode & 0o7777) | 0o111);
+      if (this.worker.uid === 0) {
+        chmodSync(dir, (statSync(dir).mode & 0o7777) | 0o111);
+        const closed = closedAncestor(dir);
+        if (closed) throw new Error(`${closed} is not searchable by other users (mode ${(statSync(closed).mode & 0o777).toString(8)}), so jobs running as their owners cannot reach their scripts; chmod o+x ${closed} or set HPCG_STATE_DIR elsewhere`);
+      }
       installSrunShim(dir);
     } catch (e) {
       throw new BackendUnavailableError(this.name, `state directory ${dir} is not usable: ${(e as Error).message}`);
@@ -226,4 +230,12 @@ function assertSameJob(existing: JobRecord, job: BackendJob, engine: string, sta
     `engine ${engine} already holds a different job ${job.id} (${old.spec.name}, owner ${old.owner.username}, submitted ${existing.submittedAt}): its state directory ${stateDir} belongs to another gateway database`,
     { engine, jobId: job.id, stateDir },
   );
+}
+
+/** The first folder above `dir` that users other than its owner cannot pass through, if any. */
+function closedAncestor(dir: string): string | null {
+  for (let d = dirname(resolve(dir)); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return d;
+    if (d === dirname(d)) return null;
+  }
 }
