@@ -26,12 +26,13 @@ function setup(opts: { userLimitAfter?: number; directoryDown?: boolean } = {}) 
     recordSuccess: async (key: string, a: string) => void steps.push(`recordSuccess ${key} ${a}`),
   } as unknown as LoginRateLimiter;
   const directory = {
-    lookup: async (name: string) => {
+    findEntry: async (name: string) => {
       steps.push(`lookup ${name}`);
       if (opts.directoryDown) throw new DomainError(ErrorCode.BACKEND_UNAVAILABLE, 'the directory is unavailable');
       return name.toLowerCase() === 'alice' ? ALICE : null;
     },
     passwordMatches: async (u: DirectoryUser, p: string) => (steps.push(`bind ${u.dn}`), p === 'alice-secret'),
+    assertIdentity: () => undefined,
   } as unknown as LdapDirectory;
   const users = { saveFromDirectory: async () => ({ id: 1, username: 'alice' }) } as unknown as UsersRepository;
   const tokens = { create: async () => ({ token: 'hpcg_x', apiToken: { id: 7, expiresAt: null } }) } as unknown as TokensService;
