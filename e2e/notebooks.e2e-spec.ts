@@ -1,3 +1,4 @@
+import { gql } from '../src/test-support/graphql-client';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -161,9 +162,8 @@ describe('a notebook that waits in the queue longer than start_timeout', () => {
   }
 
   it('starts once the only CPU slot frees, and its progress said why it waited', async () => {
-    const hog = await site.gw.admin<{ submitBatchScript: { jobId: number } }>(
-      `mutation { submitBatchScript(args: ["--wrap", "sleep 600", "-J", "slot-hog"]) { jobId } }`,
-    );
+    // Another user's job holds the only slot (the bootstrap admin owns no jobs: it has no Unix identity).
+    const hog = await gql<{ submitBatchScript: { jobId: number } }>(site.gw.url, await site.gw.user('hogger'), `mutation { submitBatchScript(args: ["--wrap", "sleep 600", "-J", "slot-hog"]) { jobId } }`);
     const hogId = hog.submitBatchScript.jobId;
     await waitFor('the hog to run', async () => (await site.gw.admin(`{ job(id: ${hogId}) { state } }`)).job.state === 'RUNNING', 30_000, 200);
 

@@ -166,7 +166,9 @@ notebooks:
     expect(await refusal(spawn('huge'))).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'profile', allowed: ['tiny', 'broken', 'silent', 'killer'] } });
     expect((await gql(gw.url, token, `{ validateNotebookOptions(profile: "tiny", options: { time: "2:00", memory: ["48M"] }) }`)).validateNotebookOptions).toEqual({ cpus: 1, memory: '48M', gpus: 0, time: '0:02:00', image: null });
 
-    const hog = await gql(gw.url, gw.adminToken, `mutation { submitBatchScript(script: "#!/bin/sh\\nsleep 300\\n", cwd: "${dir}") { jobId } }`).then((r) => r.submitBatchScript.jobId as number);
+    // Another user's job holds the only slot (the bootstrap admin owns no jobs: it has no Unix identity).
+    const hogger = await gw.user('hogger');
+    const hog = await gql(gw.url, hogger, `mutation { submitBatchScript(script: "#!/bin/sh\\nsleep 300\\n", cwd: "${dir}") { jobId } }`).then((r) => r.submitBatchScript.jobId as number);
     const a = await spawn('tiny', { s: 'a' });
     expect(await refusal(spawn('tiny', { s: 'a' }))).toMatchObject({ code: 'CONFLICT', details: { field: 'serverName' } });
     const b = await spawn('tiny', { s: 'b' });
