@@ -9,6 +9,7 @@ import { jobUpdates } from './job-status';
 import { kubeError, statusOf } from './kube-errors';
 import { loadKubeConfig } from './kube-config';
 import { KubernetesPartition, parseKubernetesPartitions } from './kubernetes-partition';
+import type { ImageProfile } from './allowed-images';
 import { ANNOTATION_ARRAY_INDICES, ANNOTATION_CANCELLED_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID, MANAGED_SELECTOR, jobObjectName, scriptConfigMapName } from './kubernetes-names';
 import { CANCELLED_KEY } from './job-launcher';
 import { CONTAINER_NAME, KubernetesTranslation, translateJob } from './translate-job';
@@ -20,6 +21,8 @@ export interface KubernetesEngineOptions {
   config: KubernetesEngineConfig;
   /** The gateway partitions that run on this engine. */
   partitions: ResolvedPartition[];
+  /** The site's notebook profiles: their images are allowed on their partitions. */
+  notebookProfiles?: ImageProfile[];
   clusterName: string;
   logger: EngineLogger;
   /** Pause before a dropped watch reconnects. */
@@ -48,7 +51,7 @@ export class KubernetesBackend implements Backend {
 
   constructor(private readonly opts: KubernetesEngineOptions) {
     this.name = opts.name;
-    this.partitions = parseKubernetesPartitions(opts.name, opts.partitions);
+    this.partitions = parseKubernetesPartitions(opts.name, opts.partitions, opts.notebookProfiles);
     this.kc = opts.kubeConfig ?? null;
   }
 
