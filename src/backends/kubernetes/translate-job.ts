@@ -3,7 +3,7 @@ import { badInput } from '../../common/domain-error';
 import type { BackendJob } from '../backend';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from '../local/filename-pattern';
 import { buildJobEnvironment, buildTaskEnvironment } from '../local/job-environment';
-import { checkImage } from './allowed-images';
+import { checkImage, partitionImages } from './allowed-images';
 import { LAUNCHER, SCRIPT_DIR } from './job-launcher';
 import type { KubernetesPartition } from './kubernetes-partition';
 import {
@@ -57,7 +57,7 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
     });
   }
   // Before anything else is built: a job asking for an image the site did not allow is refused, not run with another.
-  const image = checkImage(spec.image ?? ctx.partition.image, [ctx.partition.image, ...ctx.partition.allowedImages], ctx.partition.name);
+  const image = checkImage(spec.image ?? ctx.partition.image, partitionImages(ctx.partition), ctx.partition.name);
   const resources = podResources(spec, where, ctx.config.defaultMemPerCpuMB);
   const tenancy = tenancyManifests(ctx.config, owner, ctx.groupKeys);
   const namespace = tenancy.namespace.metadata.name as string;
