@@ -55,6 +55,14 @@ export const notebooksSchema = z
         return a >= 1 && b <= 65535 && a <= b;
       }, 'FROM and TO between 1 and 65535, FROM <= TO')
       .optional(),
+    /**
+     * [FROM, TO]: the ports a server may register (inclusive). A registration is a request to proxy the
+     * hub's users to host:port, so privileged and well-known service ports stay out by default.
+     */
+    portRange: z
+      .tuple([z.number().int().min(1).max(65535), z.number().int().min(1).max(65535)])
+      .refine(([a, b]) => a <= b, 'FROM <= TO')
+      .default([1024, 65535]),
     /** Seconds from job RUNNING to READY before the notebook is FAILED and its job cancelled. */
     startTimeout: z.number().int().min(5).max(86_400).default(300),
     profiles: z.array(profileSchema).default([]),

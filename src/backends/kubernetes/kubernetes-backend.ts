@@ -101,6 +101,20 @@ export class KubernetesBackend implements Backend {
     }
   }
 
+  /** The running pods' IPs and their nodes' IPs: a pod's traffic leaves with either (SNAT or not). */
+  async nodeAddresses(ref: string, jobId: number): Promise<string[]> {
+    const { namespace } = parseRef(ref, jobId);
+    try {
+      const list = (await this.api().core.listNamespacedPod({ namespace, labelSelector: `${LABEL_JOB_ID}=${jobId}` })) as Obj;
+      return (list.items as Obj[])
+        .filter((pod) => pod.status?.phase === 'Running')
+        .flatMap((pod) => [pod.status.podIP, pod.status.hostIP, ...(pod.status.podIPs ?? []).map((a: Obj) => a.ip), ...(pod.status.hostIPs ?? []).map((a: Obj) => a.ip)])
+        .filter((a): a is string => typeof a === 'string' && a.length > 0);
+    } catch (e) {
+      throw kubeError(this.name, `reading the pods of job ${jobId}`, e);
+    }
+  }
+
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {
     const { namespace, name } = parseRef(ref, jobId);
     const { batch, core } = this.api();
