@@ -36,6 +36,7 @@ export class BackendRegistry implements OnModuleDestroy {
           name: engine.name,
           config: engine,
           partitions: config.partitions.filter((p) => p.engine === engine.name),
+          notebookProfiles: config.notebooks.profiles,
           clusterName: config.cluster,
           logger: logger.logger.child({ engine: engine.name }),
           security: config.site.security,

@@ -159,6 +159,11 @@ export interface Backend {
   describe(): Promise<PartitionCapacity[]>;
   /** What the engine would run for this job (`hpcg sbatch --test-only`); throws a DomainError if it cannot. */
   translate(job: BackendJob): unknown;
+  /**
+   * Addresses the running job is reached at and sends from, when the node list alone does not tell (a
+   * Kubernetes pod's IP): a notebook registers only from these or its nodes' addresses.
+   */
+  nodeAddresses?(ref: string, jobId: number): Promise<string[]>;
   health(): Promise<BackendHealth>;
   /** Start background work (e.g. the local executor loop); called once in the worker. */
   start?(): Promise<void>;

@@ -30,6 +30,8 @@ export interface ResolvedNotebooks {
   command: string;
   python: string;
   ports: string | null;
+  /** Inclusive; a registered port must lie in it (and in `ports` when set). */
+  portRange: [number, number];
   startTimeoutSeconds: number;
   profiles: ResolvedProfile[];
 }
@@ -120,11 +122,17 @@ export function resolveNotebooks(config: NotebooksConfig, partitions: { name: st
     names.add(p.name);
     return resolveProfile(p, where, partitions, config.command, fail);
   });
+  const [low, high] = config.portRange;
+  if (config.ports) {
+    const [from, to] = config.ports.split('-').map(Number);
+    if (from < low || to > high) fail('notebooks.ports', `${config.ports} must lie within notebooks.portRange [${low}, ${high}]: a server on another port could not register`);
+  }
   return {
     gatewayUrl: config.gatewayUrl?.replace(/\/+$/, '') ?? null,
     command: config.command,
     python: config.python,
     ports: config.ports ?? null,
+    portRange: [low, high],
     startTimeoutSeconds: config.startTimeout,
     profiles,
   };

@@ -1,5 +1,5 @@
-import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpCode, HttpException, Param, Post, UseFilters } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpCode, HttpException, Param, Post, Req, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { Public } from '../auth/authorization/access.decorator';
 import { DomainError, ErrorCode } from '../common/domain-error';
@@ -11,6 +11,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.BACKEND_UNAVAILABLE]: 503,
 };
 
 /** The launcher reads plain JSON errors: `{error: CODE, message, field?}`, with the HTTP status of the code. */
@@ -29,6 +30,14 @@ export class RegistrationErrorFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * The peer of the TCP connection, never X-Forwarded-For: the launcher talks to the API directly
+ * (notebooks.gatewayUrl), and the check is about where the request really comes from.
+ */
+function source(req: Request): string | null {
+  return req.socket.remoteAddress ?? null;
+}
+
 function bearer(authorization: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   return m ? m[1] : null;
@@ -43,14 +52,14 @@ export class NotebookRegistrationController {
   @Public()
   @Post(':id/register')
   @HttpCode(202)
-  register(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
-    return this.registration.register(Number(id), bearer(authorization), body);
+  register(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown, @Req() req: Request) {
+    return this.registration.register(Number(id), bearer(authorization), body, source(req));
   }
 
   @Public()
   @Post(':id/failed')
   @HttpCode(202)
-  failed(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
-    return this.registration.failed(Number(id), bearer(authorization), body);
+  failed(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown, @Req() req: Request) {
+    return this.registration.failed(Number(id), bearer(authorization), body, source(req));
   }
 }

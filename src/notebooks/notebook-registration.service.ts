@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { isIP } from 'node:net';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { DomainError, ErrorCode, badInput } from '../common/domain-error';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/load-config';
+import { BackendRegistry } from '../backends/backend-registry';
+import { DomainError, ErrorCode, badInput, forbidden } from '../common/domain-error';
 import { hashToken, secretsEqual } from '../auth/token-hash';
+import { jobNodeAddresses, nodeNames, normalizeAddress, resolveHost } from './notebook-node-addresses';
 import { probeServer } from './notebook-probe';
 import { notebookUrl } from './notebook-state';
 import { NotebookStateService } from './notebook-state.service';
@@ -21,6 +26,8 @@ const refused = () => new DomainError(ErrorCode.UNAUTHENTICATED, 'missing, wrong
 @Injectable()
 export class NotebookRegistrationService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly backends: BackendRegistry,
     private readonly repo: NotebooksRepository,
     private readonly state: NotebookStateService,
     private readonly updates: NotebookUpdatesPubSub,
@@ -35,13 +42,71 @@ export class NotebookRegistrationService {
     return { nb, hash };
   }
 
-  async register(id: number, token: string | null, body: unknown): Promise<{ state: 'STARTING' }> {
+  /**
+   * The token is spent only by a server that runs: while the job is queued, held or ended nothing is
+   * consumed (a launcher that got here before the gateway saw its job start retries on 409).
+   */
+  private whileRunning(nb: NotebookRow): void {
+    const job = nb.job;
+    if (job.state === 'RUNNING') return;
+    const ended = job.endTime !== null || !['PENDING', 'HELD', 'SUSPENDED'].includes(job.state);
+    throw new DomainError(
+      ErrorCode.CONFLICT,
+      ended
+        ? `notebook ${nb.id}: job ${job.id} has ended (${job.state}); a server can no longer register`
+        : `notebook ${nb.id}: job ${job.id} is ${job.state}, not RUNNING; a server registers only while its job runs (retry once it runs)`,
+      { jobState: job.state },
+    );
+  }
+
+  /** The request must come from the job's node: its node list resolved, the local engine's machine, or the engine's own report (pod IPs). */
+  private async fromJobNode(nb: NotebookRow, source: string | null): Promise<{ addresses: Set<string>; source: string }> {
+    const job = nb.job;
+    const engine = this.config.engines.find((e) => e.name === job.engine);
+    const backend = this.backends.get(job.engine);
+    const reported = backend.nodeAddresses && job.backendRef ? await backend.nodeAddresses(job.backendRef, job.id) : [];
+    const addresses = await jobNodeAddresses(job, engine?.kind === 'local', reported);
+    const from = source ? normalizeAddress(source) : '';
+    if (!from || !addresses.has(from)) {
+      throw forbidden(`notebook ${nb.id}: a registration must come from the node job ${job.id} runs on (${job.nodeList ?? 'not known yet'}); this one came from ${from || 'an unknown address'}`, {
+        field: 'host',
+      });
+    }
+    return { addresses, source: from };
+  }
+
+  /**
+   * The address the hub's proxy will be sent to: the job's node, as one of its node-list names or one of
+   * its addresses; a name resolving to the request's source address is stored as that address, so that it
+   * cannot be re-pointed later through DNS.
+   */
+  private async nodeHost(nb: NotebookRow, host: string, node: { addresses: Set<string>; source: string }): Promise<string> {
+    const names = nodeNames(nb.job.nodeList).map((n) => n.toLowerCase());
+    if (!isIP(host) && names.includes(host.toLowerCase())) return host;
+    if (isIP(host) && node.addresses.has(normalizeAddress(host))) return normalizeAddress(host);
+    if (!isIP(host) && (await resolveHost(host)).includes(node.source)) return node.source;
+    throw forbidden(`notebook ${nb.id}: host ${host} is not the node job ${nb.job.id} runs on (${nb.job.nodeList ?? 'not known yet'}); register the node's own name or address`, {
+      field: 'host',
+      value: host,
+    });
+  }
+
+  private port(value: unknown): number {
+    const [low, high] = this.config.notebooks.portRange;
+    const ports = this.config.notebooks.ports?.split('-').map(Number) ?? null;
+    const ok = typeof value === 'number' && Number.isInteger(value) && value >= low && value <= high && (!ports || (value >= ports[0] && value <= ports[1]));
+    if (ok) return value;
+    const allowed = ports ? `${ports[0]}-${ports[1]}` : `${low}-${high}`;
+    throw badInput(`port ${JSON.stringify(value ?? null)} is not allowed: a notebook server registers a port in ${allowed} (notebooks.${ports ? 'ports' : 'portRange'})`, { field: 'port', allowed });
+  }
+
+  async register(id: number, token: string | null, body: unknown, source: string | null = null): Promise<{ state: 'STARTING' }> {
     const { nb, hash } = await this.holder(id, token);
+    this.whileRunning(nb);
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b.host !== 'string' || !HOST.test(b.host)) throw badInput('host must be the host name or IP address the server listens on', { field: 'host' });
-    if (typeof b.port !== 'number' || !Number.isInteger(b.port) || b.port < 1 || b.port > 65535) throw badInput('port must be a whole number from 1 to 65535', { field: 'port' });
-    const host = b.host;
-    const port = b.port;
+    const port = this.port(b.port);
+    const host = await this.nodeHost(nb, b.host, await this.fromJobNode(nb, source));
     const now = new Date();
     const event = nb.state === 'PENDING' ? { fromState: nb.state, toState: 'STARTING' as const, reason: `server registered at ${notebookUrl(host, port)}`, actor: `notebook:${id}` } : undefined;
     const ok = await this.repo.apply({
@@ -59,8 +124,10 @@ export class NotebookRegistrationService {
     return { state: 'STARTING' };
   }
 
-  async failed(id: number, token: string | null, body: unknown): Promise<{ state: 'FAILED' }> {
+  async failed(id: number, token: string | null, body: unknown, source: string | null = null): Promise<{ state: 'FAILED' }> {
     const { nb, hash } = await this.holder(id, token);
+    this.whileRunning(nb);
+    await this.fromJobNode(nb, source);
     const b = (body ?? {}) as Record<string, unknown>;
     if (typeof b.reason !== 'string' || b.reason.trim() === '') throw badInput('reason must be a non-empty string: why the server could not start', { field: 'reason' });
     const reason = b.reason.trim().slice(-MAX_REASON);

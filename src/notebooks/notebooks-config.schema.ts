@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE } from '../backends/kubernetes/allowed-images';
 
 /**
  * The `notebooks` section of the site file (notebook contract, "Site configuration"). Grammar checks
@@ -7,6 +8,8 @@ import { z } from 'zod';
 
 const range = <T extends z.ZodTypeAny>(kind: T) => z.object({ min: kind, max: kind }).strict();
 const sizeText = z.union([z.string().min(1), z.number().int().min(0)]).transform((v) => String(v));
+/** Images are allowed by exact reference on a Kubernetes engine (src/backends/kubernetes/allowed-images.ts). */
+const imageText = z.string().min(1).regex(IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE);
 const timeText = z.union([z.string().min(1), z.number().int().min(1)]).transform((v) => String(v));
 
 export const profileSchema = z
@@ -21,7 +24,7 @@ export const profileSchema = z
     gpus: z.number().int().min(0).max(1024).default(0),
     /** sbatch time grammar; also the notebook's default time. */
     maxTime: timeText,
-    image: z.string().min(1).optional(),
+    image: imageText.optional(),
     /** Absent = everyone the partition admits. */
     allowGroups: z.array(z.string().min(1)).optional(),
     command: z.string().min(1).optional(),
@@ -31,7 +34,7 @@ export const profileSchema = z
         memory: range(sizeText).optional(),
         gpus: range(z.number().int().min(0)).optional(),
         time: range(timeText).optional(),
-        image: z.object({ choices: z.array(z.string().min(1)).min(1) }).strict().optional(),
+        image: z.object({ choices: z.array(imageText).min(1) }).strict().optional(),
       })
       .strict()
       .default({}),
@@ -52,6 +55,14 @@ export const notebooksSchema = z
         return a >= 1 && b <= 65535 && a <= b;
       }, 'FROM and TO between 1 and 65535, FROM <= TO')
       .optional(),
+    /**
+     * [FROM, TO]: the ports a server may register (inclusive). A registration is a request to proxy the
+     * hub's users to host:port, so privileged and well-known service ports stay out by default.
+     */
+    portRange: z
+      .tuple([z.number().int().min(1).max(65535), z.number().int().min(1).max(65535)])
+      .refine(([a, b]) => a <= b, 'FROM <= TO')
+      .default([1024, 65535]),
     /** Seconds from job RUNNING to READY before the notebook is FAILED and its job cancelled. */
     startTimeout: z.number().int().min(5).max(86_400).default(300),
     profiles: z.array(profileSchema).default([]),

@@ -150,13 +150,16 @@ notebooks:
     await stop(nb.id);
     await until(nb.id, 'STOPPED');
 
-    // A fresh notebook's token with a bad body: 400, and the token is still unused.
-    const other = await spawn('broken', { s: 'body' });
+    // A fresh notebook's token with a bad body: 400, and the token is still unused. (Registrations are
+    // heard only while the job runs: the silent server never registers by itself.)
+    const other = await spawn('silent', { s: 'body' });
     const spec = (await gql(gw.url, gw.adminToken, `query($id: Int!) { job(id: $id) { spec } }`, { id: other.jobId })).job.spec;
+    await eventually(async () => (await get(other.id)).job?.state === 'RUNNING', 20_000, 'job RUNNING');
     const res = await fetch(`${gw.url}/notebooks/${other.id}/register`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.environment.HPCG_NOTEBOOK_TOKEN}` }, body: JSON.stringify({ host: '127.0.0.1', port: 'x' }) });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'BAD_USER_INPUT', field: 'port' });
-    await until(other.id, 'FAILED', 20_000);
+    await stop(other.id);
+    await until(other.id, 'STOPPED', 20_000);
   });
 
   it('bad options and profiles are refused naming the field; a second live serverName is a CONFLICT; maxNotebooks is LIMIT_EXCEEDED', async () => {

@@ -1,3 +1,4 @@
+import { BackendsModule } from '../backends/backends.module';
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { LimitsModule } from '../limits/limits.module';
@@ -21,7 +22,7 @@ export class NotebooksModule {}
 
 /** The API's side: GraphQL and the launcher's registration routes. */
 @Module({
-  imports: [NotebooksModule, JobsModule],
+  imports: [NotebooksModule, JobsModule, BackendsModule],
   providers: [NotebooksResolver, NotebookRegistrationService],
   controllers: [NotebookRegistrationController],
 })

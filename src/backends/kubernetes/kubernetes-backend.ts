@@ -10,6 +10,7 @@ import { jobUpdates } from './job-status';
 import { kubeError, statusOf } from './kube-errors';
 import { loadKubeConfig } from './kube-config';
 import { KubernetesPartition, parseKubernetesPartitions } from './kubernetes-partition';
+import type { ImageProfile } from './allowed-images';
 import { ANNOTATION_ARRAY_INDICES, ANNOTATION_CANCELLED_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID, LABEL_SUBMIT_NONCE, MANAGED_SELECTOR, jobObjectName, namespaceFor, scriptConfigMapName } from './kubernetes-names';
 import { adoptTagged } from '../reconcile-tag';
 import { CANCELLED_KEY } from './job-launcher';
@@ -22,6 +23,8 @@ export interface KubernetesEngineOptions {
   config: KubernetesEngineConfig;
   /** The gateway partitions that run on this engine. */
   partitions: ResolvedPartition[];
+  /** The site's notebook profiles: their images are allowed on their partitions. */
+  notebookProfiles?: ImageProfile[];
   clusterName: string;
   logger: EngineLogger;
   /** The site's `security` section (minUid/minGid): no job is handed to the engine for an owner below it. */
@@ -52,7 +55,7 @@ export class KubernetesBackend implements Backend {
 
   constructor(private readonly opts: KubernetesEngineOptions) {
     this.name = opts.name;
-    this.partitions = parseKubernetesPartitions(opts.name, opts.partitions);
+    this.partitions = parseKubernetesPartitions(opts.name, opts.partitions, opts.notebookProfiles);
     this.kc = opts.kubeConfig ?? null;
   }
 
@@ -114,6 +117,20 @@ export class KubernetesBackend implements Backend {
 
   private namespaceOf(username: string): string {
     return namespaceFor(this.opts.config.namespacePrefix, username);
+  }
+
+  /** The running pods' IPs and their nodes' IPs: a pod's traffic leaves with either (SNAT or not). */
+  async nodeAddresses(ref: string, jobId: number): Promise<string[]> {
+    const { namespace } = parseRef(ref, jobId);
+    try {
+      const list = (await this.api().core.listNamespacedPod({ namespace, labelSelector: `${LABEL_JOB_ID}=${jobId}` })) as Obj;
+      return (list.items as Obj[])
+        .filter((pod) => pod.status?.phase === 'Running')
+        .flatMap((pod) => [pod.status.podIP, pod.status.hostIP, ...(pod.status.podIPs ?? []).map((a: Obj) => a.ip), ...(pod.status.hostIPs ?? []).map((a: Obj) => a.ip)])
+        .filter((a): a is string => typeof a === 'string' && a.length > 0);
+    } catch (e) {
+      throw kubeError(this.name, `reading the pods of job ${jobId}`, e);
+    }
   }
 
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ResolvedPartition } from '../../config/load-config';
 import { parseEnginePartitions } from '../engine-partitions';
+import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE, partitionImages, type ImageProfile } from './allowed-images';
 
 /**
  * What a partition of a Kubernetes engine adds to the common partition keys: the image that runs the
@@ -17,8 +18,12 @@ const toleration = z
   })
   .strict();
 
+const imageReference = z.string().min(1).regex(IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE);
+
 export const kubernetesPartitionSchema = z.object({
-  image: z.string().min(1, 'the container image that runs the batch script'),
+  image: z.string().min(1, 'the container image that runs the batch script').regex(IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE),
+  /** Further images a job may name (submitJob's `image`); `image` is always allowed and the default. */
+  allowedImages: z.array(imageReference).default([]),
   imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
   nodeSelector: z.record(z.string(), z.string()).default({}),
   tolerations: z.array(toleration).default([]),
@@ -27,6 +32,12 @@ export const kubernetesPartitionSchema = z.object({
 
 export type KubernetesPartition = z.output<typeof kubernetesPartitionSchema> & { name: string };
 
-export function parseKubernetesPartitions(engine: string, partitions: ResolvedPartition[]): Map<string, KubernetesPartition> {
-  return parseEnginePartitions(kubernetesPartitionSchema, 'Kubernetes', engine, partitions);
+/**
+ * The engine's partitions, each with `allowedImages` completed to every image it may run (its notebook
+ * profiles' included), so that the translation checks one list.
+ */
+export function parseKubernetesPartitions(engine: string, partitions: ResolvedPartition[], profiles: ImageProfile[] = []): Map<string, KubernetesPartition> {
+  const parsed = parseEnginePartitions(kubernetesPartitionSchema, 'Kubernetes', engine, partitions);
+  for (const p of parsed.values()) p.allowedImages = partitionImages(p, profiles);
+  return parsed;
 }

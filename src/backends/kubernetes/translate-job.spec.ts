@@ -28,9 +28,24 @@ const container = (t: KubernetesTranslation) => pod(t).containers[0];
 const env = (t: KubernetesTranslation) => Object.fromEntries(container(t).env.map((e: { name: string; value?: string }) => [e.name, e.value ?? 'from-field']));
 
 describe('Kubernetes translation of an sbatch job', () => {
-  it("runs the partition's image, or the job's own when it names one (a notebook's image option)", () => {
+  it("runs the partition's image, or the job's own when the site allowed it on the partition (a notebook's image option)", () => {
     expect(container(translate()).image).toBe(partition().image);
-    expect(container(translate({ image: 'jupyter/scipy-notebook' })).image).toBe('jupyter/scipy-notebook');
+    const ctx = { engine: 'k8s', config: engineConfig(), partition: partition({ allowedImages: ['jupyter/scipy-notebook'] }), clusterName: 'hpcg', groupKeys: [] };
+    expect(container(translateJob(backendJob(42, '/home/alice/run', { image: 'jupyter/scipy-notebook' }, { owner: OWNER, partition: 'kube' }), ctx)).image).toBe('jupyter/scipy-notebook');
+  });
+
+  it('refuses an image the site did not allow, naming the field and the allowed images, instead of running another', () => {
+    for (const image of ['docker.io/library/alpine', 'docker.io/library/bash:5.2-privileged', 'docker.io/library/bash', 'docker.io/library/bash:5.2 ']) {
+      let err: unknown;
+      try {
+        translate({ image });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(DomainError);
+      expect(err).toMatchObject({ code: 'FORBIDDEN', details: { field: 'image', value: image, allowed: ['docker.io/library/bash:5.2'] } });
+      expect((err as Error).message).toContain('not allowed on Kubernetes partition kube');
+    }
   });
 
   it('a plain job: one pod, requests = limits, --time as activeDeadlineSeconds, a failed script is final', () => {

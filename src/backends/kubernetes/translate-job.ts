@@ -5,6 +5,7 @@ import { badInput } from '../../common/domain-error';
 import type { BackendJob } from '../backend';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from '../local/filename-pattern';
 import { buildJobEnvironment, buildTaskEnvironment } from '../local/job-environment';
+import { checkImage, partitionImages } from './allowed-images';
 import { LAUNCHER, SCRIPT_DIR } from './job-launcher';
 import type { KubernetesPartition } from './kubernetes-partition';
 import {
@@ -56,6 +57,8 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
   const where = `Kubernetes partition ${ctx.partition.name}`;
   // Security by construction: a pod runs as its owner's uid/gid, never as root.
   assertUnixIdentity(owner, ctx.security ?? DEFAULT_SECURITY, userWording(owner.username), { engine: ctx.engine, partition: ctx.partition.name });
+  // Before anything else is built: a job asking for an image the site did not allow is refused, not run with another.
+  const image = checkImage(spec.image ?? ctx.partition.image, partitionImages(ctx.partition), ctx.partition.name);
   const resources = podResources(spec, where, ctx.config.defaultMemPerCpuMB);
   const tenancy = tenancyManifests(ctx.config, owner, ctx.groupKeys);
   const namespace = tenancy.namespace.metadata.name as string;
@@ -131,7 +134,7 @@ export function translateJob(job: BackendJob, ctx: KubernetesTranslateContext): 
     containers: [
       {
         name: CONTAINER_NAME,
-        image: spec.image ?? ctx.partition.image,
+        image,
         ...(ctx.partition.imagePullPolicy ? { imagePullPolicy: ctx.partition.imagePullPolicy } : {}),
         command: ['/bin/sh', `${SCRIPT_DIR}/launch`, ...spec.scriptArgs],
         workingDir,

@@ -51,19 +51,27 @@ def post(path, body):
         return e.code, e.read().decode("utf-8", "replace")
 
 
-def post_with_retries(path, body, seconds=60):
-    """The gateway may be restarting: retry network errors for a while; an HTTP answer is final."""
+# 409: the gateway has not yet seen the job running (it learns that on its next sync with the engine);
+# 503: it cannot ask the engine where the job runs right now. Both pass; other answers are final.
+RETRY_STATUSES = (409, 503)
+
+
+def post_with_retries(path, body, seconds=120):
+    """Retry network errors (the gateway may be restarting) and 409/503 for a while."""
     deadline = time.time() + seconds
     delay = 0.5
     while True:
         try:
-            return post(path, body)
+            status, text = post(path, body)
+            if status not in RETRY_STATUSES or time.time() > deadline:
+                return status, text
+            log("the gateway answered %s (%s); retrying" % (status, text))
         except OSError as e:
             if time.time() > deadline:
                 return None, str(e)
             log("cannot reach the gateway (%s); retrying" % e)
-            time.sleep(delay)
-            delay = min(delay * 2, 5)
+        time.sleep(delay)
+        delay = min(delay * 2, 5)
 
 
 def candidate_ports():
@@ -89,7 +97,8 @@ def free_port(wanted):
 
 
 def reachable_address():
-    """The local address the gateway can reach us at: the source address of a route to the gateway's host."""
+    """The local address the gateway can reach us at: the source address of a route to the gateway's host,
+    which is also where the registration comes from (the gateway accepts only the job's node)."""
     url = urllib.parse.urlsplit(REGISTER_URL)
     host, port = url.hostname or "127.0.0.1", url.port or (443 if url.scheme == "https" else 80)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET

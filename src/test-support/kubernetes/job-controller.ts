@@ -53,7 +53,8 @@ export class JobController {
 
   run(pod: Obj, log = ''): void {
     this.log(pod, log);
-    this.setStatus(pod, { phase: 'Running', startTime: now(), containerStatuses: [{ name: 'job', ready: true, restartCount: 0, image: pod.spec.containers[0].image, imageID: '', state: { running: { startedAt: now() } } }] });
+    // The kubelet runs pods as processes of this machine: their traffic comes from its loopback.
+    this.setStatus(pod, { phase: 'Running', podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }], hostIP: '127.0.0.1', startTime: now(), containerStatuses: [{ name: 'job', ready: true, restartCount: 0, image: pod.spec.containers[0].image, imageID: '', state: { running: { startedAt: now() } } }] });
   }
 
   succeed(pod: Obj, log = ''): void {

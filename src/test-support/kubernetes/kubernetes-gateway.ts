@@ -11,9 +11,9 @@ export const KUBE_TEST_USER = 'hpcg-kube-a';
 /**
  * Site configuration: one Kubernetes engine `k8s` reached through a kubeconfig file, with the temporary
  * directory as the shared volume (a PVC per user) the fixture's working directory lies on; then `extraSite`
- * (top-level keys).
+ * (top-level keys); `partitionKeys` are added to the partition (e.g. `allowedImages: [...]`).
  */
-export function kubernetesSite(kubeconfig: string, partition = 'kube', extraSite = ''): string {
+export function kubernetesSite(kubeconfig: string, partition = 'kube', extraSite = '', partitionKeys = ''): string {
   return `
 cluster: hpcg
 engines:
@@ -24,7 +24,7 @@ engines:
     volumes:
       - { name: work, mountPath: ${tmpdir()}, persistentVolumeClaim: { claimName: "work-{username}" } }
 partitions:
-  - { name: ${partition}, engine: k8s, default: true, maxTime: "30:00", image: "docker.io/library/bash:5.2" }
+  - { name: ${partition}, engine: k8s, default: true, maxTime: "30:00", image: "docker.io/library/bash:5.2"${partitionKeys ? `, ${partitionKeys}` : ''} }
 ${extraSite}`;
 }
 
@@ -41,13 +41,13 @@ export interface KubernetesGateway {
  * one user who exists on this machine; with the worker, the emulation's kubelet runs the pods as that
  * user's processes.
  */
-export async function startKubernetesGateway(options: { worker?: boolean; partition?: string; extraSite?: string } = {}): Promise<KubernetesGateway> {
+export async function startKubernetesGateway(options: { worker?: boolean; partition?: string; extraSite?: string; partitionKeys?: string } = {}): Promise<KubernetesGateway> {
   const api = new EmulatedApiServer();
   await api.start();
   const configDir = mkdtempSync(join(tmpdir(), 'hpcg-kubeconfig-'));
   const kubeconfig = join(configDir, 'config');
   writeFileSync(kubeconfig, api.kubeconfig(), { mode: 0o600 });
-  const gw = await GatewayFixture.start({ site: kubernetesSite(kubeconfig, options.partition, options.extraSite) });
+  const gw = await GatewayFixture.start({ site: kubernetesSite(kubeconfig, options.partition, options.extraSite, options.partitionKeys) });
   const user = unixUser(KUBE_TEST_USER);
   chownSync(gw.dir, user.uid, user.gid);
   if (options.worker !== false) {
