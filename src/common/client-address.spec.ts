@@ -45,7 +45,7 @@ describe('addressMatcher', () => {
   });
 
   it('refuses an entry that is not an address', () => {
-    expect(() => addressMatcher(['10.0.0.0/8', 'proxy.example'])).toThrow(/not an IP address or CIDR block: "proxy.example"/);
+    expect(() => addressMatcher(['10.0.0.0/8', 'proxy.example'])).toThrow(/"proxy.example": not an IPv4 or IPv6 address or CIDR block/);
   });
 });
 

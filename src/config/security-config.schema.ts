@@ -1,15 +1,11 @@
-import { isIP } from 'node:net';
+import { parseCidr } from '../common/net/cidr';
 import { z } from 'zod';
 
-/** An address or CIDR block (`10.0.0.0/8`, `::1`, `fd00::/8`). */
-const addressOrCidr = z.string().refine((v) => {
-  const [addr, bits, extra] = v.split('/');
-  const family = isIP(addr);
-  if (!family || extra !== undefined) return false;
-  if (bits === undefined) return true;
-  const n = Number(bits);
-  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
-}, 'an IP address or CIDR block (e.g. 10.0.0.0/8)');
+/** An address or CIDR block (`10.0.0.0/8`, `::1`, `fd00::/8`), parsed as hpcg-proxy parses its own. */
+const addressOrCidr = z.string().superRefine((v, ctx) => {
+  const block = parseCidr(v);
+  if (typeof block === 'string') ctx.addIssue({ code: 'custom', message: block });
+});
 
 /**
  * `security` in the site file: the Unix identity policy and whom to trust for client addresses.

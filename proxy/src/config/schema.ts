@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { POOL_NAME, parseTargetSpec, parseUpstreamUrl } from '../routing/target-spec';
-import { parseCidr } from '../net/cidr';
+import { parseCidr } from '../../../src/common/net/cidr';
 import { address, checkTimingFields, duration, int, refineCheckTiming } from './schema-primitives';
 import { proxySshSchema } from './ssh-schema';
 

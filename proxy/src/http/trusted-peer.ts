@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { CidrMatcher } from '../net/cidr';
+import { CidrMatcher } from '../../../src/common/net/cidr';
 
 const kTrusted = Symbol('hpcg.trustedPeer');
 type PeerSocket = Socket & { [kTrusted]?: boolean };
