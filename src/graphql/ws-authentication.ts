@@ -3,6 +3,7 @@ import { DomainError } from '../common/domain-error';
 import { CLOSE_FORBIDDEN, type Closable, LiveSessions } from '../auth/live-sessions';
 import type { Principal } from '../auth/principal';
 import { ACT_AS_HEADER, TokensService } from '../auth/tokens.service';
+import { bearerToken } from '../auth/bearer-token';
 
 type Extra = { socket: Closable; principal?: Principal };
 
@@ -22,7 +23,7 @@ export function wsAuthentication(tokens: TokensService, sessions: LiveSessions) 
     async onConnect(ctx: Context<Record<string, unknown> | undefined, unknown>): Promise<boolean> {
       const extra = ctx.extra as Extra;
       const params = ctx.connectionParams ?? {};
-      const bearer = /^Bearer\s+(\S+)$/i.exec(param(params, 'authorization', 'Authorization') ?? '')?.[1];
+      const bearer = bearerToken(param(params, 'authorization', 'Authorization'));
       const close = (reason: string) => {
         extra.socket.close(CLOSE_FORBIDDEN, `Forbidden: ${reason}`.slice(0, 120));
         return false;

@@ -2,6 +2,7 @@ import { ArgumentsHost, Body, Catch, Controller, ExceptionFilter, Headers, HttpC
 import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { Public } from '../auth/authorization/access.decorator';
+import { bearerToken } from '../auth/bearer-token';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { NotebookRegistrationService } from './notebook-registration.service';
 
@@ -38,11 +39,6 @@ function source(req: Request): string | null {
   return req.socket.remoteAddress ?? null;
 }
 
-function bearer(authorization: string | undefined): string | null {
-  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  return m ? m[1] : null;
-}
-
 /** Registration routes of the notebook contract; no API token: the notebook's one-time token guards them. */
 @Controller('notebooks')
 @UseFilters(RegistrationErrorFilter)
@@ -53,13 +49,13 @@ export class NotebookRegistrationController {
   @Post(':id/register')
   @HttpCode(202)
   register(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown, @Req() req: Request) {
-    return this.registration.register(Number(id), bearer(authorization), body, source(req));
+    return this.registration.register(Number(id), bearerToken(authorization), body, source(req));
   }
 
   @Public()
   @Post(':id/failed')
   @HttpCode(202)
   failed(@Param('id') id: string, @Headers('authorization') authorization: string | undefined, @Body() body: unknown, @Req() req: Request) {
-    return this.registration.failed(Number(id), bearer(authorization), body, source(req));
+    return this.registration.failed(Number(id), bearerToken(authorization), body, source(req));
   }
 }
