@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../test-support/free-port';
 import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
 import { gql } from '../test-support/graphql-client';
+import { ownedDir } from '../test-support/test-accounts';
 
 /** DESIGN.md §6: Redis may lose everything and no job is lost; a crash never submits twice. */
 
@@ -44,14 +45,16 @@ describe('crash safety', () => {
     const gw = await GatewayFixture.start({ redisUrl: `redis://127.0.0.1:${port}` });
     try {
       const token = await gw.user('redis-user');
-      const marker = join(gw.dir, 'ran');
+      // Jobs run as the test account, never as root: they write in a folder of its own.
+      const work = ownedDir(join(gw.dir, 'work'));
+      const marker = join(work, 'ran');
       // No worker yet: the jobs sit in the submit queue, in Redis only.
       const ids: number[] = [];
       for (let i = 0; i < 12; i++) {
         const r = await gql(gw.url, token, SUBMIT, {
           s: `#!/bin/sh\necho ${i} >> ${marker}-${i}\n`,
           a: ['-J', `r${i}`],
-          cwd: gw.dir,
+          cwd: work,
         });
         ids.push(r.submitBatchScript.jobId);
       }
@@ -73,9 +76,10 @@ describe('crash safety', () => {
     const gw = await GatewayFixture.start();
     try {
       const token = await gw.user('crash-user');
-      const runs = join(gw.dir, 'runs.log');
+      const work = ownedDir(join(gw.dir, 'work'));
+      const runs = join(work, 'runs.log');
       const worker = await gw.startWorker({ HPCG_FAULT: 'crash-after-backend-submit' });
-      const r = await gql(gw.url, token, SUBMIT, { s: `#!/bin/sh\necho run >> ${runs}\nsleep 2\n`, a: ['-J', 'once'], cwd: gw.dir });
+      const r = await gql(gw.url, token, SUBMIT, { s: `#!/bin/sh\necho run >> ${runs}\nsleep 2\n`, a: ['-J', 'once'], cwd: work });
       const id = r.submitBatchScript.jobId;
       // The fault hook kills the worker right after the engine accepted the job.
       expect(await worker.waitExit()).not.toBe(0);

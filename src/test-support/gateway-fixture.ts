@@ -36,8 +36,9 @@ export class GatewayFixture {
 
   static async start(options: FixtureOptions = {}): Promise<GatewayFixture> {
     const f = new GatewayFixture();
-    // mkdtemp makes it 0700: the test account jobs run as must reach the directories tests create inside.
-    chmodSync(f.dir, 0o755);
+    // mkdtemp makes it 0700, but jobs run as their owners (test accounts, never root) and write their
+    // output where tests submit from, often this folder: like /tmp, anyone may create files, only their own.
+    chmodSync(f.dir, 0o1777);
     const db = await createTestDatabase();
     f.dropDb = db.drop;
     const siteFile = join(f.dir, 'hpcg.yaml');
