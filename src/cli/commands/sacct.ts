@@ -23,7 +23,7 @@ import { formatTimestamp } from '../format/slurm-time';
 import { JobIdSyntaxError, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { parseSlurmTime, startOfDay, TIME_SPEC_FORMS, TimeSpecError } from '../parse/slurm-time-spec';
 import { parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface SacctOptions {
   jobs?: string;

@@ -10,7 +10,7 @@ import type { GatewayJob, JobState } from '../gateway-types';
 import { expandJob } from '../format/job-records';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, StateNameError } from '../parse/state-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface ScancelOptions {
   name?: string;

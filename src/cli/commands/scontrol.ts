@@ -11,7 +11,7 @@ import { isPending, partitionLimits } from '../format/job-facts';
 import { collapseTaskSets, expandJobs } from '../format/job-records';
 import { renderShowJob } from '../format/scontrol-job';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, parseJobSelector, type JobSelector } from '../parse/job-id-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface ScontrolOptions {
   oneliner?: boolean;

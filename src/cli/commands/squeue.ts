@@ -19,7 +19,7 @@ import {
 } from '../format/squeue-render';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface SqueueOptions {
   account?: string;
