@@ -19,7 +19,7 @@ import {
 } from '../format/sacct-fields';
 import { renderSacctHeader, renderSacctRow, type SacctMode } from '../format/sacct-render';
 import { buildSacctRows } from '../format/sacct-rows';
-import { formatTimestamp } from '../format/slurm-time';
+import { formatTimestamp } from '../format/timestamp';
 import { JobIdSyntaxError, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { parseSlurmTime, startOfDay, TIME_SPEC_FORMS, TimeSpecError } from '../parse/slurm-time-spec';
 import { parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';

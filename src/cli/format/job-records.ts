@@ -4,6 +4,7 @@
  * expands jobs to records first, filters, then collapses, so `-j 12_3` finds a task inside a set.
  */
 import type { GatewayJob, JobState } from '../gateway-types';
+import { secondsBetween } from './duration';
 import { formatIndexRanges } from './index-ranges';
 
 export interface JobRecord {
@@ -126,6 +127,5 @@ function taskSetText(r: JobRecord): string {
 /** Seconds the record has run: zero before it starts, up to now while it runs, to its end after. */
 export function secondsUsed(r: JobRecord, now: Date): number {
   if (!r.startTime || r.state === 'PENDING' || r.state === 'HELD') return 0;
-  const until = r.endTime ?? now;
-  return Math.max(0, Math.floor((until.getTime() - r.startTime.getTime()) / 1000));
+  return secondsBetween(r.startTime, r.endTime ?? now);
 }

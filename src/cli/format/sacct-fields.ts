@@ -10,7 +10,8 @@ import { jobIdText, type JobRecord, secondsUsed } from './job-records';
 import { firstHost } from './hostlist';
 import { formatMegabytes, requestedMemoryMB } from './memory';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
-import { formatDuration, formatLimitMinutes, formatTimestamp } from './slurm-time';
+import { formatElapsed, formatLimitMinutes } from './duration';
+import { formatTimestamp } from './timestamp';
 
 /** How Slurm's print_fields_* prints the kind: str cuts with `+`, date cuts silently, num and time overflow. */
 export type SacctKind = 'str' | 'num' | 'date' | 'time';
@@ -70,7 +71,7 @@ const KNOWN: SacctField[] = [
   { name: 'Comment', width: 14, kind: 'str', value: jobOnly((r) => r.job.comment) },
   { name: 'Constraints', width: 19, kind: 'str', needsSpec: true, value: jobOnly((r) => (r.job.spec?.constraint as string | null) ?? null) },
   { name: 'DerivedExitCode', width: 15, kind: 'str', value: jobOnly((r) => `${r.exitCode ?? 0}:${r.signal ?? 0}`) },
-  { name: 'Elapsed', width: 10, kind: 'time', value: both((r, ctx) => formatDuration(secondsUsed(r, ctx.now))) },
+  { name: 'Elapsed', width: 10, kind: 'time', value: both((r, ctx) => formatElapsed(secondsUsed(r, ctx.now))) },
   { name: 'ElapsedRaw', width: 10, kind: 'num', value: both((r, ctx) => String(secondsUsed(r, ctx.now))) },
   {
     name: 'Eligible',

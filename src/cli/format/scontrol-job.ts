@@ -7,7 +7,8 @@ import { SLURM_LONG_STATE } from '../../jobs/job-spec';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, tresText } from './job-facts';
 import { arrayTaskText, type JobRecord, secondsUsed } from './job-records';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
-import { formatDuration, formatLimitMinutes, formatTimestamp } from './slurm-time';
+import { formatElapsed, formatLimitMinutes } from './duration';
+import { formatTimestamp } from './timestamp';
 
 export interface ShowJobContext {
   now: Date;
@@ -51,7 +52,7 @@ export function showJobLines(r: JobRecord, ctx: ShowJobContext): string[][] {
     [`JobState=${SLURM_LONG_STATE[r.state]}`, `Reason=${reasonText(r)}`, `Dependency=${orNull(job.dependency)}`],
     [`Requeue=${requeue === false ? 0 : 1}`, 'BatchFlag=1', `ExitCode=${r.exitCode ?? 0}:${r.signal ?? 0}`],
     [
-      `RunTime=${formatDuration(secondsUsed(r, ctx.now))}`,
+      `RunTime=${formatElapsed(secondsUsed(r, ctx.now))}`,
       `TimeLimit=${limit === null ? 'NOT_SET' : formatLimitMinutes(limit)}`,
       `TimeMin=${typeof timeMin === 'number' ? formatLimitMinutes(timeMin) : 'N/A'}`,
     ],

@@ -4,7 +4,7 @@
  */
 import { SLURM_SHORT_STATE } from '../../jobs/job-spec';
 import { fitField } from './fit-field';
-import { formatCtime } from './slurm-time';
+import { formatCtime } from './timestamp';
 import type { JobRecord } from './job-records';
 import { type FormatToken, parsePrintfFormat } from './printf-format';
 import { SQUEUE_CODES, SQUEUE_FIELDS, type SqueueContext } from './squeue-fields';
