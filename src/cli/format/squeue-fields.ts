@@ -4,7 +4,7 @@
  */
 import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../jobs/job-spec';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, showsReasonInsteadOfNodes, tresPerNode } from './job-facts';
-import { arrayTaskText, jobIdText, type JobRecord, secondsUsed } from './job-records';
+import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { formatMegabytes, requestedMemoryMB } from './memory';
 import { formatCompactDuration } from './duration';
 import { formatTimestamp } from './timestamp';
@@ -26,14 +26,14 @@ export interface SqueueField {
   /** The field reads the JobSpec (the query must then ask for `spec`). */
   needsSpec?: boolean;
   headerCut?: boolean;
-  render(r: JobRecord, ctx: SqueueContext): Rendered;
+  render(r: PrintedJob, ctx: SqueueContext): Rendered;
 }
 
 const cut = (text: string): Rendered => ({ text, cut: true });
 const overflow = (text: string): Rendered => ({ text, cut: false });
 const orNull = (v: string | null | undefined) => (v === null || v === undefined ? '(null)' : v);
 
-function limitText(r: JobRecord, ctx: SqueueContext, seconds: (limitMinutes: number) => number): Rendered {
+function limitText(r: PrintedJob, ctx: SqueueContext, seconds: (limitMinutes: number) => number): Rendered {
   const limit = effectiveTimeLimit(r, ctx.limits);
   if (limit === null) return cut('NOT_SET');
   if (limit < 0) return cut('UNLIMITED');
