@@ -66,7 +66,8 @@ export async function listUsers(client: GatewayClient): Promise<GatewayUser[]> {
   return (await client.request<{ users: GatewayUser[] }>('query CliUsers { users { id username uid gid admin } }')).users;
 }
 
-export interface BatchScriptInput {
+/** The GraphQL variables of submitBatchScript and testBatchScript. */
+export interface BatchScriptVariables {
   script: string | null;
   args: string[];
   scriptArgs: string[];
@@ -78,12 +79,12 @@ export interface BatchScriptInput {
 const BATCH_ARGS = '$script: String, $args: [String!], $scriptArgs: [String!], $env: JSON, $cwd: String, $scriptName: String';
 const BATCH_VALUES = 'script: $script, args: $args, scriptArgs: $scriptArgs, env: $env, cwd: $cwd, scriptName: $scriptName';
 
-export async function submitBatchScript(client: GatewayClient, input: BatchScriptInput): Promise<number> {
+export async function submitBatchScript(client: GatewayClient, input: BatchScriptVariables): Promise<number> {
   const query = `mutation CliSubmit(${BATCH_ARGS}) { submitBatchScript(${BATCH_VALUES}) { jobId } }`;
   return (await client.request<{ submitBatchScript: { jobId: number } }>(query, { ...input })).submitBatchScript.jobId;
 }
 
-export async function testBatchScript(client: GatewayClient, input: BatchScriptInput): Promise<GatewayTestResult> {
+export async function testBatchScript(client: GatewayClient, input: BatchScriptVariables): Promise<GatewayTestResult> {
   const query = `query CliTest(${BATCH_ARGS}) { testBatchScript(${BATCH_VALUES}) { spec backend translation } }`;
   return (await client.request<{ testBatchScript: GatewayTestResult }>(query, { ...input })).testBatchScript;
 }

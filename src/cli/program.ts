@@ -15,20 +15,11 @@ import { registerScontrol } from './commands/scontrol';
 import { registerShims } from './commands/shims';
 import { registerSinfo } from './commands/sinfo';
 import { registerSqueue } from './commands/squeue';
-
-/** Runs a command body and turns what escapes it into Slurm-style stderr text and an exit code. */
-export type CommandRunner = (command: string, body: () => Promise<number>) => Promise<void>;
-
-export interface ProgramParts {
-  program: Command;
-  /** Adds a Slurm-style subcommand: `--help` only, errors as `<name>: …`, no process.exit. */
-  subcommand(name: string, description: string): Command;
-  run: CommandRunner;
-}
+import type { CommandBodyRunner, ProgramParts } from './program-parts';
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   let exitCode = 0;
-  const run: CommandRunner = async (command, body) => {
+  const run: CommandBodyRunner = async (command, body) => {
     try {
       exitCode = await body();
     } catch (err) {
@@ -55,7 +46,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   return exitCode;
 }
 
-export function buildProgram(ctx: CliContext, run: CommandRunner): ProgramParts {
+export function buildProgram(ctx: CliContext, run: CommandBodyRunner): ProgramParts {
   const output = (prefix: string) => ({
     writeOut: (s: string) => ctx.io.stdout(s),
     writeErr: (s: string) => ctx.io.stderr(s),

@@ -6,7 +6,7 @@ import { createUser, issueToken, listTokens, listUsers, revokeToken, type AdminT
 import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import { localAccount, type LocalAccount } from '../local-account';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface UserAddOptions {
   uid?: string;

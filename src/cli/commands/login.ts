@@ -10,7 +10,7 @@ import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import { TokenRefusedError } from '../gateway-client';
 import { login, whoAmI } from '../gateway-api';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 interface LoginOptions {
   user?: string;

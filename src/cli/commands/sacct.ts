@@ -9,21 +9,21 @@ import { listJobs, listPartitions, whoAmI } from '../gateway-api';
 import type { GatewayJobFilter, JobState } from '../gateway-types';
 import { partitionLimits, type PartitionLimits } from '../format/job-facts';
 import {
-  type ChosenField,
+  type ChosenColumn,
   parseSacctFields,
   SACCT_BRIEF_FIELDS,
   SACCT_DEFAULT_FIELDS,
-  SACCT_FIELDS,
+  SACCT_COLUMNS,
   SACCT_LONG_FIELDS,
   SacctFieldError,
 } from '../format/sacct-fields';
 import { renderSacctHeader, renderSacctRow, type SacctMode } from '../format/sacct-render';
 import { buildSacctRows } from '../format/sacct-rows';
-import { formatTimestamp } from '../format/slurm-time';
+import { formatTimestamp } from '../format/timestamp';
 import { JobIdSyntaxError, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { parseSlurmTime, startOfDay, TIME_SPEC_FORMS, TimeSpecError } from '../parse/slurm-time-spec';
 import { parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface SacctOptions {
   jobs?: string;
@@ -73,7 +73,7 @@ export function registerSacct({ subcommand, run }: ProgramParts, ctx: CliContext
 
 const splitList = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
 
-function chooseFields(opts: SacctOptions, env: NodeJS.ProcessEnv): ChosenField[] {
+function chooseFields(opts: SacctOptions, env: NodeJS.ProcessEnv): ChosenColumn[] {
   const list = opts.format ?? (opts.long ? SACCT_LONG_FIELDS : opts.brief ? SACCT_BRIEF_FIELDS : env.SACCT_FORMAT || SACCT_DEFAULT_FIELDS);
   try {
     return parseSacctFields(list);
@@ -129,7 +129,7 @@ export function timeWindow(opts: Pick<SacctOptions, 'starttime' | 'endtime' | 'j
 }
 
 function helpFormat(): string {
-  const names = SACCT_FIELDS.map((f) => f.name).sort((a, b) => a.localeCompare(b));
+  const names = SACCT_COLUMNS.map((f) => f.name).sort((a, b) => a.localeCompare(b));
   const lines: string[] = [];
   for (let i = 0; i < names.length; i += 4) lines.push(names.slice(i, i + 4).map((n) => n.padEnd(20)).join('').trimEnd());
   return `${lines.join('\n')}\n`;
@@ -180,7 +180,7 @@ export async function runSacct(ctx: CliContext, opts: SacctOptions): Promise<num
 
 async function limitsIfNeeded(
   ctx: CliContext,
-  fields: readonly ChosenField[],
+  fields: readonly ChosenColumn[],
   records: readonly { job: { timeLimitMinutes: number | null }; startTime: Date | null }[],
 ): Promise<PartitionLimits> {
   const shows = fields.some((f) => f.field.name.startsWith('Timelimit'));

@@ -2,7 +2,7 @@
  * `hpcg sbatch`'s entry in the command tree, for `hpcg --help` and `hpcg sbatch --help`. Running it
  * does not go through commander: runCli hands sbatch's argv to runSbatch untouched (getopt rules).
  */
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export function registerSbatch({ subcommand }: ProgramParts): void {
   subcommand('sbatch', 'submit a batch script (Slurm sbatch)')

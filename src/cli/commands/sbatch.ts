@@ -10,7 +10,7 @@ import { isTerminal } from '../../jobs/job-spec';
 import { parseBatchScript, SbatchError, splitCommandLine } from '../../sbatch';
 import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
-import { type BatchScriptInput, getJob, submitBatchScript, testBatchScript } from '../gateway-api';
+import { type BatchScriptVariables, getJob, submitBatchScript, testBatchScript } from '../gateway-api';
 import { GatewayRequestError } from '../gateway-client';
 import type { GatewayJob } from '../gateway-types';
 import { decodeScript, ScriptEncodingError } from '../parse/script-bytes';
@@ -86,7 +86,7 @@ export async function runSbatch(ctx: CliContext, argv: string[]): Promise<number
     return 1;
   };
 
-  let input: BatchScriptInput;
+  let input: BatchScriptVariables;
   let client: { parsable: boolean; wait: boolean; testOnly: boolean; json: boolean; quiet: boolean };
   let localPartition: string | undefined;
   try {

@@ -7,10 +7,10 @@ import { CommandError } from '../cli-errors';
 import { cancelJob, listJobs, whoAmI } from '../gateway-api';
 import { GatewayRequestError } from '../gateway-client';
 import type { GatewayJob, JobState } from '../gateway-types';
-import { expandJob } from '../format/job-records';
+import { expandJob } from '../format/printed-jobs';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, StateNameError } from '../parse/state-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface ScancelOptions {
   name?: string;

@@ -8,10 +8,10 @@ import { holdJob, listJobs, listPartitions, listUsers, releaseJob, whoAmI } from
 import { GatewayRequestError, type GatewayClient } from '../gateway-client';
 import type { GatewayJob } from '../gateway-types';
 import { isPending, partitionLimits } from '../format/job-facts';
-import { collapseTaskSets, expandJobs } from '../format/job-records';
+import { collapseTaskSets, expandJobs } from '../format/printed-jobs';
 import { renderShowJob } from '../format/scontrol-job';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, parseJobSelector, type JobSelector } from '../parse/job-id-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface ScontrolOptions {
   oneliner?: boolean;

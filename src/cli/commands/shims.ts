@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join, resolve } from 'node:path';
 import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export const SHIM_COMMANDS = ['sbatch', 'squeue', 'scancel', 'sacct', 'sinfo', 'scontrol'] as const;
 

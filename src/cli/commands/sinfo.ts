@@ -4,9 +4,9 @@
  */
 import type { CliContext } from '../cli-context';
 import { listJobs, listPartitions } from '../gateway-api';
-import { expandJobs } from '../format/job-records';
+import { expandJobs } from '../format/printed-jobs';
 import { parseSinfoFormat, renderSinfoHeader, renderSinfoLine, type SinfoRow, sinfoDefaultFormat } from '../format/sinfo-render';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface SinfoOptions {
   noheader?: boolean;

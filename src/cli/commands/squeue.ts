@@ -7,7 +7,7 @@ import { CommandError } from '../cli-errors';
 import { listJobs, listPartitions, whoAmI } from '../gateway-api';
 import type { GatewayJob, GatewayJobFilter, JobState } from '../gateway-types';
 import { isPending, partitionLimits, type PartitionLimits } from '../format/job-facts';
-import { collapseTaskSets, expandJobs, type JobRecord } from '../format/job-records';
+import { collapseTaskSets, expandJobs, type PrintedJob } from '../format/printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from '../format/squeue-fields';
 import {
   layoutFromFormat,
@@ -19,7 +19,7 @@ import {
 } from '../format/squeue-render';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
-import type { ProgramParts } from '../program';
+import type { ProgramParts } from '../program-parts';
 
 export interface SqueueOptions {
   account?: string;
@@ -130,7 +130,7 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
 export function selectQueueRecords(
   jobs: readonly GatewayJob[],
   sel: { states: ReadonlySet<JobState>; selectors: readonly JobSelector[]; accounts?: readonly string[]; array: boolean },
-): JobRecord[] {
+): PrintedJob[] {
   const records = expandJobs(jobs).filter(
     (r) =>
       sel.states.has(r.state) &&

@@ -3,7 +3,7 @@
  * expects. Kept together so squeue, sacct and scontrol never disagree about one job.
  */
 import type { GatewayPartition } from '../gateway-types';
-import type { JobRecord } from './job-records';
+import type { PrintedJob } from './printed-jobs';
 import { formatMegabytes } from './memory';
 
 /** Maximum time per partition name, for jobs submitted without --time (Slurm applies the partition's). */
@@ -14,14 +14,14 @@ export function partitionLimits(partitions: readonly GatewayPartition[]): Partit
 }
 
 /** Minutes; -1 = unlimited; null = not known (no --time and the partition is not known either). */
-export function effectiveTimeLimit(r: JobRecord, limits: PartitionLimits): number | null {
+export function effectiveTimeLimit(r: PrintedJob, limits: PartitionLimits): number | null {
   return r.job.timeLimitMinutes ?? limits.get(r.job.partition) ?? null;
 }
 
-export const isPending = (r: JobRecord) => r.state === 'PENDING' || r.state === 'HELD';
+export const isPending = (r: PrintedJob) => r.state === 'PENDING' || r.state === 'HELD';
 
 /** The reason Slurm would print: the gateway's own, else Slurm's usual word for the state. */
-export function reasonText(r: JobRecord): string {
+export function reasonText(r: PrintedJob): string {
   if (r.reason) return r.reason;
   switch (r.state) {
     case 'HELD':
@@ -41,12 +41,12 @@ export function reasonText(r: JobRecord): string {
  * squeue %R: the reason in parentheses for jobs that wait or failed (Slurm's IS_JOB_PENDING/FAILED/
  * TIMEOUT/OOM), the node list for everything else.
  */
-export function showsReasonInsteadOfNodes(r: JobRecord): boolean {
+export function showsReasonInsteadOfNodes(r: PrintedJob): boolean {
   return isPending(r) || r.state === 'FAILED' || r.state === 'TIMEOUT' || r.state === 'OUT_OF_MEMORY';
 }
 
 /** The end Slurm reports: the real one, else start + limit while it runs; null when unknown or unlimited. */
-export function expectedEnd(r: JobRecord, limits: PartitionLimits): Date | null {
+export function expectedEnd(r: PrintedJob, limits: PartitionLimits): Date | null {
   if (r.endTime) return r.endTime;
   const limit = effectiveTimeLimit(r, limits);
   if (!r.startTime || limit === null || limit < 0) return null;
@@ -57,7 +57,7 @@ export function expectedEnd(r: JobRecord, limits: PartitionLimits): Date | null 
  * Who cancelled the record, from the job's events (`user:<name>` actors; engines and the gateway
  * itself are not people). Slurm prints a uid there; the gateway knows users by name.
  */
-export function cancelledBy(r: JobRecord): string | null {
+export function cancelledBy(r: PrintedJob): string | null {
   if (r.state !== 'CANCELLED' || !r.job.events) return null;
   const event = [...r.job.events]
     .reverse()
@@ -66,7 +66,7 @@ export function cancelledBy(r: JobRecord): string | null {
 }
 
 /** The trackable resources Slurm lists for a job (`cpu=2,mem=4000M,node=1,gres/gpu=1`). */
-export function tresText(r: JobRecord): string {
+export function tresText(r: PrintedJob): string {
   const parts = [`cpu=${r.job.cpus}`];
   const spec = r.job.spec;
   const perNode = typeof spec?.memPerNodeMB === 'number' ? spec.memPerNodeMB * r.job.nodes : null;

@@ -3,23 +3,23 @@
  * `%j %A %a %x %u %N %%` and zero-padded forms like `%4a`, relative to the working directory. A
  * backslash anywhere turns expansion off (sbatch's rule). Unknown `%z` stays as written.
  */
-import type { JobRecord } from './job-records';
+import type { PrintedJob } from './printed-jobs';
 import { firstHost } from './hostlist';
 
 /** What Slurm substitutes for %a in a job that is not an array (NO_VAL). */
 const NO_ARRAY_TASK = 4294967294;
 
-export function defaultOutputPattern(r: JobRecord): string {
+export function defaultOutputPattern(r: PrintedJob): string {
   return r.job.isArray ? 'slurm-%A_%a.out' : 'slurm-%j.out';
 }
 
-export function expandOutputPath(pattern: string, r: JobRecord): string {
+export function expandOutputPath(pattern: string, r: PrintedJob): string {
   const expanded = pattern.includes('\\') ? pattern.replace(/\\/g, '') : expandPattern(pattern, r);
   if (expanded.startsWith('/')) return expanded;
   return `${r.job.workdir.replace(/\/+$/, '')}/${expanded}`;
 }
 
-function expandPattern(pattern: string, r: JobRecord): string {
+function expandPattern(pattern: string, r: PrintedJob): string {
   return pattern.replace(/%(\d*)([%AajJxuNnst])/g, (whole, digits: string, code: string) => {
     const pad = (v: number | string) => String(v).padStart(digits ? Number(digits) : 0, '0');
     switch (code) {

@@ -6,17 +6,19 @@
  */
 import { SLURM_LONG_STATE } from '../../jobs/job-spec';
 import { cancelledBy, effectiveTimeLimit, type PartitionLimits, tresText } from './job-facts';
-import { jobIdText, type JobRecord, secondsUsed } from './job-records';
+import { jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { firstHost } from './hostlist';
 import { formatMegabytes, requestedMemoryMB } from './memory';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
-import { formatDuration, formatLimitMinutes, formatTimestamp } from './slurm-time';
+import { formatElapsed, formatLimitMinutes } from './duration';
+import { formatTimestamp } from './timestamp';
 
 /** How Slurm's print_fields_* prints the kind: str cuts with `+`, date cuts silently, num and time overflow. */
 export type SacctKind = 'str' | 'num' | 'date' | 'time';
 
-export interface SacctRow {
-  record: JobRecord;
+/** One line sacct prints: a job, or its `.batch` step. */
+export interface SacctOutputRow {
+  record: PrintedJob;
   /** The `.batch` step line Slurm prints under every started job. */
   batch: boolean;
 }
@@ -26,43 +28,44 @@ export interface SacctContext {
   limits: PartitionLimits;
 }
 
-export interface SacctField {
+/** A field `sacct -o` can print, with how it prints. */
+export interface SacctColumn {
   name: string;
   width: number;
   kind: SacctKind;
   needsSpec?: boolean;
   needsEvents?: boolean;
   /** null prints blank. */
-  value?(row: SacctRow, ctx: SacctContext): string | null;
+  value?(row: SacctOutputRow, ctx: SacctContext): string | null;
 }
 
 const jobOnly =
-  (f: (r: JobRecord, ctx: SacctContext) => string | null) =>
-  (row: SacctRow, ctx: SacctContext): string | null =>
+  (f: (r: PrintedJob, ctx: SacctContext) => string | null) =>
+  (row: SacctOutputRow, ctx: SacctContext): string | null =>
     row.batch ? null : f(row.record, ctx);
 
-const both = (f: (r: JobRecord, ctx: SacctContext) => string | null) => (row: SacctRow, ctx: SacctContext) => f(row.record, ctx);
+const both = (f: (r: PrintedJob, ctx: SacctContext) => string | null) => (row: SacctOutputRow, ctx: SacctContext) => f(row.record, ctx);
 
 const timestamp = (d: Date | null) => (d ? formatTimestamp(d) : 'Unknown');
 
-function stateText(row: SacctRow): string {
+function stateText(row: SacctOutputRow): string {
   const state = SLURM_LONG_STATE[row.record.state];
   const by = row.batch ? null : cancelledBy(row.record);
   return by ? `${state} by ${by}` : state;
 }
 
 /** A job that has not started has no limit yet when it came without --time (Slurm's Partition_Limit). */
-function limitMinutes(r: JobRecord, ctx: SacctContext): number | null {
+function limitMinutes(r: PrintedJob, ctx: SacctContext): number | null {
   if (r.job.timeLimitMinutes !== null) return r.job.timeLimitMinutes;
   return r.startTime ? effectiveTimeLimit(r, ctx.limits) : null;
 }
 
-function outputPath(r: JobRecord, which: 'stdoutPath' | 'stderrPath'): string {
+function outputPath(r: PrintedJob, which: 'stdoutPath' | 'stderrPath'): string {
   const pattern = r.job[which] ?? r.job.stdoutPath ?? defaultOutputPattern(r);
   return expandOutputPath(pattern, r);
 }
 
-const KNOWN: SacctField[] = [
+const KNOWN: SacctColumn[] = [
   { name: 'Account', width: 10, kind: 'str', value: both((r) => r.job.account) },
   { name: 'AllocCPUS', width: 10, kind: 'num', value: both((r) => String(r.job.cpus)) },
   { name: 'AllocNodes', width: 10, kind: 'str', value: both((r) => (r.startTime ? String(r.job.nodes) : '0')) },
@@ -70,7 +73,7 @@ const KNOWN: SacctField[] = [
   { name: 'Comment', width: 14, kind: 'str', value: jobOnly((r) => r.job.comment) },
   { name: 'Constraints', width: 19, kind: 'str', needsSpec: true, value: jobOnly((r) => (r.job.spec?.constraint as string | null) ?? null) },
   { name: 'DerivedExitCode', width: 15, kind: 'str', value: jobOnly((r) => `${r.exitCode ?? 0}:${r.signal ?? 0}`) },
-  { name: 'Elapsed', width: 10, kind: 'time', value: both((r, ctx) => formatDuration(secondsUsed(r, ctx.now))) },
+  { name: 'Elapsed', width: 10, kind: 'time', value: both((r, ctx) => formatElapsed(secondsUsed(r, ctx.now))) },
   { name: 'ElapsedRaw', width: 10, kind: 'num', value: both((r, ctx) => String(secondsUsed(r, ctx.now))) },
   {
     name: 'Eligible',
@@ -157,7 +160,8 @@ const USAGE: [string, number, SacctKind][] = [
   ['TRESUsageOutAve', 15, 'str'], ['TRESUsageOutTot', 15, 'str'],
 ];
 
-export const SACCT_FIELDS: readonly SacctField[] = [...KNOWN, ...USAGE.map(([name, width, kind]) => ({ name, width, kind }))];
+/** Every field `sacct -o` accepts, known ones first, then the usage metrics that print blank. */
+export const SACCT_COLUMNS: readonly SacctColumn[] = [...KNOWN, ...USAGE.map(([name, width, kind]) => ({ name, width, kind }))];
 
 export const SACCT_DEFAULT_FIELDS = 'JobID,JobName,Partition,Account,AllocCPUS,State,ExitCode';
 export const SACCT_BRIEF_FIELDS = 'JobID,State,ExitCode';
@@ -175,21 +179,22 @@ export class SacctFieldError extends Error {
   }
 }
 
-export interface ChosenField {
-  field: SacctField;
+/** A column the user chose with `-o`: the field and the width to print it at. */
+export interface ChosenColumn {
+  field: SacctColumn;
   /** Column width: negative = left-justified (Slurm's convention). */
   width: number;
 }
 
 /** `-o JobID%20,jobname%-15,State`: names are case-insensitive; `%N` right-justifies, `%-N` left. */
-export function parseSacctFields(list: string): ChosenField[] {
+export function parseSacctFields(list: string): ChosenColumn[] {
   return list
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map((item) => {
       const m = /^([A-Za-z_-]+)(?:%(-?\d+))?$/.exec(item);
-      const field = m && SACCT_FIELDS.find((f) => f.name.toLowerCase() === m[1].toLowerCase());
+      const field = m && SACCT_COLUMNS.find((f) => f.name.toLowerCase() === m[1].toLowerCase());
       if (!m || !field) throw new SacctFieldError(m ? m[1] : item);
       const width = m[2] === undefined || Number(m[2]) === 0 ? field.width : Number(m[2]);
       return { field, width };

@@ -3,11 +3,11 @@
  * is followed by one space (even the last); -p ends every field with the delimiter, -P puts it only
  * between fields.
  */
-import type { ChosenField, SacctContext, SacctRow } from './sacct-fields';
+import type { ChosenColumn, SacctContext, SacctOutputRow } from './sacct-fields';
 
 export type SacctMode = { kind: 'table' } | { kind: 'parsable'; delimiter: string; trailing: boolean };
 
-function fixed(value: string | null, width: number, kind: ChosenField['field']['kind']): string {
+function fixed(value: string | null, width: number, kind: ChosenColumn['field']['kind']): string {
   const size = Math.abs(width);
   const right = width > 0;
   const justify = (s: string) => (right ? s.padStart(size) : s.padEnd(size));
@@ -26,7 +26,7 @@ function joinParsable(values: string[], mode: Extract<SacctMode, { kind: 'parsab
   return mode.trailing ? values.map((v) => v + mode.delimiter).join('') : values.join(mode.delimiter);
 }
 
-export function renderSacctHeader(fields: readonly ChosenField[], mode: SacctMode): string[] {
+export function renderSacctHeader(fields: readonly ChosenColumn[], mode: SacctMode): string[] {
   if (mode.kind === 'parsable') return [joinParsable(fields.map((f) => f.field.name), mode)];
   const names = fields.map(({ field, width }) => {
     const size = Math.abs(width);
@@ -37,7 +37,7 @@ export function renderSacctHeader(fields: readonly ChosenField[], mode: SacctMod
   return [names.join(''), dashes.join('')];
 }
 
-export function renderSacctRow(fields: readonly ChosenField[], row: SacctRow, mode: SacctMode, ctx: SacctContext): string {
+export function renderSacctRow(fields: readonly ChosenColumn[], row: SacctOutputRow, mode: SacctMode, ctx: SacctContext): string {
   const values = fields.map(({ field }) => (field.value ? field.value(row, ctx) : null));
   if (mode.kind === 'parsable') return joinParsable(values.map((v) => v ?? ''), mode);
   return values.map((v, i) => fixed(v, fields[i].width, fields[i].field.kind)).join('');

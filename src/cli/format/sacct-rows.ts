@@ -5,8 +5,8 @@
  */
 import type { GatewayJob, JobState } from '../gateway-types';
 import { matchesSelectors, type JobSelector } from '../parse/job-id-list';
-import { collapseTaskSets, expandJobs, type JobRecord } from './job-records';
-import type { SacctRow } from './sacct-fields';
+import { collapseTaskSets, expandJobs, type PrintedJob } from './printed-jobs';
+import type { SacctOutputRow } from './sacct-fields';
 
 export interface SacctSelection {
   selectors: readonly JobSelector[];
@@ -15,11 +15,11 @@ export interface SacctSelection {
   allocationsOnly: boolean;
 }
 
-function selectorsFor(r: JobRecord, selectors: readonly JobSelector[]): JobSelector[] {
+function selectorsFor(r: PrintedJob, selectors: readonly JobSelector[]): JobSelector[] {
   return selectors.filter((s) => matchesSelectors([s], { jobId: r.job.id, arrayIndex: r.arrayIndex, rawId: r.rawId }));
 }
 
-export function buildSacctRows(jobs: readonly GatewayJob[], selection: SacctSelection): SacctRow[] {
+export function buildSacctRows(jobs: readonly GatewayJob[], selection: SacctSelection): SacctOutputRow[] {
   const sorted = [...jobs].sort((a, b) => a.id - b.id);
   const records = expandJobs(sorted).filter((r) => {
     if (selection.states && !selection.states.has(r.state)) return false;
@@ -29,7 +29,7 @@ export function buildSacctRows(jobs: readonly GatewayJob[], selection: SacctSele
   });
   const collapsed = collapseTaskSets(records, (r) => (r.startTime ? null : r.state));
 
-  const rows: SacctRow[] = [];
+  const rows: SacctOutputRow[] = [];
   for (const record of collapsed) {
     const named = record.taskSet ? [] : selectorsFor(record, selection.selectors);
     // `-j 12.batch` asks for the step line alone (with -X, sacct shows the job line instead).

@@ -1,6 +1,6 @@
 import { at, iso, makeJob, makeTask } from '../test-support/job-fixtures';
 import { tresText } from './job-facts';
-import { collapseTaskSets, expandJob } from './job-records';
+import { collapseTaskSets, expandJob } from './printed-jobs';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
 import { renderShowJob, type ShowJobContext } from './scontrol-job';
 

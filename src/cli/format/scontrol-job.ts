@@ -5,9 +5,10 @@
  */
 import { SLURM_LONG_STATE } from '../../jobs/job-spec';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, tresText } from './job-facts';
-import { arrayTaskText, type JobRecord, secondsUsed } from './job-records';
+import { arrayTaskText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
-import { formatDuration, formatLimitMinutes, formatTimestamp } from './slurm-time';
+import { formatElapsed, formatLimitMinutes } from './duration';
+import { formatTimestamp } from './timestamp';
 
 export interface ShowJobContext {
   now: Date;
@@ -19,11 +20,11 @@ export interface ShowJobContext {
 const orNull = (v: unknown) => (v === null || v === undefined || v === '' ? '(null)' : String(v));
 const timestamp = (d: Date | null, missing = 'Unknown') => (d ? formatTimestamp(d) : missing);
 
-function specValue<T>(r: JobRecord, key: string): T | undefined {
+function specValue<T>(r: PrintedJob, key: string): T | undefined {
   return r.job.spec?.[key] as T | undefined;
 }
 
-export function showJobLines(r: JobRecord, ctx: ShowJobContext): string[][] {
+export function showJobLines(r: PrintedJob, ctx: ShowJobContext): string[][] {
   const { job } = r;
   const header = [`JobId=${r.rawId}`];
   if (job.isArray && (r.arrayIndex !== null || r.taskSet)) {
@@ -51,7 +52,7 @@ export function showJobLines(r: JobRecord, ctx: ShowJobContext): string[][] {
     [`JobState=${SLURM_LONG_STATE[r.state]}`, `Reason=${reasonText(r)}`, `Dependency=${orNull(job.dependency)}`],
     [`Requeue=${requeue === false ? 0 : 1}`, 'BatchFlag=1', `ExitCode=${r.exitCode ?? 0}:${r.signal ?? 0}`],
     [
-      `RunTime=${formatDuration(secondsUsed(r, ctx.now))}`,
+      `RunTime=${formatElapsed(secondsUsed(r, ctx.now))}`,
       `TimeLimit=${limit === null ? 'NOT_SET' : formatLimitMinutes(limit)}`,
       `TimeMin=${typeof timeMin === 'number' ? formatLimitMinutes(timeMin) : 'N/A'}`,
     ],
@@ -76,7 +77,7 @@ export function showJobLines(r: JobRecord, ctx: ShowJobContext): string[][] {
   return lines;
 }
 
-export function renderShowJob(r: JobRecord, ctx: ShowJobContext, oneLiner: boolean): string {
+export function renderShowJob(r: PrintedJob, ctx: ShowJobContext, oneLiner: boolean): string {
   const lines = showJobLines(r, ctx).map((items) => items.join(' '));
   if (oneLiner) return `${lines.join(' ')}\n`;
   return `${lines[0]}\n${lines

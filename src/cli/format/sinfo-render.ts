@@ -6,7 +6,7 @@
 import type { GatewayPartition } from '../gateway-types';
 import { fitField } from './fit-field';
 import { type FormatToken, parsePrintfFormat } from './printf-format';
-import { formatClock } from './slurm-time';
+import { formatCompactDuration } from './duration';
 
 export interface PartitionUsage {
   /** CPUs in use by the running jobs the caller can see. */
@@ -66,7 +66,7 @@ export const SINFO_FIELDS: Readonly<Record<string, SinfoField>> = {
   l: {
     header: 'TIMELIMIT',
     cut: false,
-    value: (r) => (r.partition.maxTimeMinutes < 0 ? 'infinite' : formatClock(r.partition.maxTimeMinutes * 60)),
+    value: (r) => (r.partition.maxTimeMinutes < 0 ? 'infinite' : formatCompactDuration(r.partition.maxTimeMinutes * 60)),
   },
   D: { header: 'NODES', value: (r) => String(r.partition.nodes) },
   t: { header: 'STATE', value: (r) => nodeState(r).compact },

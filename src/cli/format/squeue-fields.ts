@@ -4,9 +4,10 @@
  */
 import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../jobs/job-spec';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, showsReasonInsteadOfNodes, tresPerNode } from './job-facts';
-import { arrayTaskText, jobIdText, type JobRecord, secondsUsed } from './job-records';
+import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { formatMegabytes, requestedMemoryMB } from './memory';
-import { formatClock, formatTimestamp } from './slurm-time';
+import { formatCompactDuration } from './duration';
+import { formatTimestamp } from './timestamp';
 
 export interface SqueueContext {
   now: Date;
@@ -25,18 +26,18 @@ export interface SqueueField {
   /** The field reads the JobSpec (the query must then ask for `spec`). */
   needsSpec?: boolean;
   headerCut?: boolean;
-  render(r: JobRecord, ctx: SqueueContext): Rendered;
+  render(r: PrintedJob, ctx: SqueueContext): Rendered;
 }
 
 const cut = (text: string): Rendered => ({ text, cut: true });
 const overflow = (text: string): Rendered => ({ text, cut: false });
 const orNull = (v: string | null | undefined) => (v === null || v === undefined ? '(null)' : v);
 
-function limitText(r: JobRecord, ctx: SqueueContext, seconds: (limitMinutes: number) => number): Rendered {
+function limitText(r: PrintedJob, ctx: SqueueContext, seconds: (limitMinutes: number) => number): Rendered {
   const limit = effectiveTimeLimit(r, ctx.limits);
   if (limit === null) return cut('NOT_SET');
   if (limit < 0) return cut('UNLIMITED');
-  return overflow(formatClock(seconds(limit)));
+  return overflow(formatCompactDuration(seconds(limit)));
 }
 
 export const SQUEUE_FIELDS: Readonly<Record<string, SqueueField>> = {
@@ -50,7 +51,7 @@ export const SQUEUE_FIELDS: Readonly<Record<string, SqueueField>> = {
   P: { header: 'PARTITION', longNames: ['Partition'], render: (r) => cut(r.job.partition) },
   t: { header: 'ST', longNames: ['StateCompact'], render: (r) => cut(SLURM_SHORT_STATE[r.state]) },
   T: { header: 'STATE', longNames: ['State'], render: (r) => cut(SLURM_LONG_STATE[r.state]) },
-  M: { header: 'TIME', longNames: ['TimeUsed'], render: (r, ctx) => overflow(formatClock(secondsUsed(r, ctx.now))) },
+  M: { header: 'TIME', longNames: ['TimeUsed'], render: (r, ctx) => overflow(formatCompactDuration(secondsUsed(r, ctx.now))) },
   l: { header: 'TIME_LIMIT', longNames: ['TimeLimit'], render: (r, ctx) => limitText(r, ctx, (m) => m * 60) },
   L: {
     header: 'TIME_LEFT',

@@ -7,7 +7,7 @@ import { ACTIVE_STATES } from '../parse/state-list';
 import { parseJobIdList } from '../parse/job-id-list';
 import { at, iso, makeJob, makeTask, queueScenario, scenarioPartitions } from '../test-support/job-fixtures';
 import { partitionLimits } from './job-facts';
-import { expandJobs } from './job-records';
+import { expandJobs } from './printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from './squeue-fields';
 import { layoutFromFormat, layoutFromLongFormat, renderQueue, SqueueFormatError } from './squeue-render';
 import { JOB_STATES } from '../../jobs/job-spec';

@@ -4,8 +4,8 @@
  */
 import { SLURM_SHORT_STATE } from '../../jobs/job-spec';
 import { fitField } from './fit-field';
-import { formatCtime } from './slurm-time';
-import type { JobRecord } from './job-records';
+import { formatCtime } from './timestamp';
+import type { PrintedJob } from './printed-jobs';
 import { type FormatToken, parsePrintfFormat } from './printf-format';
 import { SQUEUE_CODES, SQUEUE_FIELDS, type SqueueContext } from './squeue-fields';
 
@@ -56,7 +56,7 @@ export function renderSqueueHeader(layout: SqueueLayout): string {
     .join('');
 }
 
-export function renderSqueueLine(layout: SqueueLayout, r: JobRecord, ctx: SqueueContext): string {
+export function renderSqueueLine(layout: SqueueLayout, r: PrintedJob, ctx: SqueueContext): string {
   return layout.tokens
     .map((t) => {
       if (t.kind === 'text') return t.text;
@@ -67,9 +67,9 @@ export function renderSqueueLine(layout: SqueueLayout, r: JobRecord, ctx: Squeue
 }
 
 /** Held jobs have priority 0 in Slurm; otherwise the oldest job has the highest priority. */
-const heldRank = (r: JobRecord) => (r.state === 'HELD' || /^JobHeld/.test(r.reason ?? '') ? 1 : 0);
+const heldRank = (r: PrintedJob) => (r.state === 'HELD' || /^JobHeld/.test(r.reason ?? '') ? 1 : 0);
 
-export function sortLikeSqueue(records: readonly JobRecord[]): JobRecord[] {
+export function sortLikeSqueue(records: readonly PrintedJob[]): PrintedJob[] {
   const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...records].sort(
     (a, b) =>
@@ -82,7 +82,7 @@ export function sortLikeSqueue(records: readonly JobRecord[]): JobRecord[] {
 }
 
 /** The whole output: `squeue -l`'s date line and the header unless -h, then the sorted records. */
-export function renderQueue(records: readonly JobRecord[], layout: SqueueLayout, ctx: SqueueContext, opts: { header: boolean; long: boolean }): string {
+export function renderQueue(records: readonly PrintedJob[], layout: SqueueLayout, ctx: SqueueContext, opts: { header: boolean; long: boolean }): string {
   const lines: string[] = [];
   if (opts.header) {
     if (opts.long) lines.push(formatCtime(ctx.now));

@@ -4,9 +4,11 @@
  * expands jobs to records first, filters, then collapses, so `-j 12_3` finds a task inside a set.
  */
 import type { GatewayJob, JobState } from '../gateway-types';
+import { secondsBetween } from './duration';
 import { formatIndexRanges } from './index-ranges';
 
-export interface JobRecord {
+/** One job, array task or set of pending tasks as the Slurm commands print it. */
+export interface PrintedJob {
   job: GatewayJob;
   /** The record's own job id: a task's rawId, else the job id (squeue %A, sacct JobIDRaw). */
   rawId: number;
@@ -25,7 +27,7 @@ export interface JobRecord {
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
 
-export function expandJob(job: GatewayJob): JobRecord[] {
+export function expandJob(job: GatewayJob): PrintedJob[] {
   if (!job.isArray || job.arrayTasks.length === 0) {
     return [
       {
@@ -60,7 +62,7 @@ export function expandJob(job: GatewayJob): JobRecord[] {
     }));
 }
 
-export function expandJobs(jobs: readonly GatewayJob[]): JobRecord[] {
+export function expandJobs(jobs: readonly GatewayJob[]): PrintedJob[] {
   return jobs.flatMap(expandJob);
 }
 
@@ -68,15 +70,15 @@ export function expandJobs(jobs: readonly GatewayJob[]): JobRecord[] {
  * Merges the tasks of each array that `groupOf` puts in the same group (null = leave alone) into one
  * record at the place of the first. A group of one stays a plain task record, as in Slurm.
  */
-export function collapseTaskSets(records: readonly JobRecord[], groupOf: (r: JobRecord) => string | null): JobRecord[] {
-  const groups = new Map<string, JobRecord[]>();
+export function collapseTaskSets(records: readonly PrintedJob[], groupOf: (r: PrintedJob) => string | null): PrintedJob[] {
+  const groups = new Map<string, PrintedJob[]>();
   for (const r of records) {
     const group = r.arrayIndex === null ? null : groupOf(r);
     if (group === null) continue;
     const key = `${r.job.id}\u0000${group}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const out: JobRecord[] = [];
+  const out: PrintedJob[] = [];
   const emitted = new Set<string>();
   for (const r of records) {
     const group = r.arrayIndex === null ? null : groupOf(r);
@@ -105,27 +107,26 @@ export function collapseTaskSets(records: readonly JobRecord[], groupOf: (r: Job
 }
 
 /** squeue %i, sacct JobID: `12`, `12_3` or `12_[1-5%2]`. */
-export function jobIdText(r: JobRecord): string {
+export function jobIdText(r: PrintedJob): string {
   if (r.taskSet) return `${r.job.id}_[${taskSetText(r)}]`;
   if (r.arrayIndex !== null) return `${r.job.id}_${r.arrayIndex}`;
   return String(r.job.id);
 }
 
 /** squeue %K: `N/A` for a plain job, the index for a task, `1-5%2` for a set. */
-export function arrayTaskText(r: JobRecord): string {
+export function arrayTaskText(r: PrintedJob): string {
   if (r.taskSet) return taskSetText(r);
   if (r.arrayIndex !== null) return String(r.arrayIndex);
   return 'N/A';
 }
 
-function taskSetText(r: JobRecord): string {
+function taskSetText(r: PrintedJob): string {
   const throttle = r.job.arrayMaxConcurrent ? `%${r.job.arrayMaxConcurrent}` : '';
   return `${formatIndexRanges(r.taskSet ?? [])}${throttle}`;
 }
 
 /** Seconds the record has run: zero before it starts, up to now while it runs, to its end after. */
-export function secondsUsed(r: JobRecord, now: Date): number {
+export function secondsUsed(r: PrintedJob, now: Date): number {
   if (!r.startTime || r.state === 'PENDING' || r.state === 'HELD') return 0;
-  const until = r.endTime ?? now;
-  return Math.max(0, Math.floor((until.getTime() - r.startTime.getTime()) / 1000));
+  return secondsBetween(r.startTime, r.endTime ?? now);
 }

@@ -1,6 +1,6 @@
 import { makeJob, makeTask, iso } from '../test-support/job-fixtures';
 import { formatIndexRanges } from './index-ranges';
-import { arrayTaskText, collapseTaskSets, expandJob, expandJobs, jobIdText } from './job-records';
+import { arrayTaskText, collapseTaskSets, expandJob, expandJobs, jobIdText } from './printed-jobs';
 
 describe('formatIndexRanges (bit_fmt)', () => {
   it.each([
