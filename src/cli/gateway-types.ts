@@ -1,5 +1,6 @@
 /**
- * The shapes the CLI reads from the gateway's GraphQL API (/work/briefs/schema.graphql), as they arrive
+ * The shapes the CLI reads from the gateway's GraphQL API (schema.gql at the top of the repository; the
+ * operations that read them are checked against it by graphql-operations.spec.ts), as they arrive
  * over the wire: DateTime scalars are ISO-8601 strings, JSON scalars are plain objects.
  */
 import type { JobState } from '../jobs/job-spec';
