@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { ownedDir } from '../src/test-support/test-accounts';
 import { join } from 'node:path';
 import { GatewayFixture } from '../src/test-support/gateway-fixture';
 import { DIST } from '../src/test-support/gateway-process';
@@ -52,7 +53,9 @@ describe('Snakemake through the Slurm shims', () => {
     const token = await gw.user('snake');
     const shims = join(gw.dir, 'bin');
     const work = join(gw.dir, 'wf');
-    mkdirSync(join(work, 'logs'), { recursive: true });
+    // The rules' jobs run as the user's Unix account (never as root) and write their outputs here.
+    ownedDir(work);
+    ownedDir(join(work, 'logs'));
     writeFileSync(join(work, 'Snakefile'), WORKFLOW);
     writeFileSync(join(work, 'status.sh'), STATUS);
     chmodSync(join(work, 'status.sh'), 0o755);
