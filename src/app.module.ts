@@ -12,12 +12,15 @@ import { MetricsModule } from './metrics/metrics.module';
 import { NotebooksApiModule, NotebooksWorkerModule } from './notebooks/notebooks.module';
 import { PartitionsModule } from './partitions/partitions.module';
 import { QueueModule } from './queue/queue.module';
+import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 import { WorkerModule } from './worker/worker.module';
 
 /** What the API and the worker share (DESIGN.md §1: one image, two entry points). */
 function core(config: AppConfig) {
-  return [ConfigModule.forRoot(config), LoggingModule.forRoot(), DatabaseModule, QueueModule, BackendsModule, MetricsModule, UsersModule, AuthModule, PartitionsModule, JobsModule, HealthModule];
+  // RedisModule before QueueModule: Nest runs shutdown hooks of modules at the same depth in reverse
+  // order, so BullMQ's workers close before the Redis clients a finishing job publishes on.
+  return [ConfigModule.forRoot(config), LoggingModule.forRoot(), DatabaseModule, RedisModule, QueueModule, BackendsModule, MetricsModule, UsersModule, AuthModule, PartitionsModule, JobsModule, HealthModule];
 }
 
 @Module({})

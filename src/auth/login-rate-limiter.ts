@@ -1,7 +1,8 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
+import { RedisClients } from '../redis/redis-clients';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { addressBlock } from '../common/client-address';
 
@@ -35,11 +36,14 @@ type Limit = 'maxFailuresPerUser' | 'maxFailuresPerAddress';
  * `addressBlock` (an IPv6 client's /64).
  */
 @Injectable()
-export class LoginRateLimiter implements OnModuleDestroy {
+export class LoginRateLimiter {
   private redis: Redis | null = null;
   private readonly prefix: string;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly redisClients: RedisClients,
+  ) {
     this.prefix = `${config.queuePrefix}:login-failures`;
   }
 
@@ -48,7 +52,8 @@ export class LoginRateLimiter implements OnModuleDestroy {
   }
 
   private client(): Redis {
-    return (this.redis ??= new Redis(this.config.redisUrl, { maxRetriesPerRequest: 3 }));
+    // Built on first use: a gateway without a directory never opens this connection.
+    return (this.redis ??= this.redisClients.command('login-rate-limit'));
   }
 
   userKey(userKey: string): string {
@@ -91,9 +96,5 @@ export class LoginRateLimiter implements OnModuleDestroy {
    */
   async recordSuccess(key: string, address: string): Promise<void> {
     await Promise.all([this.client().del(this.userKey(key)), this.releaseAddress(address)]);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.redis?.quit().catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { logFailure } from '../common/log-failure';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
@@ -78,7 +79,8 @@ export class LoginService {
     try {
       return await this.directory.findEntry(username);
     } catch (e) {
-      await this.limiter.releaseAddress(address).catch(() => undefined);
+      // The directory's error is what the caller must see; a reservation not given back only expires with its window.
+      await this.limiter.releaseAddress(address).catch(logFailure(this.log, 'could not give back a login reservation', { address }));
       throw e;
     }
   }

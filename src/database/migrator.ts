@@ -89,6 +89,8 @@ export async function migrate(databaseUrl: string): Promise<MigrationResult> {
       result.applied.push(name);
     }
   } finally {
+    // Not logged: this runs before the logger exists, and a session lock ends with its connection,
+    // which the next line closes; an unlock that fails (the connection broke) therefore changes nothing.
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { logFailure } from '../common/log-failure';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { readFileSync } from 'node:fs';
 import { Client, type Entry, InvalidCredentialsError } from 'ldapts';
@@ -84,7 +85,7 @@ export class LdapDirectory {
       if (e instanceof InvalidCredentialsError) return false;
       throw this.unavailable(e);
     } finally {
-      await client.unbind().catch(() => undefined);
+      await client.unbind().catch(logFailure(this.log, 'ldap unbind failed after a user bind', { url: this.d.url }, 'debug'));
     }
   }
 
@@ -213,7 +214,7 @@ export class LdapDirectory {
       if (this.d.startTls) await client.startTLS(this.tls);
       return client;
     } catch (e) {
-      await client.unbind().catch(() => undefined);
+      await client.unbind().catch(logFailure(this.log, 'ldap unbind failed after StartTLS failed', { url: this.d.url }, 'debug'));
       throw this.unavailable(e);
     }
   }
@@ -226,7 +227,7 @@ export class LdapDirectory {
     } catch (e) {
       throw this.unavailable(e);
     } finally {
-      await client.unbind().catch(() => undefined);
+      await client.unbind().catch(logFailure(this.log, 'ldap unbind failed after a service bind', { url: this.d.url }, 'debug'));
     }
   }
 

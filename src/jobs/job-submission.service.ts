@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { logFailure } from '../common/log-failure';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { APP_CONFIG } from '../config/config.module';
@@ -61,6 +63,7 @@ export class JobSubmissionService {
     private readonly metrics: JobMetrics,
     private readonly batcher: SubmissionBatcher,
     private readonly limits: LimitsService,
+    @InjectPinoLogger(JobSubmissionService.name) private readonly log: PinoLogger,
   ) {}
 
   /** Returns the new job's id; the job itself is read only if a client asks for it. */
@@ -207,7 +210,7 @@ export class JobSubmissionService {
     if (!job.arrayIndices) return this.batcher.store(job, p.queued);
     const id = await this.jobs.create(job, p.queued ? this.limits.queuedGuard([p.queued]) : undefined);
     // The row is committed: a failed enqueue only delays the job until the next sweep.
-    await (gated ? this.queue.sweep() : this.queue.submit([id])).catch(() => undefined);
+    await (gated ? this.queue.sweep() : this.queue.submit([id])).catch(logFailure(this.log, 'could not enqueue a stored job; the sweeper will', { jobId: id, gated }));
     await this.updates.publish([{ jobId: id, userId: caller.userId }]);
     return id;
   }

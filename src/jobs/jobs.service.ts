@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { logFailure } from '../common/log-failure';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DomainError, ErrorCode, badInput, notFound } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
 import { BackendRegistry } from '../backends/backend-registry';
@@ -28,6 +30,7 @@ export class JobsService {
     private readonly backends: BackendRegistry,
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
+    @InjectPinoLogger(JobsService.name) private readonly log: PinoLogger,
   ) {}
 
   /**
@@ -95,7 +98,8 @@ export class JobsService {
         ? { jobId: job.id, job: { cancelRequestedAt: now, cancelledBy: actor } }
         : { jobId: job.id, job: { cancelledBy: actor }, tasks: [{ index: arrayIndex, data: { cancelRequestedAt: now } }] },
     );
-    await this.queue.cancel(job.id, arrayIndex).catch(() => undefined);
+    // The cancel mark is committed: the sweeper carries it to the engine if this enqueue is lost.
+    await this.queue.cancel(job.id, arrayIndex).catch(logFailure(this.log, 'could not enqueue a cancel; the sweeper will', { jobId: job.id, arrayIndex }));
     return this.changed(job.id);
   }
 
@@ -152,7 +156,7 @@ export class JobsService {
       tasks: job.tasks.filter((t) => t.state === 'HELD').map((t) => ({ index: t.index, data: { state: 'PENDING', reason: Reason.QueuedInGateway } })),
       events: [{ arrayIndex: null, fromState: 'HELD', toState: 'PENDING', reason: 'released', actor }],
     });
-    await this.queue.sweep().catch(() => undefined);
+    await this.queue.sweep().catch(logFailure(this.log, 'could not enqueue a sweep for a released job; the periodic one will run', { jobId: job.id }));
     return this.changed(job.id);
   }
 

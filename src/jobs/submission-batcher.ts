@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { logFailure } from '../common/log-failure';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsRepository, NewJob } from './jobs.repository';
@@ -29,6 +31,7 @@ export class SubmissionBatcher {
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
     private readonly limits: LimitsService,
+    @InjectPinoLogger(SubmissionBatcher.name) private readonly log: PinoLogger,
   ) {}
 
   /** Stores a plain job: READY ones are enqueued for their engine, WAITING ones left to the gate. */
@@ -68,8 +71,8 @@ export class SubmissionBatcher {
     // The rows are committed: a failed enqueue only delays these jobs until the next sweep.
     const ready = ids.filter((_, i) => stored[i].job.submitStatus === 'READY');
     await Promise.all([
-      this.queue.submit(ready).catch(() => undefined),
-      ready.length < ids.length ? this.queue.sweep().catch(() => undefined) : undefined,
+      this.queue.submit(ready).catch(logFailure(this.log, 'could not enqueue stored jobs; the sweeper will', { jobIds: ready })),
+      ready.length < ids.length ? this.queue.sweep().catch(logFailure(this.log, 'could not enqueue a sweep for gated jobs; the periodic one will run', { jobIds: ids })) : undefined,
       this.updates.publish(stored.map((p, i) => ({ jobId: ids[i], userId: p.job.userId }))),
     ]);
     stored.forEach((p, i) => p.resolve(ids[i]));

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { logFailure } from '../common/log-failure';
 import { JobUpdatesPubSub } from '../jobs/job-updates.pubsub';
 
 export interface NotebookUpdatedMessage {
@@ -26,13 +28,16 @@ const MAX_BACKLOG = 1000;
 export class NotebookUpdatesPubSub {
   readonly channel: string;
 
-  constructor(readonly jobs: JobUpdatesPubSub) {
+  constructor(
+    readonly jobs: JobUpdatesPubSub,
+    @InjectPinoLogger(NotebookUpdatesPubSub.name) private readonly log: PinoLogger,
+  ) {
     this.channel = jobs.channel.replace(/jobUpdated$/, 'notebookUpdated');
   }
 
   async publish(message: NotebookUpdatedMessage): Promise<void> {
     // A lost notification only delays a subscriber's view; it must never fail the change itself.
-    await this.jobs.pubsub.publish(this.channel, message).catch(() => undefined);
+    await this.jobs.pubsub.publish(this.channel, message).catch(logFailure(this.log, 'could not publish a notebook update', { channel: this.channel, ...message }));
   }
 
   /**

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { logFailure } from '../common/log-failure';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig, ResolvedPartition } from '../config/load-config';
 import { badInput, forbidden } from '../common/domain-error';
@@ -19,6 +21,7 @@ export class PartitionsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly backends: BackendRegistry,
+    @InjectPinoLogger(PartitionsService.name) private readonly log: PinoLogger,
   ) {}
 
   /**
@@ -49,7 +52,8 @@ export class PartitionsService {
     const capacities = new Map<string, PartitionCapacity[]>();
     await Promise.all(
       this.backends.all().map(async (b) => {
-        capacities.set(b.name, await b.describe().catch(() => []));
+        // One engine not answering must not hide the others' partitions: its capacities are left out.
+        capacities.set(b.name, (await b.describe().catch(logFailure(this.log, 'engine did not describe its partitions', { engine: b.name }))) ?? []);
       }),
     );
     return this.config.partitions.map((p) => {

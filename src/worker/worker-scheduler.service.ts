@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { logFailure } from '../common/log-failure';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
@@ -32,11 +33,11 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
     };
     for (const b of this.backends.all()) every(this.config.syncIntervalMs, () => this.queue.sync(b.name));
     every(this.config.sweepIntervalMs, () => this.queue.sweep());
-    await this.queue.sweep().catch(() => undefined);
+    await this.queue.sweep().catch(logFailure(this.log, 'could not enqueue the start-up sweep; the periodic one will run'));
     const directory = this.config.site.directory;
     if (directory) {
       every(directory.syncIntervalSeconds * 1000, () => this.queue.directorySync());
-      await this.queue.directorySync().catch(() => undefined);
+      await this.queue.directorySync().catch(logFailure(this.log, 'could not enqueue the start-up directory sync; the periodic one will run'));
     }
     this.log.info({ engines: this.backends.all().map((b) => b.name) }, 'worker started');
   }
