@@ -1,4 +1,5 @@
 import { GatewayFixture } from '../src/test-support/gateway-fixture';
+import { testJobIdentity } from '../src/test-support/test-accounts';
 import { describeBatchScenario } from './batch-scenario';
 
 /** The core scenario on the embedded local engine (the fixture's default site: 2 slots, killWait 2). */
@@ -7,8 +8,8 @@ describeBatchScenario(
   async () => {
     const gw = await GatewayFixture.start();
     await gw.startWorker();
-    // The scientist has no uid of their own: the local engine runs their jobs as the worker's user.
-    return { gw, token: await gw.user('scientist'), engine: 'local', uid: process.getuid!() };
+    // The scientist has the test account's identity: the local engine runs their jobs as it, never as the worker's user.
+    return { gw, token: await gw.user('scientist'), engine: 'local', uid: testJobIdentity().uid };
   },
   (t) => t.gw.stop(),
 );

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { ownedDir } from '../src/test-support/test-accounts';
+import { ownedDir, testJobIdentity } from '../src/test-support/test-accounts';
 import { join } from 'node:path';
 import { GatewayFixture } from '../src/test-support/gateway-fixture';
 import { DIST } from '../src/test-support/gateway-process';
@@ -65,9 +65,12 @@ describe('Snakemake through the Slurm shims', () => {
     expect(shim.status).toBe(0);
     expect(readdirSync(shims).sort()).toEqual(expect.arrayContaining(['sacct', 'sbatch', 'scancel', 'squeue', 'sinfo']));
 
+    // Snakemake runs as the user its jobs run as (as on a real cluster): they share its .snakemake folder.
+    const asUser = process.getuid?.() === 0 ? ['/usr/sbin/runuser', '-u', testJobIdentity().username, '--'] : [];
     const r = spawnSync(
-      '/usr/bin/snakemake',
+      asUser[0] ?? '/usr/bin/snakemake',
       [
+        ...(asUser.length ? [...asUser.slice(1), '/usr/bin/snakemake'] : []),
         '--jobs', '2',
         '--cluster', 'sbatch --parsable -J smk-{rule} -o logs/{rule}-%j.out',
         '--cluster-status', './status.sh',
