@@ -157,7 +157,7 @@ export interface Backend {
   syncAll(refs: LiveJobRef[]): Promise<TaskUpdate[]>;
   output(ref: string, jobId: number, request: OutputRequest): Promise<OutputChunk>;
   describe(): Promise<PartitionCapacity[]>;
-  /** What the engine would run for this job (`hpcg sbatch --test-only`); throws a DomainError if it cannot. */
+  /** What the engine would run for this job (`hpcg sbatch --test-only`); throws the DomainError the API shows when it cannot (submit() turns it into an EngineRefusedError). */
   translate(job: BackendJob): unknown;
   /**
    * Addresses the running job is reached at and sends from, when the node list alone does not tell (a
@@ -169,17 +169,4 @@ export interface Backend {
   start?(): Promise<void>;
   /** Finish in-flight work and release resources. */
   stop?(): Promise<void>;
-}
-
-/** Thrown by a backend that cannot be reached right now: the job stays PENDING (BackendUnavailable). */
-export class BackendUnavailableError extends Error {
-  constructor(
-    readonly engine: string,
-    message: string,
-    /** The job's reason while it waits (default BackendUnavailable), e.g. QuotaExceeded. */
-    readonly reason: string | null = null,
-  ) {
-    super(message);
-    this.name = 'BackendUnavailableError';
-  }
 }

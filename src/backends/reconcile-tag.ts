@@ -1,4 +1,5 @@
-import { BackendUnavailableError, type TaggedJob } from './backend';
+import { type TaggedJob } from './backend';
+import { EngineUnavailableError } from './engine-errors';
 import type { CommandRunner } from './command-runner/command-runner';
 import { runEngineCommand } from './command-runner/engine-commands';
 import type { EngineLogger } from './local/local-engine-options';
@@ -67,7 +68,7 @@ export class RunnerIdentity {
   username(): Promise<string> {
     this.name ??= runEngineCommand(this.runner, this.engine, { argv: ['/usr/bin/id', '-un'] }, 'id -un').then((r) => {
       const name = r.stdout.trim();
-      if (r.code !== 0 || !name) throw new BackendUnavailableError(this.engine, `cannot tell the service account of engine ${this.engine}: id -un: ${r.stderr.trim() || `exit ${r.code}`}`);
+      if (r.code !== 0 || !name) throw new EngineUnavailableError(this.engine, `cannot tell the service account of engine ${this.engine}: id -un: ${r.stderr.trim() || `exit ${r.code}`}`);
       return name;
     });
     // A failure is not remembered: the next reconciliation asks again.

@@ -1,6 +1,6 @@
 /**
  * Every error a user can cause or see is a DomainError with a code. Transports map codes once
- * (GraphQL: src/common/graphql-error.formatter.ts); services never throw HTTP exceptions.
+ * (src/common/api-errors.ts, used by the GraphQL formatter and the HTTP routes); services never throw HTTP exceptions.
  */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',

@@ -2,20 +2,21 @@ import { HttpException } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError, ErrorCode } from './domain-error';
+import { apiErrorOf } from './api-errors';
+import { ErrorCode } from './domain-error';
 
 /**
- * The ONE place errors become GraphQL errors: a DomainError keeps its message and code
- * (extensions.code) and details; class-validator failures are BAD_USER_INPUT; GraphQL's own
- * validation errors pass through; anything else is logged and reported as INTERNAL without detail.
+ * The ONE place errors become GraphQL errors: a DomainError or engine error keeps its message and gets
+ * its code (extensions.code) and details from the one table (api-errors.ts); class-validator failures
+ * are BAD_USER_INPUT; GraphQL's own validation errors pass through; anything else is logged and
+ * reported as INTERNAL without detail.
  */
 export function graphqlErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-    if (original instanceof DomainError) {
-      return { ...base, message: original.message, extensions: { code: original.code, details: original.details } };
-    }
+    const known = apiErrorOf(original);
+    if (known) return { ...base, message: known.message, extensions: { code: known.code, details: known.details } };
     if (original instanceof HttpException) {
       const response = original.getResponse() as { message?: string | string[] };
       const messages = Array.isArray(response.message) ? response.message : [response.message ?? original.message];

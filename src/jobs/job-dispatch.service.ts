@@ -3,7 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
 import { BackendRegistry } from '../backends/backend-registry';
-import { BackendUnavailableError } from '../backends/backend';
+import { EngineRefusedError, EngineUnavailableError } from '../backends/engine-errors';
 import { Reason, isTerminal } from './job-spec';
 import { JobMetrics } from './job-metrics';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
@@ -81,17 +81,20 @@ export class JobDispatchService {
       this.log.info({ jobId, ref, engine: backend.name }, 'submitted to engine');
       await this.updates.publish([{ jobId, userId: job.userId }]);
     } catch (e) {
-      if (e instanceof BackendUnavailableError) {
+      // DESIGN.md §6.4, decided by class only: a refusal no retry can change (a bad request, an owner the
+      // engine will not run as: DESIGN.md §4) fails the job with the engine's message.
+      if (e instanceof EngineRefusedError) {
+        await this.fail(jobId, e.message);
+        return;
+      }
+      if (e instanceof EngineUnavailableError) {
         // Nothing fails that could still succeed: stay PENDING and let the queue retry with backoff.
         await this.jobs.apply({ jobId, expectSubmitStatus: ['READY'], job: { reason: e.reason ?? Reason.BackendUnavailable } });
         this.log.warn({ jobId, engine: backend.name, err: e.message }, 'engine unavailable; will retry');
         throw e;
       }
-      // Refusals that no retry can change (a bad request, or an owner the engine will not run as: DESIGN.md §4) fail the job with the reason.
-      if (e instanceof Error && 'code' in e && ['BAD_USER_INPUT', 'FORBIDDEN'].includes((e as { code?: string }).code ?? '')) {
-        await this.fail(jobId, e.message);
-        return;
-      }
+      // Unknown is not a refusal: the job keeps its state and the queue retries it with backoff.
+      this.log.error({ jobId, engine: backend.name, attempt: job.submitAttempts, err: e }, 'unexpected error while submitting; will retry');
       throw e;
     }
   }

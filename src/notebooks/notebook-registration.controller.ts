@@ -3,25 +3,18 @@ import type { Request, Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { Public } from '../auth/authorization/access.decorator';
 import { bearerToken } from '../auth/bearer-token';
-import { DomainError, ErrorCode } from '../common/domain-error';
+import { apiErrorOf, HTTP_STATUS } from '../common/api-errors';
+import { ErrorCode } from '../common/domain-error';
 import { NotebookRegistrationService } from './notebook-registration.service';
-
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  [ErrorCode.BAD_USER_INPUT]: 400,
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.CONFLICT]: 409,
-  [ErrorCode.BACKEND_UNAVAILABLE]: 503,
-};
 
 /** The launcher reads plain JSON errors: `{error: CODE, message, field?}`, with the HTTP status of the code. */
 @Catch()
 export class RegistrationErrorFilter implements ExceptionFilter {
   catch(e: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    if (e instanceof DomainError) {
-      res.status(STATUS[e.code] ?? 500).json({ error: e.code, message: e.message, ...e.details });
+    const known = apiErrorOf(e);
+    if (known) {
+      res.status(HTTP_STATUS[known.code]).json({ error: known.code, message: known.message, ...known.details });
       return;
     }
     // Body-parser errors (malformed JSON) arrive as HttpExceptions.

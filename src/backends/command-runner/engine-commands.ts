@@ -1,6 +1,7 @@
 /** What command-line engines (Slurm, HTCondor) share when running their commands through a CommandRunner. */
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { BackendUnavailableError, OutputChunk, OutputRequest } from '../backend';
+import { OutputChunk, OutputRequest } from '../backend';
+import { EngineUnavailableError } from '../engine-errors';
 import { CommandRequest, CommandResult, CommandRunner, RunnerUnavailableError } from './command-runner';
 
 /** Runs a reading program as the job's owner: its stdout, or null when the file does not exist (yet). */
@@ -34,7 +35,7 @@ export async function runEngineCommand(runner: CommandRunner, engine: string, re
   try {
     return await runner.run(request);
   } catch (e) {
-    if (e instanceof RunnerUnavailableError) throw new BackendUnavailableError(engine, `${what} on engine ${engine}: ${e.message}`);
+    if (e instanceof RunnerUnavailableError) throw new EngineUnavailableError(engine, `${what} on engine ${engine}: ${e.message}`);
     throw e;
   }
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { parseSubmitDescription } from '../../test-support/htcondor/submit-description-parser';
-import { BackendUnavailableError } from '../backend';
+import { EngineUnavailableError } from '../engine-errors';
 import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
 import { RunnerUnavailableError } from '../command-runner/command-runner';
 import { backendJob } from '../local/test-support/job-fixtures';
@@ -180,12 +180,12 @@ describe('HTCondor engine over the runner contract', () => {
 
   it('turns an unreachable schedd or submit node into BackendUnavailable, never into "no jobs"', async () => {
     const unreachable = new FixtureRunner(() => ({ code: 1, stdout: '', stderr: fixture('schedd-unreachable.txt') }));
-    await expect(backend(unreachable).syncAll([{ jobId: 1, ref: '2', openTasks: [] }])).rejects.toBeInstanceOf(BackendUnavailableError);
-    await expect(backend(unreachable).findByTag(backendJob(1, '/tmp/w'))).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(backend(unreachable).syncAll([{ jobId: 1, ref: '2', openTasks: [] }])).rejects.toBeInstanceOf(EngineUnavailableError);
+    await expect(backend(unreachable).findByTag(backendJob(1, '/tmp/w'))).rejects.toBeInstanceOf(EngineUnavailableError);
     const submitFails = new FixtureRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? { code: 1, stdout: '', stderr: "ERROR: Can't find address of local schedd\n" } : ok('')));
-    await expect(backend(submitFails).submit(backendJob(3, '/tmp/w'))).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(backend(submitFails).submit(backendJob(3, '/tmp/w'))).rejects.toBeInstanceOf(EngineUnavailableError);
     const down = new FixtureRunner(() => new RunnerUnavailableError('ssh: connect to host submit port 22: Connection refused'));
-    await expect(backend(down).cancel('51', 50, null)).rejects.toBeInstanceOf(BackendUnavailableError);
+    await expect(backend(down).cancel('51', 50, null)).rejects.toBeInstanceOf(EngineUnavailableError);
   });
 });
 

@@ -1,9 +1,9 @@
 import type { SecurityConfig } from '../../config/security-config.schema';
 import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
 import { posix } from 'node:path';
-import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
+import { badInput, notFound } from '../../common/domain-error';
 import type { Backend, BackendHealth, BackendJob, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
-import { BackendUnavailableError } from '../backend';
+import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engine-errors';
 import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
 import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
@@ -68,18 +68,19 @@ export class HtcondorBackend implements Backend {
   }
 
   async submit(job: BackendJob): Promise<string> {
-    const plan = this.plan(job, true);
+    const plan = translatedOrRefused(this.name, job.id, () => this.plan(job, true));
     const staged = await this.run(ownerCommand(this.ctx, job.owner, '/bin/sh', ['-c', STAGE_SCRIPT, 'stage', plan.stageDir, posix.join(plan.stageDir, 'script')], {}, plan.script), 'staging');
-    if (staged.code !== 0) throw new DomainError(ErrorCode.INTERNAL, `cannot stage the script of job ${job.id} in ${plan.stageDir}: ${staged.stderr.trim()}`, { jobId: job.id });
+    // Not HTCondor's verdict on the job (the owner's folder, the file system): retried, never a refusal.
+    if (staged.code !== 0) throw new EngineUnavailableError(this.name, `cannot stage the script of job ${job.id} in ${plan.stageDir}: ${staged.stderr.trim() || `exit ${staged.code}`}`, { jobId: job.id });
     const r = await this.run(ownerCommand(this.ctx, job.owner, this.tool('condor_submit'), ['-terse', ...this.scheddArgs(), '-'], {}, plan.description), 'condor_submit');
     if (r.code !== 0) {
       const why = `${r.stderr.trim()} ${r.stdout.trim()}`.trim();
-      if (UNAVAILABLE.test(why)) throw new BackendUnavailableError(this.name, why);
-      throw badInput(`HTCondor refused job ${job.id} on engine ${this.name}: ${why || `condor_submit exited with ${r.code}`}`, { engine: this.name });
+      if (UNAVAILABLE.test(why)) throw new EngineUnavailableError(this.name, why, { jobId: job.id });
+      throw new EngineRefusedError(this.name, `HTCondor refused job ${job.id} on engine ${this.name}: ${why || `condor_submit exited with ${r.code}`}`, { jobId: job.id });
     }
     // -terse prints the first and last job id of the cluster: `123.0 - 123.2`.
     const cluster = /^(\d+)\.\d+ - \d+\.\d+$/m.exec(r.stdout)?.[1];
-    if (!cluster) throw new BackendUnavailableError(this.name, `condor_submit printed no job id for job ${job.id}: ${r.stdout.trim()} ${r.stderr.trim()}`);
+    if (!cluster) throw new EngineUnavailableError(this.name, `condor_submit printed no job id for job ${job.id}: ${r.stdout.trim()} ${r.stderr.trim()}`, { jobId: job.id });
     this.opts.logger.info({ jobId: job.id, clusterId: cluster, owner: job.owner.username }, 'job submitted to HTCondor');
     return cluster;
   }
@@ -110,8 +111,8 @@ export class HtcondorBackend implements Backend {
     const r = await this.run(this.serviceCommand('condor_rm', [...this.scheddArgs(), ...target]), 'condor_rm');
     const why = `${r.stdout.trim()} ${r.stderr.trim()}`.trim();
     if (r.code !== 0 && !ALREADY_GONE.test(why)) {
-      if (UNAVAILABLE.test(why)) throw new BackendUnavailableError(this.name, why);
-      throw new DomainError(ErrorCode.INTERNAL, `condor_rm ${target.join(' ')} failed on engine ${this.name}: ${why || `exit ${r.code}`}`, { engine: this.name, jobId });
+      if (UNAVAILABLE.test(why)) throw new EngineUnavailableError(this.name, why, { jobId });
+      throw new EngineRefusedError(this.name, `condor_rm ${target.join(' ')} failed on engine ${this.name}: ${why || `exit ${r.code}`}`, { jobId });
     }
     this.opts.logger.info({ jobId, clusterId: ref, arrayIndex }, 'cancel sent to HTCondor');
   }
@@ -192,11 +193,11 @@ export class HtcondorBackend implements Backend {
   private async ads(tool: 'condor_q' | 'condor_history', constraint: string, extra: string[] = []): Promise<CondorJobAd[]> {
     const scope = tool === 'condor_q' ? ['-allusers'] : [];
     const r = await this.run(this.serviceCommand(tool, [...this.scheddArgs(), ...scope, '-json', '-constraint', constraint, '-attributes', STATUS_ATTRIBUTES.join(','), ...extra]), tool);
-    if (r.code !== 0) throw new BackendUnavailableError(this.name, `${tool} failed on engine ${this.name}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    if (r.code !== 0) throw new EngineUnavailableError(this.name, `${tool} failed on engine ${this.name}: ${r.stderr.trim() || `exit ${r.code}`}`);
     try {
       return parseJobAds(r.stdout);
     } catch (e) {
-      throw new BackendUnavailableError(this.name, `${tool} on engine ${this.name}: ${(e as Error).message}`);
+      throw new EngineUnavailableError(this.name, `${tool} on engine ${this.name}: ${(e as Error).message}`);
     }
   }
 

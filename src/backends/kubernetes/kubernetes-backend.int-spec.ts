@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { BackendUnavailableError, TaskUpdate } from '../backend';
+import { TaskUpdate } from '../backend';
+import { EngineUnavailableError } from '../engine-errors';
 import { arrayTasks, backendJob } from '../local/test-support/job-fixtures';
 import { EmulatedApiServer } from '../../test-support/kubernetes/emulated-api-server';
 import { eventually } from '../../test-support/gateway-fixture';
@@ -171,8 +172,8 @@ describe('Kubernetes backend against the emulated API server', () => {
     await backend.stop();
     backend = makeBackend(engineConfig({ quota: { default: { 'count/jobs.batch': 1 } } }));
     await backend.submit(backendJob(500, '/home/alice', {}, { owner: OWNER, partition: 'kube' }));
-    const refused = (await backend.submit(backendJob(501, "/home/alice", {}, { owner: OWNER, partition: "kube" })).catch((e) => e)) as BackendUnavailableError;
-    expect(refused).toBeInstanceOf(BackendUnavailableError);
+    const refused = (await backend.submit(backendJob(501, "/home/alice", {}, { owner: OWNER, partition: "kube" })).catch((e) => e)) as EngineUnavailableError;
+    expect(refused).toBeInstanceOf(EngineUnavailableError);
     expect(refused.reason).toBe('QuotaExceeded');
     expect(refused.message).toMatch(/exceeded quota: hpcg-quota, requested: count\/jobs.batch=1, used: count\/jobs.batch=1, limited: count\/jobs.batch=1/);
     await backend.cancel((await backend.findByTag(backendJob(500, '/home/alice', {}, { owner: OWNER })))!, 500, null);
@@ -184,8 +185,8 @@ describe('Kubernetes backend against the emulated API server', () => {
     await states(600, ref, (x) => x[0]?.state === 'PENDING');
     const port = api.port;
     await api.stop();
-    await expect(backend.submit(backendJob(601, '/home/alice', {}, { owner: OWNER, partition: 'kube' }))).rejects.toBeInstanceOf(BackendUnavailableError);
-    await eventually(async () => (await backend.syncAll([{ jobId: 600, ref, openTasks: [] }]).catch((e) => e)) instanceof BackendUnavailableError, 3000, 'sync to report the engine unavailable');
+    await expect(backend.submit(backendJob(601, '/home/alice', {}, { owner: OWNER, partition: 'kube' }))).rejects.toBeInstanceOf(EngineUnavailableError);
+    await eventually(async () => (await backend.syncAll([{ jobId: 600, ref, openTasks: [] }]).catch((e) => e)) instanceof EngineUnavailableError, 3000, 'sync to report the engine unavailable');
     // While it was away, its history was compacted: the watch must list again.
     api.store.compact();
     api.controller.succeed(api.controller.pods(600)[0]);

@@ -3,7 +3,8 @@ import { BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, VersionApi, 
 import type { KubernetesEngineConfig } from '../../config/kubernetes-engine.schema';
 import type { ResolvedPartition } from '../../config/load-config';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
-import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import { Backend, BackendHealth, BackendJob, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import { EngineUnavailableError, translatedOrRefused } from '../engine-errors';
 import type { EngineLogger } from '../local/local-engine-options';
 import { missingJobUpdate } from '../local/sync-tasks';
 import { jobUpdates } from './job-status';
@@ -66,14 +67,14 @@ export class KubernetesBackend implements Backend {
   }
 
   async submit(job: BackendJob): Promise<string> {
-    const t = this.translate(job);
+    const t = translatedOrRefused(this.name, job.id, () => this.translate(job));
     const { core, batch, namespaces } = this.api();
     const ref = `${t.namespace}/${t.job.metadata.name}`;
     await namespaces.ensure(t.tenancy);
     try {
       await core.createNamespacedConfigMap({ namespace: t.namespace, body: t.configMap, fieldValidation: 'Strict' });
     } catch (e) {
-      if (statusOf(e) !== 409) throw kubeError(this.name, `creating ConfigMap ${t.namespace}/${t.configMap.metadata.name}`, e);
+      if (statusOf(e) !== 409) throw kubeError(this.name, `creating ConfigMap ${t.namespace}/${t.configMap.metadata.name}`, e, job.id);
     }
     let created: Obj;
     try {
@@ -81,7 +82,7 @@ export class KubernetesBackend implements Backend {
     } catch (e) {
       // A retry after "created, but the answer was lost": the Job is there, if it carries this job's nonce.
       if (statusOf(e) === 409 && (await this.findByTag(job)) === ref) return ref;
-      throw kubeError(this.name, `creating Job ${ref}`, e);
+      throw kubeError(this.name, `creating Job ${ref}`, e, job.id);
     }
     // The script goes away with its Job (TTL or cancel): the Job owns the ConfigMap.
     try {
@@ -105,7 +106,7 @@ export class KubernetesBackend implements Backend {
     try {
       items = (await this.api().batch.listJobForAllNamespaces({ labelSelector: `${LABEL_JOB_ID}=${job.id}` })).items as Obj[];
     } catch (e) {
-      throw kubeError(this.name, `looking for job ${job.id}`, e);
+      throw kubeError(this.name, `looking for job ${job.id}`, e, job.id);
     }
     const candidates = items.map((found) => ({
       ref: `${found.metadata?.namespace}/${found.metadata?.name}`,
@@ -129,7 +130,7 @@ export class KubernetesBackend implements Backend {
         .flatMap((pod) => [pod.status.podIP, pod.status.hostIP, ...(pod.status.podIPs ?? []).map((a: Obj) => a.ip), ...(pod.status.hostIPs ?? []).map((a: Obj) => a.ip)])
         .filter((a): a is string => typeof a === 'string' && a.length > 0);
     } catch (e) {
-      throw kubeError(this.name, `reading the pods of job ${jobId}`, e);
+      throw kubeError(this.name, `reading the pods of job ${jobId}`, e, jobId);
     }
   }
 
@@ -144,14 +145,14 @@ export class KubernetesBackend implements Backend {
       }
     } catch (e) {
       if (statusOf(e) === 404) return;
-      throw kubeError(this.name, `cancelling ${ref}`, e);
+      throw kubeError(this.name, `cancelling ${ref}`, e, jobId);
     }
     this.opts.logger.info({ jobId, arrayIndex, ref }, 'cancel carried to Kubernetes');
   }
 
   async syncAll(refs: LiveJobRef[]): Promise<TaskUpdate[]> {
     const { jobs, pods } = this.caches();
-    if (!jobs.ready || !pods.ready) throw new BackendUnavailableError(this.name, `Kubernetes watch not connected: ${jobs.lastError ?? pods.lastError ?? 'starting'}`);
+    if (!jobs.ready || !pods.ready) throw new EngineUnavailableError(this.name, `Kubernetes watch not connected: ${jobs.lastError ?? pods.lastError ?? 'starting'}`);
     const podsByJob = new Map<string, Obj[]>();
     for (const pod of pods.items.values()) {
       const id = pod.metadata?.labels?.[LABEL_JOB_ID];
@@ -261,7 +262,7 @@ export class KubernetesBackend implements Backend {
       try {
         this.kc ??= loadKubeConfig(this.opts.config);
       } catch (e) {
-        throw new BackendUnavailableError(this.name, `Kubernetes credentials: ${(e as Error).message}`);
+        throw new EngineUnavailableError(this.name, `Kubernetes credentials: ${(e as Error).message}`);
       }
       const core = this.kc.makeApiClient(CoreV1Api);
       this.apis = {

@@ -1,5 +1,5 @@
 import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { DomainError, ErrorCode } from '../../common/domain-error';
+import { EngineRefusedError } from '../engine-errors';
 import { kubeError, statusOf } from './kube-errors';
 import { ANNOTATION_USERNAME } from './kubernetes-names';
 import type { TenancyManifests } from './tenancy-manifests';
@@ -60,9 +60,10 @@ export class UserNamespaces {
     }
     const owner = existing.metadata?.annotations?.[ANNOTATION_USERNAME];
     const wanted = desired.metadata.annotations[ANNOTATION_USERNAME];
-    // Never run a user's job in a namespace that belongs to someone (or something) else.
+    // Never run a user's job in a namespace that belongs to someone (or something) else; only an
+    // administrator can change that, so the job fails with the reason instead of waiting unseen.
     if (owner !== wanted) {
-      throw new DomainError(ErrorCode.CONFLICT, `namespace ${name} exists on engine ${this.engine} but belongs to ${owner ? `user ${owner}` : 'no gateway user'}; refusing to run ${wanted}'s job there`, { namespace: name });
+      throw new EngineRefusedError(this.engine, `namespace ${name} exists on engine ${this.engine} but belongs to ${owner ? `user ${owner}` : 'no gateway user'}; refusing to run ${wanted}'s job there`, { details: { namespace: name }, policy: true });
     }
   }
 

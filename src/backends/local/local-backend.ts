@@ -2,18 +2,8 @@ import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } fro
 import { hostname, totalmem, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
-import {
-  Backend,
-  BackendHealth,
-  BackendJob,
-  BackendUnavailableError,
-  LiveJobRef,
-  OutputChunk,
-  OutputRequest,
-  PartitionCapacity,
-  TaggedJob,
-  TaskUpdate,
-} from '../backend';
+import { Backend, BackendHealth, BackendJob, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaggedJob, TaskUpdate } from '../backend';
+import { EngineUnavailableError, translatedOrRefused } from '../engine-errors';
 import { adoptTagged } from '../reconcile-tag';
 import { cancelTasks } from './cancel-tasks';
 import { Executor } from './executor';
@@ -84,12 +74,12 @@ export class LocalBackend implements Backend {
       assertSameJob(existing, job, this.name, this.opts.stateDir);
       return ref;
     }
-    const plan = this.translate(job);
+    const plan = translatedOrRefused(this.name, job.id, () => this.translate(job));
     let created: boolean;
     try {
       created = await this.store.create(job, plan);
     } catch (e) {
-      throw new BackendUnavailableError(this.name, `cannot write job ${job.id} to ${this.opts.stateDir}: ${(e as Error).message}`);
+      throw new EngineUnavailableError(this.name, `cannot write job ${job.id} to ${this.opts.stateDir}: ${(e as Error).message}`);
     }
     if (created) this.opts.logger.info({ jobId: job.id, tasks: plan.tasks.length, slots: plan.slots, runAs: plan.runAs?.user ?? null }, 'job queued on local engine');
     return ref;
@@ -200,7 +190,7 @@ export class LocalBackend implements Backend {
       }
       installSrunShim(dir);
     } catch (e) {
-      throw new BackendUnavailableError(this.name, `state directory ${dir} is not usable: ${(e as Error).message}`);
+      throw new EngineUnavailableError(this.name, `state directory ${dir} is not usable: ${(e as Error).message}`);
     }
     this.stateDirReady = true;
   }

@@ -1,7 +1,9 @@
-import { badInput, DomainError, ErrorCode, notFound } from '../../common/domain-error';
+import { notFound } from '../../common/domain-error';
 import { isTerminal } from '../../jobs/job-spec';
 import { parseTimeLimit } from '../../sbatch';
-import { Backend, BackendHealth, BackendJob, BackendUnavailableError, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import { Backend, BackendHealth, BackendJob, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
+import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engine-errors';
+import { SLURM_UNAVAILABLE, sbatchFailure } from './sbatch-failure';
 import type { CommandRequest, CommandResult } from '../command-runner/command-runner';
 import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
@@ -14,9 +16,6 @@ import { adoptTagged, RunnerIdentity, type TagCandidate } from '../reconcile-tag
 
 /** How long a job ended in squeue may wait for its accounting record before squeue's word is final. */
 const ACCOUNTING_GRACE_MS = 60_000;
-
-/** What Slurm's clients print when slurmctld (or slurmdbd) cannot be reached: retry later, never fail the job. */
-const UNAVAILABLE = /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted|slurm_persist_conn|Communication connection failure|Transport endpoint|Unable to establish|temporarily unable|Resource temporarily unavailable|Connection reset|No route to host/i;
 
 /**
  * A Slurm cluster as an engine (DESIGN.md §2): sbatch/squeue/sacct/scancel/sinfo through a
@@ -44,15 +43,11 @@ export class SlurmBackend implements Backend {
   }
 
   async submit(job: BackendJob): Promise<string> {
-    const plan = this.translate(job);
+    const plan = translatedOrRefused(this.name, job.id, () => this.translate(job));
     const r = await this.run(ownerCommand(this.ctx, job.owner, slurmTool(this.ctx, 'sbatch'), plan.args, plan.env, plan.script), 'sbatch');
-    if (r.code !== 0) {
-      const why = r.stderr.trim() || `sbatch exited with ${r.code}`;
-      this.unavailableIf(why);
-      throw badInput(`Slurm refused job ${job.id} on engine ${this.name}: ${why}`, { engine: this.name });
-    }
+    if (r.code !== 0) throw sbatchFailure(this.name, job.id, r.stderr, r.code);
     const id = r.stdout.trim().split('\n').pop()?.split(';')[0] ?? '';
-    if (!/^\d+$/.test(id)) throw new BackendUnavailableError(this.name, `sbatch printed no job id for job ${job.id}: ${r.stdout.trim()} ${r.stderr.trim()}`);
+    if (!/^\d+$/.test(id)) throw new EngineUnavailableError(this.name, `sbatch printed no job id for job ${job.id}: ${r.stdout.trim()} ${r.stderr.trim()}`, { jobId: job.id });
     this.opts.logger.info({ jobId: job.id, slurmJobId: id, owner: job.owner.username }, 'job submitted to Slurm');
     return id;
   }
@@ -90,8 +85,8 @@ export class SlurmBackend implements Backend {
     const why = r.stderr.trim();
     // Already finished, or already forgotten by slurmctld: nothing left to cancel.
     if (r.code !== 0 && !/Invalid job id|already completing or completed/i.test(why)) {
-      this.unavailableIf(why);
-      throw new DomainError(ErrorCode.INTERNAL, `scancel ${target} failed on engine ${this.name}: ${why || `exit ${r.code}`}`, { engine: this.name, jobId });
+      this.unavailableIf(why, jobId);
+      throw new EngineRefusedError(this.name, `scancel ${target} failed on engine ${this.name}: ${why || `exit ${r.code}`}`, { jobId });
     }
     this.opts.logger.info({ jobId, slurmJobId: target }, 'cancel sent to Slurm');
   }
@@ -217,7 +212,7 @@ export class SlurmBackend implements Backend {
     const r = await this.run(serviceCommand(this.ctx, tool, args), tool);
     if (r.code !== 0) {
       const why = r.stderr.trim() || `exit ${r.code}`;
-      throw new BackendUnavailableError(this.name, `${tool} failed on engine ${this.name}: ${why}`);
+      throw new EngineUnavailableError(this.name, `${tool} failed on engine ${this.name}: ${why}`);
     }
     return r.stdout;
   }
@@ -226,8 +221,8 @@ export class SlurmBackend implements Backend {
     return runEngineCommand(this.opts.runner, this.name, request, what);
   }
 
-  private unavailableIf(why: string): void {
-    if (UNAVAILABLE.test(why)) throw new BackendUnavailableError(this.name, why);
+  private unavailableIf(why: string, jobId: number): void {
+    if (SLURM_UNAVAILABLE.test(why)) throw new EngineUnavailableError(this.name, why, { jobId });
   }
 }
 
