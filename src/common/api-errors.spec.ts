@@ -1,0 +1,26 @@
+import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../backends/engine-errors';
+import { apiErrorOf } from './api-errors';
+import { badInput, DomainError, ErrorCode, forbidden } from './domain-error';
+
+describe('apiErrorOf: the one table from errors to API codes', () => {
+  it.each([
+    [new DomainError(ErrorCode.CONFLICT, 'c', { id: 1 }), ErrorCode.CONFLICT],
+    [new EngineRefusedError('hpc', 'refused', { details: { option: '--nodes' } }), ErrorCode.BAD_USER_INPUT],
+    [new EngineRefusedError('kube', 'admission denied', { policy: true }), ErrorCode.FORBIDDEN],
+    [new EngineUnavailableError('hpc', 'slurmctld down'), ErrorCode.BACKEND_UNAVAILABLE],
+  ])('%p → %s, message and details kept', (e, code) => {
+    expect(apiErrorOf(e)).toEqual({ code, message: e.message, details: e.details });
+  });
+
+  it('hides anything else', () => expect(apiErrorOf(new Error('boom'))).toBeNull());
+});
+
+describe('translatedOrRefused: a translation check failing at submit is a refusal', () => {
+  it('keeps the message and details; FORBIDDEN becomes a policy refusal', () => {
+    const refused = (e: Error) => { try { translatedOrRefused('local', 3, () => { throw e; }); } catch (r) { return r; } };
+    expect(refused(badInput('requests 4 nodes', { option: '--nodes' }))).toMatchObject({ constructor: EngineRefusedError, engine: 'local', jobId: 3, message: 'requests 4 nodes', details: { option: '--nodes' }, policy: false });
+    expect(refused(forbidden('runs jobs as svc'))).toMatchObject({ constructor: EngineRefusedError, policy: true });
+    const other = new TypeError('bug');
+    expect(refused(other)).toBe(other);
+  });
+});
