@@ -59,6 +59,9 @@ it('partitions and jobOutput answer from stored facts: the API process runs no S
     // A job that prints where it ran and finishes, named by %N and %j, so its output path needs the stored node and id.
     const { submitBatchScript: done } = await gql(gw.url, token, SUBMIT, { s: '#!/bin/sh\necho "ran on $(hostname)"\n', a: ['-J', 'reads', '-o', `${gw.dir}/reads-%N-%j.out`], cwd: gw.dir });
     await eventually(async () => (await gql(gw.url, token, STATE, { id: done.jobId })).job.state === 'COMPLETED', 120_000, 'the job to complete');
+    // An array whose tasks' files carry each task's own Slurm id (%j), which only the sync saw.
+    const { submitBatchScript: arr } = await gql(gw.url, token, SUBMIT, { s: '#!/bin/sh\necho "id $SLURM_JOB_ID"\n', a: ['-J', 'reads-arr', '--array=0-2', '-o', `${gw.dir}/arr-%a-%j.out`], cwd: gw.dir });
+    await eventually(async () => (await gql(gw.url, token, STATE, { id: arr.jobId })).job.state === 'COMPLETED', 120_000, 'the array to complete');
     const { job } = await gql(gw.url, token, STATE, { id: done.jobId });
     expect(job.nodeList).toBeTruthy();
     // The worker's first capacity pass has been stored.
@@ -68,6 +71,7 @@ it('partitions and jobOutput answer from stored facts: the API process runs no S
     expect(before.some((c) => c.role === 'worker' && c.tool === 'sinfo')).toBe(true); // the wrapper does see who runs what
     const answers = await Promise.all(Array.from({ length: 50 }, () => gql(gw.url, token, PARTITIONS)));
     const outputs = await Promise.all(Array.from({ length: 50 }, () => gql(gw.url, token, OUTPUT, { id: done.jobId })));
+    const tasks = await Promise.all([0, 1, 2].map((i) => gql(gw.url, token, OUTPUT, { id: arr.jobId, i })));
     const after = calls();
 
     for (const a of answers) {
@@ -80,6 +84,11 @@ it('partitions and jobOutput answer from stored facts: the API process runs no S
     for (const o of outputs) {
       expect(o.jobOutput.path).toBe(`${gw.dir}/reads-${job.nodeList}-${job.engineJobId}.out`); // named from stored facts
       expect(o.jobOutput.data).toMatch(/^ran on /);
+    }
+    for (const [i, t] of tasks.entries()) {
+      const own = /^id (\d+)$/m.exec(t.jobOutput.data)?.[1];
+      expect(own).toBeTruthy();
+      expect(t.jobOutput.path).toBe(`${gw.dir}/arr-${i}-${own}.out`);
     }
     const fromApi = after.filter((c) => c.role === 'api');
     expect(fromApi).toEqual([]);
