@@ -83,6 +83,8 @@ export interface TaskUpdate {
   startTime: Date | null;
   endTime: Date | null;
   node: string | null;
+  /** The job's or task's own id on the engine once it started (Slurm's JobIDRaw), when it differs per task. */
+  engineId?: string | null;
 }
 
 export interface LiveJobRef {
@@ -103,6 +105,11 @@ export interface OutputRequest {
   limit: number;
   /** The job as its engine received it: engines that keep no record of their own find the output from it. */
   job?: BackendJob;
+  /**
+   * Where the sync last saw the job or task run, as stored (DESIGN.md §6 rule 5): the node list and the
+   * task's own engine id name output files (`%N`, `%j`) without asking the engine.
+   */
+  seen?: { node: string | null; engineId: string | null };
 }
 
 export interface OutputChunk {

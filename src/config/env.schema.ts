@@ -18,6 +18,8 @@ export const envSchema = z.object({
   HPCG_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('hpcg'),
   HPCG_SYNC_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(1000),
   HPCG_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  // How often the worker asks each engine for its partitions' capacity (sinfo, nodes, ...) for the API to read.
+  HPCG_CAPACITY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   HPCG_MAX_ARRAY_SIZE: z.coerce.number().int().min(1).max(4_000_000).default(1001),
   HPCG_MAX_SCRIPT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   HPCG_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(8),

@@ -39,6 +39,7 @@ export interface AppConfig {
   queuePrefix: string;
   syncIntervalMs: number;
   sweepIntervalMs: number;
+  capacityIntervalMs: number;
   submitConcurrency: number;
   limits: { maxArraySize: number; maxScriptBytes: number };
   graphql: {
@@ -185,6 +186,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     queuePrefix: env.HPCG_QUEUE_PREFIX,
     syncIntervalMs: env.HPCG_SYNC_INTERVAL_MS,
     sweepIntervalMs: env.HPCG_SWEEP_INTERVAL_MS,
+    capacityIntervalMs: env.HPCG_CAPACITY_INTERVAL_MS,
     submitConcurrency: env.HPCG_SUBMIT_CONCURRENCY,
     apiProcesses: env.HPCG_API_PROCESSES,
     limits: { maxArraySize: env.HPCG_MAX_ARRAY_SIZE, maxScriptBytes: env.HPCG_MAX_SCRIPT_BYTES },

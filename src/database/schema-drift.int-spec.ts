@@ -4,6 +4,7 @@ import { JobsRepository } from '../jobs/jobs.repository';
 import { UsersRepository } from '../users/users.repository';
 import { LimitsRepository } from '../limits/limits.repository';
 import { NotebooksRepository } from '../notebooks/notebooks.repository';
+import { EngineCapacityRepository } from '../partitions/engine-capacity.repository';
 import { createTestDatabase } from '../test-support/test-database';
 import { migrate } from './migrator';
 import { PrismaService } from './prisma.service';
@@ -88,7 +89,7 @@ describe('schema and migrations agree', () => {
       jobId: array.id,
       expectSubmitStatus: ['READY'],
       job: { state: 'RUNNING', submitStatus: 'SUBMITTED', backendRef: 'r' },
-      tasks: [{ index: 3, data: { state: 'RUNNING', startTime: new Date(), cancelRequestedAt: new Date() } }],
+      tasks: [{ index: 3, data: { state: 'RUNNING', startTime: new Date(), cancelRequestedAt: new Date(), engineId: '777' } }],
       events: [{ arrayIndex: 3, fromState: 'PENDING', toState: 'RUNNING', reason: null, actor: 'engine:local' }],
     });
     expect(ok).toBe(true);
@@ -103,6 +104,7 @@ describe('schema and migrations agree', () => {
     expect(await jobs.hasEarlierUnfinished(user.id, 'arr', array.id + 1)).toBe(true);
     const page = await jobs.list({ usernames: ['drift'], states: ['RUNNING'] }, 0, 10);
     expect(page.items[0].tasks.map((t) => t.state)).toEqual(['PENDING', 'RUNNING', 'PENDING']);
+    expect(page.items[0].tasks.map((t) => t.engineId)).toEqual([null, '777', null]);
     expect(page.total).toBe(1);
     expect(await jobs.countByState()).toEqual(expect.arrayContaining([{ state: 'RUNNING', count: 1 }]));
   });
@@ -162,5 +164,13 @@ describe('schema and migrations agree', () => {
     expect(positions.get(j3)).toEqual({ position: 3, total: 3 });
     await jobs.apply({ jobId: j1, job: { state: 'RUNNING' } });
     expect((await notebooks.queuePositions([j3])).get(j3)).toEqual({ position: 2, total: 2 });
+  });
+
+  it("writes and reads the engines' stored capacity, one row per engine", async () => {
+    const capacity = new EngineCapacityRepository(prisma);
+    const p = { name: 'batch', state: 'up' as const, nodes: 2, cpus: 8, memoryMB: 4096, gpus: 1, maxTimeMinutes: -1, nodeNames: ['n1', 'n2'] };
+    await capacity.store('slurm', [p], new Date('2026-12-02T10:00:00Z'));
+    await capacity.store('slurm', [{ ...p, state: 'drain' }], new Date('2026-12-02T10:00:30Z'));
+    expect(await capacity.all()).toEqual([{ engine: 'slurm', partitions: [{ ...p, state: 'drain' }], observedAt: new Date('2026-12-02T10:00:30Z') }]);
   });
 });

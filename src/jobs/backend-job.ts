@@ -39,6 +39,13 @@ export function storedJobView(job: JobRow): BackendJob {
   );
 }
 
+/** Where the sync last saw the job (arrayIndex null) or one of its tasks run: output files are named after it. */
+export function storedPlacement(job: JobRow, arrayIndex: number | null): { node: string | null; engineId: string | null } {
+  if (arrayIndex === null) return { node: job.nodeList, engineId: job.backendRef };
+  const task = job.tasks.find((t) => t.index === arrayIndex);
+  return { node: task?.nodeList ?? null, engineId: task?.engineId ?? null };
+}
+
 /** A stored job as its engine receives it; array tasks already finished (cancelled in the gateway) are left out. */
 export function storedToBackendJob(job: JobRow, partition: ResolvedPartition, dependency: NativeDependency | null): BackendJob {
   return toBackendJob(

@@ -7,7 +7,7 @@ const t0 = new Date('2026-11-21T10:00:00Z');
 const t1 = new Date('2026-11-21T10:05:00Z');
 
 function task(index: number, state: JobState, extra: Partial<TaskRow> = {}): TaskRow {
-  return { id: index, jobId: 7, index, rawId: 7 + index, state, reason: null, exitCode: null, signal: null, startTime: null, endTime: null, nodeList: null, cancelRequestedAt: null, ...extra };
+  return { id: index, jobId: 7, index, rawId: 7 + index, state, reason: null, exitCode: null, signal: null, startTime: null, endTime: null, nodeList: null, engineId: null, cancelRequestedAt: null, ...extra };
 }
 function job(state: JobState, tasks: TaskRow[] = []): JobRow {
   return { id: 7, state, reason: 'Priority', exitCode: null, signal: null, startTime: null, endTime: null, nodeList: null, tasks } as unknown as JobRow;
@@ -26,6 +26,14 @@ describe('job transitions from engine observations', () => {
   it('writes nothing when nothing changed', () => {
     const j = { ...job('RUNNING'), startTime: t0, nodeList: 'n1', reason: null } as JobRow;
     expect(planJobChange(j, [update(null, 'RUNNING', { startTime: t0, node: 'n1' })], 'x')).toBeNull();
+  });
+
+  it("stores an array task's own engine id once seen, and only when it changes", () => {
+    const pending = job('PENDING', [task(0, 'PENDING'), task(1, 'PENDING')]);
+    const change = planJobChange(pending, [update(0, 'RUNNING', { startTime: t0, node: 'n1', engineId: '4242' })], 'x');
+    expect(change?.tasks).toEqual([{ index: 0, data: expect.objectContaining({ state: 'RUNNING', nodeList: 'n1', engineId: '4242' }) }]);
+    const running = job('RUNNING', [task(0, 'RUNNING', { startTime: t0, nodeList: 'n1', engineId: '4242' }), task(1, 'PENDING')]);
+    expect(planJobChange(running, [update(0, 'RUNNING', { startTime: t0, node: 'n1', engineId: '4242' })], 'x')).toBeNull();
   });
 
   it('never moves a finished job', () => {

@@ -7,7 +7,7 @@ import type { JobChange, JobRow, TaskRow } from './jobs.repository';
  * change, and an array job's own state derived from its tasks. Pure, so it is tested directly.
  */
 
-type Observed = Pick<TaskUpdate, 'state' | 'reason' | 'exitCode' | 'signal' | 'startTime' | 'endTime' | 'node'>;
+type Observed = Pick<TaskUpdate, 'state' | 'reason' | 'exitCode' | 'signal' | 'startTime' | 'endTime' | 'node' | 'engineId'>;
 
 /** Worst outcome first: the array job's state when not every task completed. */
 const FINAL_SEVERITY: JobState[] = ['NODE_FAIL', 'OUT_OF_MEMORY', 'TIMEOUT', 'FAILED', 'CANCELLED', 'COMPLETED'];
@@ -73,6 +73,13 @@ function diff(row: { state: JobState; reason: string | null; exitCode: number | 
   return changed ? next : null;
 }
 
+/** A task's own engine id, kept once seen: its output file is named after it (`%j`). */
+function withEngineId<T extends object>(task: { engineId: string | null }, seen: Observed, next: T | null): (T & { engineId?: string }) | null {
+  const engineId = seen.engineId ?? null;
+  if (!engineId || engineId === task.engineId) return next;
+  return { ...(next ?? ({} as T)), engineId };
+}
+
 /** The change a batch of observations makes to one job, or null when nothing changed. */
 export function planJobChange(job: JobRow, updates: TaskUpdate[], actor: string): JobChange | null {
   const change: Required<Pick<JobChange, 'tasks' | 'events'>> & JobChange = { jobId: job.id, tasks: [], events: [] };
@@ -87,7 +94,7 @@ export function planJobChange(job: JobRow, updates: TaskUpdate[], actor: string)
   const byIndex = new Map(updates.filter((u) => u.arrayIndex !== null).map((u) => [u.arrayIndex as number, u]));
   const tasks = job.tasks.map((task) => {
     const seen = byIndex.get(task.index);
-    const next = seen && diff(task, seen);
+    const next = seen && withEngineId(task, seen, diff(task, seen));
     if (!next) return task;
     change.tasks.push({ index: task.index, data: next });
     if (next.state !== task.state) change.events.push({ arrayIndex: task.index, fromState: task.state, toState: next.state, reason: next.reason, actor });

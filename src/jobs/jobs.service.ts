@@ -10,7 +10,7 @@ import { JobState, Reason, isTerminal } from './job-spec';
 import { aggregateTaskStates } from './job-transitions';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobChange, JobQuery, JobRow, JobsRepository } from './jobs.repository';
-import { storedJobView } from './backend-job';
+import { storedJobView, storedPlacement } from './backend-job';
 
 export interface OutputArgs {
   arrayIndex: number | null;
@@ -176,6 +176,7 @@ export class JobsService {
       offset: args.offset,
       limit: args.limit,
       job: storedJobView(job),
+      seen: storedPlacement(job, args.arrayIndex),
     });
   }
 

@@ -3,7 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
 import { BackendRegistry } from '../backends/backend-registry';
-import { storedJobView } from '../jobs/backend-job';
+import { storedJobView, storedPlacement } from '../jobs/backend-job';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobsService } from '../jobs/jobs.service';
 import { type NotebookState, deriveTransition, needsOutputTail } from './notebook-state';
@@ -104,6 +104,7 @@ export class NotebookStateService {
         offset: 0,
         limit: 64 * 1024,
         job: storedJobView(job),
+        seen: storedPlacement(job, null),
       });
       const text = chunk.data.trim().split('\n').join(' | ');
       return text.length > MAX_TAIL_CHARS ? `…${text.slice(-MAX_TAIL_CHARS)}` : text;

@@ -1,16 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { logFailure } from '../common/log-failure';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig, ResolvedPartition } from '../config/load-config';
 import { badInput, forbidden } from '../common/domain-error';
 import { BackendRegistry } from '../backends/backend-registry';
 import type { PartitionCapacity } from '../backends/backend';
+import { EngineCapacityRepository } from './engine-capacity.repository';
 
 export interface PartitionView extends ResolvedPartition {
   engineKind: string;
+  /** What the engine last reported, as the worker stored it; null when it never has. */
   capacity: PartitionCapacity | null;
+  /** When the engine reported it. */
+  observedAt: Date | null;
+  /** The report is older than a few refresh intervals: the engine has not answered the worker lately. */
+  stale: boolean;
 }
+
+/** Refresh intervals a stored capacity may miss before it is shown as unknown. */
+const STALE_AFTER_INTERVALS = 3;
 
 function canUse(p: ResolvedPartition, groups: string[], admin: boolean): boolean {
   return admin || p.allowGroups.length === 0 || p.allowGroups.some((g) => groups.includes(g));
@@ -21,7 +28,7 @@ export class PartitionsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly backends: BackendRegistry,
-    @InjectPinoLogger(PartitionsService.name) private readonly log: PinoLogger,
+    private readonly capacities: EngineCapacityRepository,
   ) {}
 
   /**
@@ -48,18 +55,19 @@ export class PartitionsService {
     return usable;
   }
 
-  async list(): Promise<PartitionView[]> {
-    const capacities = new Map<string, PartitionCapacity[]>();
-    await Promise.all(
-      this.backends.all().map(async (b) => {
-        // One engine not answering must not hide the others' partitions: its capacities are left out.
-        capacities.set(b.name, (await b.describe().catch(logFailure(this.log, 'engine did not describe its partitions', { engine: b.name }))) ?? []);
-      }),
-    );
+  /**
+   * The site file's partitions with the capacity the worker last stored for their engines: a read
+   * never calls an engine (DESIGN.md §6 rule 5), so a flood of sinfo/squeue -l costs no sinfo on the cluster.
+   */
+  async list(now = new Date()): Promise<PartitionView[]> {
+    const stored = new Map((await this.capacities.all()).map((c) => [c.engine, c]));
+    const staleAfterMs = STALE_AFTER_INTERVALS * this.config.capacityIntervalMs;
     return this.config.partitions.map((p) => {
-      const caps = capacities.get(p.engine) ?? [];
+      const seen = stored.get(p.engine);
+      const caps = seen?.partitions ?? [];
       const capacity = caps.find((c) => c.name === p.enginePartition) ?? (caps.length === 1 ? caps[0] : null);
-      return { ...p, engineKind: this.backends.get(p.engine).kind, capacity };
+      const stale = !seen || now.getTime() - seen.observedAt.getTime() > staleAfterMs;
+      return { ...p, engineKind: this.backends.get(p.engine).kind, capacity, observedAt: seen?.observedAt ?? null, stale };
     });
   }
 }

@@ -150,7 +150,7 @@ export class SlurmBackend implements Backend {
     if (!job) throw notFound(`engine ${this.name} needs the job to find its output`, { jobId });
     const pattern = request.stream === 'stdout' ? (job.spec.output ?? (job.tasks.length ? DEFAULT_ARRAY_OUTPUT : DEFAULT_OUTPUT)) : job.spec.error;
     if (!pattern) return { path: null, data: '', nextOffset: 0, size: 0 };
-    const placed = await this.placement(ref, request.arrayIndex);
+    const placed = this.placement(ref, request.arrayIndex, request.seen);
     const path = resolveOutputPath(pattern, { jobId: placed.rawId, arrayJobId: Number(ref), arrayIndex: request.arrayIndex, jobName: job.spec.name, user: job.owner.username, host: placed.node }, job.workdir);
     return readOutputFile((program, args) => this.ownerRead(job, program, args), path, request);
   }
@@ -189,17 +189,14 @@ export class SlurmBackend implements Backend {
     await this.opts.runner.close();
   }
 
-  /** The task's own Slurm id (`%j`) and node (`%N`) for its file names: known only to Slurm. */
-  private async placement(ref: string, arrayIndex: number | null): Promise<{ rawId: number; node: string }> {
-    const match = (r: { ref: string; arrayIndex: number | null }) => r.ref === ref && r.arrayIndex === arrayIndex;
-    const live = parseSqueue(await this.status('squeue', SQUEUE_ARGS)).find(match);
-    if (live) return { rawId: Number(live.jobIdRaw), node: live.node };
-    if (this.opts.accounting) {
-      const target = arrayIndex === null ? ref : `${ref}_${arrayIndex}`;
-      const ended = parseSacct(await this.status('sacct', ['-n', '-P', '-X', `--jobs=${target}`, `--format=${SACCT_FIELDS.join(',')}`])).find(match);
-      if (ended) return { rawId: Number(ended.jobIdRaw), node: ended.node };
-    }
-    return { rawId: Number(ref), node: '' };
+  /**
+   * The task's own Slurm id (`%j`) and node (`%N`) for its file names, as the sync stored them: reading
+   * output asks Slurm nothing but the file (DESIGN.md §6 rule 5). A plain job's id is its ref; an array
+   * task's (or a node) not seen yet means it has not started, and the pattern names no file of it yet.
+   */
+  private placement(ref: string, arrayIndex: number | null, seen: OutputRequest['seen']): { rawId: number; node: string } {
+    const own = arrayIndex === null ? ref : seen?.engineId;
+    return { rawId: Number(own ?? ref), node: seen?.node ?? '' };
   }
 
   /** Reads as the job's owner, so file permissions are the owner's; null when the file does not exist (yet). */

@@ -57,7 +57,7 @@ export function squeueUpdate(jobId: number, row: SqueueRow): TaskUpdate {
 /** What squeue and sacct rows share, in the gateway's terms; a job not yet started has no start time. */
 function taskUpdate(
   jobId: number,
-  row: { arrayIndex: number | null; state: string; reason: string; start: string; end: string; node: string },
+  row: { jobIdRaw: string; arrayIndex: number | null; state: string; reason: string; start: string; end: string; node: string },
   exit: { exitCode: number | null; signal: number | null },
 ): TaskUpdate {
   const reason = slurmReason(row.reason);
@@ -73,6 +73,8 @@ function taskUpdate(
     startTime: state === 'PENDING' || state === 'HELD' ? null : slurmTime(row.start),
     endTime: ended ? slurmTime(row.end) : null,
     node: row.node || null,
+    // A pending array task has no id of its own yet (squeue shows the array's).
+    engineId: state === 'PENDING' || state === 'HELD' ? null : row.jobIdRaw || null,
   };
 }
 

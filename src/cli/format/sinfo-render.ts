@@ -28,6 +28,8 @@ export function nodeState(row: SinfoRow): NodeState {
   const { partition: p, usage } = row;
   const cpusPerNode = p.nodes > 0 ? p.cpus / p.nodes : 0;
   const allocatedNodes = cpusPerNode > 0 ? Math.min(p.nodes, Math.ceil(usage.allocatedCpus / cpusPerNode)) : 0;
+  // Capacity the engine has not reported lately: Slurm's own word for a node it cannot vouch for.
+  if (p.state === 'unknown') return { compact: 'unk', long: 'unknown', allocatedNodes: 0, otherNodes: p.nodes };
   if (p.state === 'down') return { compact: 'down', long: 'down', allocatedNodes: 0, otherNodes: p.nodes };
   if (p.state === 'drain') {
     return usage.allocatedCpus > 0

@@ -6,7 +6,7 @@ export class PartitionModel {
   @Field() engine!: string;
   @Field() engineKind!: string;
   @Field() default!: boolean;
-  @Field({ description: 'up | down | drain' }) state!: string;
+  @Field({ description: 'up | down | drain | unknown (the engine has not reported lately)' }) state!: string;
   @Field(() => Int, { description: 'Minutes; -1 = unlimited.' }) maxTimeMinutes!: number;
   @Field(() => Int) nodes!: number;
   @Field(() => Int) cpus!: number;
@@ -14,4 +14,8 @@ export class PartitionModel {
   @Field(() => Int) gpus!: number;
   @Field() nodeList!: string;
   @Field(() => [String]) allowGroups!: string[];
+  @Field(() => Date, { nullable: true, description: 'When the engine last reported the capacity shown (the worker asks it periodically).' })
+  capacityObservedAt!: Date | null;
+  @Field(() => Int, { nullable: true, description: 'Seconds since capacityObservedAt; null when the engine never reported.' })
+  capacityAgeSeconds!: number | null;
 }

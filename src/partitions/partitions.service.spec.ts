@@ -1,0 +1,35 @@
+import type { AppConfig, ResolvedPartition } from '../config/load-config';
+import type { BackendRegistry } from '../backends/backend-registry';
+import type { EngineCapacityRepository, StoredCapacity } from './engine-capacity.repository';
+import { PartitionsService } from './partitions.service';
+
+const part = (name: string, engine: string): ResolvedPartition => ({ name, engine, enginePartition: name, default: name === 'a', maxTimeMinutes: 30, allowGroups: [] }) as unknown as ResolvedPartition;
+const cap = (name: string) => ({ name, state: 'up' as const, nodes: 2, cpus: 8, memoryMB: 1000, gpus: 0, maxTimeMinutes: 60, nodeNames: ['n1', 'n2'] });
+
+function service(stored: StoredCapacity[]) {
+  const describe = jest.fn();
+  const backends = { get: () => ({ kind: 'slurm', describe }), all: () => [{ name: 'e', describe }] } as unknown as BackendRegistry;
+  const repo = { all: jest.fn(async () => stored) } as unknown as EngineCapacityRepository;
+  const config = { partitions: [part('a', 'e'), part('b', 'f')], capacityIntervalMs: 30_000 } as unknown as AppConfig;
+  return { svc: new PartitionsService(config, backends, repo), describe };
+}
+
+describe('partitions from stored capacity', () => {
+  const now = new Date('2026-12-02T10:00:00Z');
+
+  it('reads the site file and the stored capacity, never the engine', async () => {
+    const { svc, describe } = service([{ engine: 'e', partitions: [cap('a')], observedAt: new Date(now.getTime() - 10_000) }]);
+    const [a, b] = await svc.list(now);
+    expect(a).toMatchObject({ name: 'a', maxTimeMinutes: 30, capacity: { nodes: 2, cpus: 8 }, stale: false });
+    // An engine the worker never reported on is unknown, not down.
+    expect(b).toMatchObject({ name: 'b', capacity: null, observedAt: null, stale: true });
+    expect(describe).not.toHaveBeenCalled();
+  });
+
+  it('marks a capacity older than three refresh intervals stale, keeping when it was seen', async () => {
+    const observedAt = new Date(now.getTime() - 91_000);
+    const { svc } = service([{ engine: 'e', partitions: [cap('a')], observedAt }]);
+    const [a] = await svc.list(now);
+    expect(a).toMatchObject({ stale: true, observedAt });
+  });
+});
