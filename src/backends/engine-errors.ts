@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from '../common/domain-error';
  * How an engine says a job cannot be handed to it (DESIGN.md §6.4). The worker decides by class, never
  * by message or code: a refusal fails the job with the engine's message, an unavailable engine leaves
  * it PENDING and is retried with backoff, and anything else is an unknown fault, logged and retried.
- * Depends only on common/domain-error, so the API's error table (src/common/api-error-codes.ts) can import it.
+ * Depends only on common/domain-error, so the API's error table (src/common/api-errors.ts) can import it.
  */
 export abstract class EngineError extends Error {
   constructor(
