@@ -2,7 +2,7 @@ import { type TaggedJob } from './backend';
 import { EngineUnavailableError } from './engine-errors';
 import type { CommandRunner } from './command-runner/command-runner';
 import { runEngineCommand } from './command-runner/engine-commands';
-import type { EngineLogger } from './local/local-engine-options';
+import type { EngineLogger } from './shared/engine-logger';
 
 /**
  * Which engine-side submission is a job's own (DESIGN.md §6.3). Every engine lets its users label their

@@ -1,7 +1,7 @@
 import type { SecurityConfig } from '../../config/security-config.schema';
 import type { HtcondorEngineConfig } from '../../config/htcondor-engine.schema';
 import type { ResolvedPartition } from '../../config/load-config';
-import type { EngineLogger } from '../local/local-engine-options';
+import type { EngineLogger } from '../shared/engine-logger';
 import { commandRunner } from '../command-runner/runner-from-config';
 import { HtcondorBackend } from './htcondor-backend';
 import { parseHtcondorPartitions } from './htcondor-partition';

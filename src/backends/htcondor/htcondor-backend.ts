@@ -6,10 +6,10 @@ import type { Backend, BackendHealth, BackendJob, LiveJobRef, TaggedJob, OutputC
 import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engine-errors';
 import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
 import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
-import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
-import type { EngineLogger } from '../local/local-engine-options';
-import { CommandContext, ownerCommand } from '../slurm/slurm-command';
-import type { SubmitAs } from '../slurm/slurm-engine-options';
+import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../shared/filename-pattern';
+import type { EngineLogger } from '../shared/engine-logger';
+import { CommandContext, ownerCommand } from '../command-runner/owner-command';
+import type { SubmitAs } from '../command-runner/owner-command';
 import { adUpdate, CondorJobAd, heldForWalltime, parseJobAds, siteConstraint, STATUS_ATTRIBUTES } from './htcondor-status';
 import type { HtcondorPartition } from './htcondor-partition';
 import { adoptTagged, RunnerIdentity } from '../reconcile-tag';
@@ -59,7 +59,7 @@ export class HtcondorBackend implements Backend {
 
   constructor(private readonly opts: HtcondorEngineOptions) {
     this.name = opts.name;
-    this.ctx = { submitAs: opts.submitAs, slurmConf: null, binDir: opts.binDir };
+    this.ctx = { submitAs: opts.submitAs, fixedEnv: {}, binDir: opts.binDir };
     this.runnerIdentity = new RunnerIdentity(opts.runner, opts.name);
   }
 

@@ -1,8 +1,8 @@
 import { isAbsolute, posix } from 'node:path';
 import { badInput, DomainError } from '../../common/domain-error';
 import type { BackendJob } from '../backend';
-import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
-import { buildJobEnvironment, buildTaskEnvironment } from '../local/job-environment';
+import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../shared/filename-pattern';
+import { buildJobEnvironment, buildTaskEnvironment } from '../shared/job-environment';
 import type { HtcondorPartition } from './htcondor-partition';
 import { argumentsValue, classAdString, classAdValue, environmentValue, literal, perProcess } from './submit-language';
 

@@ -4,7 +4,7 @@ import { EngineUnavailableError } from '../engine-errors';
 import { arrayTasks, backendJob } from '../local/test-support/job-fixtures';
 import { EmulatedApiServer } from '../../test-support/kubernetes/emulated-api-server';
 import { eventually } from '../../test-support/gateway-fixture';
-import type { EngineLogger } from '../local/local-engine-options';
+import type { EngineLogger } from '../shared/engine-logger';
 import { KubernetesBackend } from './kubernetes-backend';
 import { engineConfig, OWNER } from './test-support/kubernetes-fixtures';
 

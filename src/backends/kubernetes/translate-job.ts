@@ -3,8 +3,8 @@ import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/u
 import type { KubernetesEngineConfig, KubernetesVolumeConfig } from '../../config/kubernetes-engine.schema';
 import { badInput } from '../../common/domain-error';
 import type { BackendJob } from '../backend';
-import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from '../local/filename-pattern';
-import { buildJobEnvironment, buildTaskEnvironment } from '../local/job-environment';
+import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from '../shared/filename-pattern';
+import { buildJobEnvironment, buildTaskEnvironment } from '../shared/job-environment';
 import { checkImage, partitionImages } from './allowed-images';
 import { LAUNCHER, SCRIPT_DIR } from './job-launcher';
 import type { KubernetesPartition } from './kubernetes-partition';

@@ -1,5 +1,5 @@
 import { Watch } from '@kubernetes/client-node';
-import type { EngineLogger } from '../local/local-engine-options';
+import type { EngineLogger } from '../shared/engine-logger';
 
 type Obj = Record<string, any>;
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { JobStore } from './job-store';
-import type { EngineLogger } from './local-engine-options';
+import type { EngineLogger } from '../shared/engine-logger';
 import { ExecutorLock } from './executor-lock';
 import { planStarts, QueuedJob } from './scheduler';
 import { isAlive, signalStamped } from './runtime/process-stamp';

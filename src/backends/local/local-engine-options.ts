@@ -1,11 +1,6 @@
 import type { SecurityConfig } from '../../config/security-config.schema';
 
-/** pino-compatible: the worker passes its pino child logger. */
-export interface EngineLogger {
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-  error(o: object, msg?: string): void;
-}
+import type { EngineLogger } from '../shared/engine-logger';
 
 export interface LocalEngineOptions {
   /** Engine name from the site configuration, e.g. "local". */

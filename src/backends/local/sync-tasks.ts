@@ -1,6 +1,6 @@
 import type { TaskUpdate } from '../backend';
 import type { JobRecord } from './job-store';
-import type { EngineLogger } from './local-engine-options';
+import type { EngineLogger } from '../shared/engine-logger';
 import { isAlive } from './runtime/process-stamp';
 import { taskDir } from './state-layout';
 import { settleCancelledPending, settleLostTask } from './task-outcome';
@@ -36,9 +36,4 @@ function settle(dir: string, phase: TaskPhase, snapshot: TaskSnapshot, ids: { jo
     logger.warn({ ...ids, err: (e as Error).message }, 'could not record the final state of a local task; reporting it anyway');
   }
   return null;
-}
-
-/** A job the gateway believes is here but whose directory is gone: it can never run or report. */
-export function missingJobUpdate(jobId: number, reason: string): TaskUpdate {
-  return { jobId, arrayIndex: null, state: 'NODE_FAIL', reason, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BackendJob } from '../backend';
-import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from './filename-pattern';
-import { buildJobEnvironment, buildTaskEnvironment } from './job-environment';
+import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from '../shared/filename-pattern';
+import { buildJobEnvironment, buildTaskEnvironment } from '../shared/job-environment';
 import type { LaunchPlan, LaunchTask } from './launch-plan';
 import { assertFitsHost, LocalHost, signalNumber } from './resource-request';
 import type { SecurityConfig } from '../../config/security-config.schema';

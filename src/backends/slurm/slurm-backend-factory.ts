@@ -1,7 +1,7 @@
 import type { SecurityConfig } from '../../config/security-config.schema';
 import type { SlurmEngineConfig } from '../../config/site-config.schema';
 import { commandRunner } from '../command-runner/runner-from-config';
-import type { EngineLogger } from '../local/local-engine-options';
+import type { EngineLogger } from '../shared/engine-logger';
 import { SlurmBackend } from './slurm-backend';
 
 /** Builds a Slurm engine and its runner from the site configuration (README "Slurm engine"). */

@@ -6,8 +6,9 @@ import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from 
 import { SLURM_UNAVAILABLE, sbatchFailure } from './sbatch-failure';
 import type { CommandRequest, CommandResult } from '../command-runner/command-runner';
 import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
-import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../local/filename-pattern';
-import { CommandContext, ownerCommand, serviceCommand, SlurmTool, slurmTool } from './slurm-command';
+import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../shared/filename-pattern';
+import { serviceCommand, SlurmTool, slurmTool } from './slurm-command';
+import { CommandContext, ownerCommand } from '../command-runner/owner-command';
 import type { SlurmEngineOptions } from './slurm-engine-options';
 import { parseSacct, parseSqueue, SACCT_FIELDS, sacctUpdate, SQUEUE_ARGS, squeueUpdate } from './slurm-status';
 import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
@@ -32,7 +33,7 @@ export class SlurmBackend implements Backend {
 
   constructor(private readonly opts: SlurmEngineOptions) {
     this.name = opts.name;
-    this.ctx = { submitAs: opts.submitAs, slurmConf: opts.slurmConf, binDir: opts.binDir };
+    this.ctx = { submitAs: opts.submitAs, fixedEnv: opts.slurmConf ? { SLURM_CONF: opts.slurmConf } : {}, binDir: opts.binDir };
     this.runnerIdentity = new RunnerIdentity(opts.runner, opts.name);
   }
 

@@ -1,14 +1,8 @@
 import type { SecurityConfig } from '../../config/security-config.schema';
 import type { CommandRunner } from '../command-runner/command-runner';
-import type { EngineLogger } from '../local/local-engine-options';
+import type { SubmitAs } from '../command-runner/owner-command';
+import type { EngineLogger } from '../shared/engine-logger';
 
-/**
- * Whose identity sbatch and scancel run under (a site picks one):
- * - `sudo` / `runuser`: the runner's user (root, or a service account with sudo rights) switches to the owner;
- * - `ssh-user`: the SSH runner logs in as the owner (the gateway's key is authorised for every user);
- * - `service`: every job runs as the runner's own user (a robot account).
- */
-export type SubmitAs = 'sudo' | 'runuser' | 'ssh-user' | 'service';
 
 export interface SlurmEngineOptions {
   name: string;

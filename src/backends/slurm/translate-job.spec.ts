@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { backendJob, testNonce } from '../local/test-support/job-fixtures';
 import { quoteCommand } from '../command-runner/shell-quote';
-import { ownerCommand, type CommandContext } from './slurm-command';
+import { ownerCommand, type CommandContext } from '../command-runner/owner-command';
 import { claimedNonce, dependencyArg, jobTag, neutraliseDirectives, translateJob } from './translate-job';
 
-const ctx: CommandContext = { submitAs: 'ssh-user', slurmConf: '/etc/slurm/test.conf', binDir: '/usr/bin' };
+const ctx: CommandContext = { submitAs: 'ssh-user', fixedEnv: { SLURM_CONF: '/etc/slurm/test.conf' }, binDir: '/usr/bin' };
 
 /** The argv a login shell hands to the program after reading the SSH runner's one line. */
 function throughLoginShell(argv: string[]): string[] {

@@ -1,7 +1,7 @@
 import { badInput } from '../../common/domain-error';
 import type { JobSpec } from '../../jobs/job-spec';
 import type { BackendJob, NativeDependency } from '../backend';
-import { loginEnvironment } from '../local/job-environment';
+import { loginEnvironment } from '../shared/job-environment';
 
 /**
  * JobSpec → what sbatch receives: options as argv (`--parsable`, no shell), the job's exported
