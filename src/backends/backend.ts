@@ -1,4 +1,4 @@
-import type { JobSpec, JobState } from '../jobs/job-spec';
+import type { JobSpec, JobState } from '../domain/job';
 
 /**
  * The one interface every engine implements (DESIGN.md §2 "Backends"). The gateway owns hold, begin

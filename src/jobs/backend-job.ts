@@ -1,6 +1,6 @@
 import type { ResolvedPartition } from '../config/load-config';
 import type { ArrayTaskRef, BackendJob, JobOwner, NativeDependency } from '../backends/backend';
-import type { JobSpec } from './job-spec';
+import type { JobSpec } from '../domain/job';
 import type { JobRow } from './jobs.repository';
 
 /** Who a job runs as on every engine: the owner's uid, gid, supplementary groups and home, as the directory gave them. */

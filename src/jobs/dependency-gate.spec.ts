@@ -1,5 +1,5 @@
 import { decideGate, evaluateDependencies, nativeDependency } from './dependency-gate';
-import type { DependencySpec, JobSpec, JobState } from './job-spec';
+import type { DependencySpec, JobSpec, JobState } from '../domain/job';
 import type { DependencyView } from './jobs.repository';
 
 const now = new Date('2026-11-21T12:00:00Z');

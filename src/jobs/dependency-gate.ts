@@ -1,5 +1,5 @@
 import type { NativeDependency, NativeDependencyItem } from '../backends/backend';
-import { DependencyItem, JobSpec, JobState, Reason, isTerminal } from './job-spec';
+import { DependencyItem, JobSpec, JobState, Reason, isTerminal } from '../domain/job';
 import type { DependencyView } from './jobs.repository';
 
 /**

@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { EngineRefusedError, EngineUnavailableError } from '../backends/engine-errors';
 import { JobDispatchService } from './job-dispatch.service';
-import { Reason } from './job-spec';
+import { Reason } from '../domain/job';
 
 /** One READY job on engine "hpc" whose submit() throws `error`; what dispatch does with the job. */
 async function dispatchFailingWith(error: unknown) {

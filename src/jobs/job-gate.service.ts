@@ -3,7 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BackendRegistry } from '../backends/backend-registry';
 import { JobQueueService } from '../queue/job-queue.service';
 import { decideGate, dependencyIds } from './dependency-gate';
-import type { JobSpec } from './job-spec';
+import type { JobSpec } from '../domain/job';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsRepository } from './jobs.repository';
 import { LimitsService } from '../limits/limits.service';

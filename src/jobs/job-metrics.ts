@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../metrics/metrics-registry';
 import { JobQueueService } from '../queue/job-queue.service';
-import { JOB_STATES } from './job-spec';
+import { JOB_STATES } from '../domain/job';
 import { JobsRepository } from './jobs.repository';
 
 /** The job metrics the issue asks for: submissions, jobs by state, queue depth, backend call latency. */

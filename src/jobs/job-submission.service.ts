@@ -13,7 +13,7 @@ import { PartitionsService } from '../partitions/partitions.service';
 import { JobQueueService } from '../queue/job-queue.service';
 import { parseBatchScript, validateJobSpec } from '../sbatch';
 import { GATED_DEPENDENCY_TYPES, dependencyIds, needsGate } from './dependency-gate';
-import { JobSpec, Reason } from './job-spec';
+import { JobSpec, Reason } from '../domain/job';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobMetrics } from './job-metrics';
 import { JobsRepository, type NewJob } from './jobs.repository';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { BackendRegistry } from '../backends/backend-registry';
 import type { TaskUpdate } from '../backends/backend';
-import { isTerminal } from './job-spec';
+import { isTerminal } from '../domain/job';
 import { JobMetrics } from './job-metrics';
 import { planJobChange } from './job-transitions';
 import { JobUpdatesPubSub } from './job-updates.pubsub';

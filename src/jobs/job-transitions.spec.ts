@@ -1,5 +1,5 @@
 import type { TaskUpdate } from '../backends/backend';
-import type { JobState } from './job-spec';
+import type { JobState } from '../domain/job';
 import { aggregateTaskStates, planJobChange } from './job-transitions';
 import type { JobRow, TaskRow } from './jobs.repository';
 

@@ -1,5 +1,5 @@
 import type { TaskUpdate } from '../backends/backend';
-import { JobState, isTerminal } from './job-spec';
+import { JobState, isTerminal } from '../domain/job';
 import type { JobChange, JobRow, TaskRow } from './jobs.repository';
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { ArrayTask as TaskRow, Job as JobRowBase, JobEvent as EventRow, User as UserRow } from '../generated/prisma/client';
-import { JobState, TERMINAL_STATES } from './job-spec';
+import { JobState, TERMINAL_STATES } from '../domain/job';
 
 export type JobRow = JobRowBase & { user: UserRow; tasks: TaskRow[] };
 export type { TaskRow, EventRow };

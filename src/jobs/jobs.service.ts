@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import { BackendRegistry } from '../backends/backend-registry';
 import type { OutputChunk, OutputStream } from '../backends/backend';
 import { JobQueueService } from '../queue/job-queue.service';
-import { JobState, Reason, isTerminal } from './job-spec';
+import { JobState, Reason, isTerminal } from '../domain/job';
 import { aggregateTaskStates } from './job-transitions';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobChange, JobQuery, JobRow, JobsRepository } from './jobs.repository';

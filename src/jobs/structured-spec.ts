@@ -1,5 +1,5 @@
 import { badInput } from '../common/domain-error';
-import { jobSpecDefaults, type JobSpec } from './job-spec';
+import { jobSpecDefaults, type JobSpec } from '../domain/job';
 
 /** Optional JobSpec fields, present only when their option was given (see JobSpec). */
 const OPTIONAL_FIELDS = ['exclusiveScope', 'oversubscribe', 'nodeList', 'excludeNodes', 'priority', 'reservations', 'licenses', 'noKill', 'propagate', 'getUserEnv', 'image'];

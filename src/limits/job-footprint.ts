@@ -1,4 +1,4 @@
-import { type JobSpec, isTerminal } from '../jobs/job-spec';
+import { type JobSpec, isTerminal } from '../domain/job';
 import type { JobRow } from '../jobs/jobs.repository';
 import type { Footprint } from './effective-limits';
 

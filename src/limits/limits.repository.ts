@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
-import { TERMINAL_STATES } from '../jobs/job-spec';
+import { TERMINAL_STATES } from '../domain/job';
 import type { Usage } from './effective-limits';
 import { footprint } from './job-footprint';
 

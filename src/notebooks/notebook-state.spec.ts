@@ -1,4 +1,4 @@
-import type { JobState } from '../jobs/job-spec';
+import type { JobState } from '../domain/job';
 import { type JobFacts, type NotebookFacts, type NotebookState, deriveTransition, needsOutputTail, notebookMessage } from './notebook-state';
 
 const now = new Date('2026-01-01T12:00:00Z');

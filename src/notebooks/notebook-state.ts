@@ -1,4 +1,4 @@
-import { isTerminal } from '../jobs/job-spec';
+import { isTerminal } from '../domain/job';
 import type { JobRow } from '../jobs/jobs.repository';
 import { formatDuration } from './notebook-profiles';
 

@@ -1,4 +1,4 @@
-import type { ArraySpec } from '../jobs/job-spec';
+import type { ArraySpec } from '../domain/job';
 import { MAX_COUNT } from './sbatch-limits';
 import { ValueError } from './value-error';
 

@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '../domain/job';
 import { CollectedOptions, Origin } from './collected-options';
 import { MAX_NAME_LENGTH } from './sbatch-limits';
 

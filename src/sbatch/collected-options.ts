@@ -8,7 +8,7 @@ import type {
   NodeRange,
   OpenMode,
   SignalSpec,
-} from '../jobs/job-spec';
+} from '../domain/job';
 import type { Source } from './sbatch-error';
 import { describeSource } from './sbatch-error';
 

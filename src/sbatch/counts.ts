@@ -1,4 +1,4 @@
-import type { NodeRange } from '../jobs/job-spec';
+import type { NodeRange } from '../domain/job';
 import { MAX_COUNT } from './sbatch-limits';
 import { ValueError } from './value-error';
 

@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '../domain/job';
 
 export type CrossField = 'timeLimitMinutes' | 'timeMinMinutes' | 'begin' | 'deadline' | 'memPerGpuMB' | 'gpus' | 'ntasks' | 'ntasksPerNode' | 'nodes';
 

@@ -1,4 +1,4 @@
-import type { DependencyItem, DependencySpec, DependencyType } from '../jobs/job-spec';
+import type { DependencyItem, DependencySpec, DependencyType } from '../domain/job';
 import { cli, cliRefusal } from './test-support/parse';
 
 const item = (type: DependencyType, jobIds: number[], delayMinutes: number | null = null, arrayTaskIds = jobIds.map(() => null as number | null)): DependencyItem => ({

@@ -1,4 +1,4 @@
-import type { DependencyItem, DependencySpec, DependencyType } from '../jobs/job-spec';
+import type { DependencyItem, DependencySpec, DependencyType } from '../domain/job';
 import { ABSOLUTE_MAX_ARRAY_SIZE, MAX_JOB_ID, MAX_TIME_MINUTES } from './sbatch-limits';
 import { ValueError } from './value-error';
 

@@ -1,4 +1,4 @@
-import type { ExportMode, ExportSpec } from '../jobs/job-spec';
+import type { ExportMode, ExportSpec } from '../domain/job';
 import { ValueError } from './value-error';
 
 const ALLOWED =

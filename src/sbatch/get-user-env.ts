@@ -1,4 +1,4 @@
-import type { GetUserEnvSpec } from '../jobs/job-spec';
+import type { GetUserEnvSpec } from '../domain/job';
 import { MAX_GET_USER_ENV_SECONDS } from './sbatch-limits';
 import { ValueError } from './value-error';
 

@@ -1,4 +1,4 @@
-import type { GpuRequest } from '../jobs/job-spec';
+import type { GpuRequest } from '../domain/job';
 import { MAX_COUNT, MAX_NAME_LENGTH } from './sbatch-limits';
 import { ValueError } from './value-error';
 

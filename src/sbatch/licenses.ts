@@ -1,4 +1,4 @@
-import type { LicenseRequest } from '../jobs/job-spec';
+import type { LicenseRequest } from '../domain/job';
 import { MAX_COUNT, MAX_NAME_LENGTH } from './sbatch-limits';
 import { ValueError } from './value-error';
 

@@ -1,4 +1,4 @@
-import type { GpuRequest } from '../jobs/job-spec';
+import type { GpuRequest } from '../domain/job';
 import { parseArray } from './array-spec';
 import { parseDateTime } from './begin-time';
 import { CollectedOptions, MemoryField, Origin, Slot, describeOrigin } from './collected-options';

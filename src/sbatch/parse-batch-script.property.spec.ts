@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '../domain/job';
 import { ENV_OPTION_IDS } from './env-options';
 import { LONG_OPTIONS, SHORT_OPTIONS } from './option-table';
 import { ParseInput, parseBatchScript } from './parse-batch-script';

@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '../domain/job';
 import { buildJobSpec, Origins } from './build-job-spec';
 import { ClientOptions, emptyCollected, describeOrigin } from './collected-options';
 import { CROSS_RULES } from './cross-field-rules';

@@ -1,4 +1,4 @@
-import type { SignalSpec } from '../jobs/job-spec';
+import type { SignalSpec } from '../domain/job';
 import { MAX_SIGNAL_NUMBER, MAX_SIGNAL_SECONDS } from './sbatch-limits';
 import { ValueError } from './value-error';
 

@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '../domain/job';
 import { SbatchError } from './sbatch-error';
 import { cli } from './test-support/parse';
 import { validateJobSpec } from './validate-job-spec';

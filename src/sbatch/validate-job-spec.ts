@@ -1,4 +1,4 @@
-import type { JobSpec } from '../jobs/job-spec';
+import type { JobSpec } from '../domain/job';
 import { CROSS_RULES, Namer } from './cross-field-rules';
 import { DEPENDENCY_TYPES } from './dependency';
 import { MAIL_TYPES } from './mail-type';

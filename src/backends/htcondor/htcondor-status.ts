@@ -1,4 +1,4 @@
-import type { JobState } from '../../jobs/job-spec';
+import type { JobState } from '../../domain/job';
 import type { TaskUpdate } from '../backend';
 import { INDEX_ATTRIBUTE, NONCE_ATTRIBUTE, SITE_ATTRIBUTE, TAG_ATTRIBUTE } from './translate-job';
 

@@ -1,4 +1,4 @@
-import type { JobState } from '../../jobs/job-spec';
+import type { JobState } from '../../domain/job';
 import type { TaskUpdate } from '../backend';
 import { ANNOTATION_ARRAY_INDICES, ANNOTATION_CANCELLED_INDICES, LABEL_COMPLETION_INDEX, LABEL_JOB_ID } from './kubernetes-names';
 import { CONTAINER_NAME } from './translate-job';

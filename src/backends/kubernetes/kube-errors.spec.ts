@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { Reason } from '../../jobs/job-spec';
+import { Reason } from '../../domain/job';
 import { EngineRefusedError, EngineUnavailableError } from '../engine-errors';
 import { kubeError } from './kube-errors';
 

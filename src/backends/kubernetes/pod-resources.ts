@@ -1,5 +1,5 @@
 import { badInput } from '../../common/domain-error';
-import type { JobSpec } from '../../jobs/job-spec';
+import type { JobSpec } from '../../domain/job';
 
 /** What one pod (one array task) asks for; requests = limits, so a job gets exactly what it asked for (Guaranteed QoS). */
 export interface PodResources {

@@ -1,5 +1,5 @@
 import { arrayTasks, backendJob } from '../local/test-support/job-fixtures';
-import type { JobSpec } from '../../jobs/job-spec';
+import type { JobSpec } from '../../domain/job';
 import { validateObject } from '../../test-support/kubernetes/api-validation';
 import { engineConfig, OWNER, partition } from './test-support/kubernetes-fixtures';
 import { securityViolations } from './test-support/pod-security';

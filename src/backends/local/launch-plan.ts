@@ -1,4 +1,4 @@
-import type { OpenMode } from '../../jobs/job-spec';
+import type { OpenMode } from '../../domain/job';
 
 /**
  * What the local engine runs for one job: the output of `translate()` (shown by `sbatch --test-only`),

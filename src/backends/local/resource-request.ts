@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import { badInput } from '../../common/domain-error';
-import type { JobSpec } from '../../jobs/job-spec';
+import type { JobSpec } from '../../domain/job';
 
 /** The one host a local engine schedules on. */
 export interface LocalHost {

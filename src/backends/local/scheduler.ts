@@ -1,4 +1,4 @@
-import { Reason } from '../../jobs/job-spec';
+import { Reason } from '../../domain/job';
 
 /**
  * The executor's scheduling decision, kept pure: FIFO by job id, then array index, first fit (a small

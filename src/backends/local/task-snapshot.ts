@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { JobState } from '../../jobs/job-spec';
+import type { JobState } from '../../domain/job';
 import type { ProcessStamp } from './runtime/process-stamp';
 import F = require('./runtime/task-files');
 

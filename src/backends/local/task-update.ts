@@ -1,5 +1,5 @@
 import type { TaskUpdate } from '../backend';
-import { Reason } from '../../jobs/job-spec';
+import { Reason } from '../../domain/job';
 import type { LaunchTask } from './launch-plan';
 import type { TaskPhase } from './task-phase';
 import type { ExitRecord, TaskSnapshot } from './task-snapshot';

@@ -3,7 +3,7 @@ import { backendJob } from './test-support/job-fixtures';
 import { TranslateContext, translateJob } from './translate-job';
 import { DEFAULT_SECURITY } from '../../users/unix-identity';
 import type { BackendJob } from '../backend';
-import type { JobSpec } from '../../jobs/job-spec';
+import type { JobSpec } from '../../domain/job';
 
 const rootWorker = { user: 'root', uid: 0, gid: 0, home: '/root' };
 const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({

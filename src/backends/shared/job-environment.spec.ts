@@ -1,6 +1,6 @@
 import { buildJobEnvironment, buildTaskEnvironment, JobEnvironmentInput, LOGIN_PATH } from './job-environment';
 import { backendJob } from '../local/test-support/job-fixtures';
-import type { JobSpec } from '../../jobs/job-spec';
+import type { JobSpec } from '../../domain/job';
 
 function input(spec: Partial<JobSpec>, extra: Partial<JobEnvironmentInput> = {}): JobEnvironmentInput {
   const job = backendJob(500, '/home/alice/run', spec, {

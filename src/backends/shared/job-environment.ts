@@ -1,5 +1,5 @@
 import type { ArrayTaskRef, BackendJob } from '../backend';
-import type { ExportSpec, GpuRequest } from '../../jobs/job-spec';
+import type { ExportSpec, GpuRequest } from '../../domain/job';
 
 /**
  * The environment a batch script sees (DESIGN.md §9): sbatch's `--export` semantics plus the SLURM_* set a

@@ -1,5 +1,5 @@
 import { notFound } from '../../common/domain-error';
-import { isTerminal } from '../../jobs/job-spec';
+import { isTerminal } from '../../domain/job';
 import { parseTimeLimit } from '../../sbatch';
 import { Backend, BackendHealth, BackendJob, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../backend';
 import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engine-errors';

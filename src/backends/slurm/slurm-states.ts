@@ -1,4 +1,4 @@
-import type { JobState } from '../../jobs/job-spec';
+import type { JobState } from '../../domain/job';
 
 /** Slurm job states (squeue %T / sacct State) in the gateway's terms. */
 const STATES: Record<string, JobState> = {

@@ -1,5 +1,5 @@
 import type { TaskUpdate } from '../backend';
-import { isTerminal } from '../../jobs/job-spec';
+import { isTerminal } from '../../domain/job';
 import { mapSlurmState, slurmReason, slurmTime, splitExitCode, splitWaitStatus } from './slurm-states';
 
 /**

@@ -1,5 +1,5 @@
 import { badInput } from '../../common/domain-error';
-import type { JobSpec } from '../../jobs/job-spec';
+import type { JobSpec } from '../../domain/job';
 import type { BackendJob, NativeDependency } from '../backend';
 import { loginEnvironment } from '../shared/job-environment';
 

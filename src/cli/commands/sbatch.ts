@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { isTerminal } from '../../jobs/job-spec';
+import { isTerminal } from '../../domain/job';
 import { parseBatchScript, SbatchError, splitCommandLine } from '../../sbatch';
 import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';

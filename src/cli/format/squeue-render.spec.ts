@@ -10,7 +10,7 @@ import { partitionLimits } from './job-facts';
 import { expandJobs } from './printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from './squeue-fields';
 import { layoutFromFormat, layoutFromLongFormat, renderQueue, SqueueFormatError } from './squeue-render';
-import { JOB_STATES } from '../../jobs/job-spec';
+import { JOB_STATES } from '../../domain/job';
 
 const ctx = { now: at(16, 29, 3), limits: partitionLimits(scenarioPartitions()) };
 const active = new Set(ACTIVE_STATES);

@@ -1,4 +1,4 @@
-import { JOB_STATES } from '../../jobs/job-spec';
+import { JOB_STATES } from '../../domain/job';
 import { parseStateList, StateNameError } from './state-list';
 
 describe('parseStateList', () => {

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { ArrayMaxSize, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { JobState } from '../job-spec';
+import { JobState } from '../../domain/job';
 import { JobStateEnum } from '../models/job.model';
 
 @InputType('JobFilter')

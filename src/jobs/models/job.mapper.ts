@@ -1,4 +1,4 @@
-import type { JobSpec } from '../job-spec';
+import type { JobSpec } from '../../domain/job';
 import type { JobRow } from '../jobs.repository';
 import type { JobModel } from './job.model';
 

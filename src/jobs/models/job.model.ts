@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { LARGE_VALUE_COST } from '../../graphql/operation-cost';
-import { JOB_STATES, JobState } from '../job-spec';
+import { JOB_STATES, JobState } from '../../domain/job';
 
 export const JobStateEnum = Object.fromEntries(JOB_STATES.map((s) => [s, s])) as Record<JobState, JobState>;
 registerEnumType(JobStateEnum, { name: 'JobState' });

@@ -1,5 +1,5 @@
 import type { ArrayTaskRef, BackendJob, JobOwner } from '../../backend';
-import { jobSpecDefaults, type JobSpec } from '../../../jobs/job-spec';
+import { jobSpecDefaults, type JobSpec } from '../../../domain/job';
 import { testJobIdentity } from '../../../test-support/test-accounts';
 
 /** A JobSpec as the parser produces it for `sbatch script.sh` with no options. */

@@ -1,5 +1,5 @@
 import type { Backend, TaskUpdate } from '../../backend';
-import { isTerminal } from '../../../jobs/job-spec';
+import { isTerminal } from '../../../domain/job';
 import { waitFor } from './wait-for';
 
 /** The current update of every task of a job. */
