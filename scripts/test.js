@@ -18,6 +18,9 @@ async function main() {
   // jest only transpiles; the tests themselves are type-checked here, against the code they test.
   log('type-checking the tests');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit', '--incremental', 'false'], { cwd: ROOT, stdio: 'inherit' });
+  // Lint with type information: floating promises and import cycles are errors (eslint.config.mjs).
+  log('linting');
+  execFileSync(process.execPath, [require.resolve('eslint/bin/eslint.js'), '.'], { cwd: ROOT, stdio: 'inherit' });
   // Unit tests run in parallel; integration and end-to-end tests start daemons and real processes and
   // measure time, so they run one file at a time: on two cores, contention would make them flaky.
   const runs = [
