@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as adminApi from './admin-api';
 import * as gatewayApi from './gateway-api';
 import type { GatewayClient } from './gateway-client';
-import { operationErrors } from '../graphql/test-support/validate-operation';
+import { operationErrors } from '../../test/graphql/validate-operation';
 
 /**
  * Every GraphQL operation the CLI sends is valid against schema.gql, with the variables it sends: a

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SCHEMA_RESOLVERS } from './schema-resolvers';
 import { buildSchemaSdl } from './schema-sdl';
-import { committedSchema, staleSchemaMessage } from './test-support/schema-file';
+import { committedSchema, staleSchemaMessage } from '../../test/graphql/schema-file';
 
 describe('schema.gql', () => {
   it('is what the resolvers print (`npm run schema` regenerates it)', async () => {

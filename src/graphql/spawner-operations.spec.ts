@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { operationErrors } from './test-support/validate-operation';
+import { operationErrors } from '../../test/graphql/validate-operation';
 
 /**
  * The JupyterHub spawner's GraphQL operations (module-level strings in spawner/hpcg_spawner/) are valid

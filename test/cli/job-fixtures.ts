@@ -3,7 +3,7 @@
  * expected Slurm text (local time) does not depend on the machine's time zone. The scenario mirrors
  * jobs run on a real Slurm 22.05 whose squeue/sacct output the specs compare against.
  */
-import type { GatewayArrayTask, GatewayJob, GatewayPartition } from '../gateway-types';
+import type { GatewayArrayTask, GatewayJob, GatewayPartition } from '../../src/cli/gateway-types';
 
 export const at = (h: number, m: number, s: number) => new Date(2026, 10, 21, h, m, s);
 export const iso = (h: number, m: number, s: number) => at(h, m, s).toISOString();

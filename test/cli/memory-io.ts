@@ -2,8 +2,8 @@
  * A CliIo that keeps everything in memory, and a context around it, for tests that run commands
  * in-process.
  */
-import type { CliConfig } from '../cli-config';
-import { type CliContext, type CliIo, createContext } from '../cli-context';
+import type { CliConfig } from '../../src/cli/cli-config';
+import { type CliContext, type CliIo, createContext } from '../../src/cli/cli-context';
 
 export interface MemoryIo extends CliIo {
   out: string[];

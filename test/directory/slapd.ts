@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type Change } from 'ldapts';
-import { freePort } from '../../test-support/free-port';
+import { freePort } from '../support/free-port';
 
 export const BASE_DN = 'dc=hpcg,dc=test';
 export const SERVICE_DN = `cn=gateway,ou=services,${BASE_DN}`;

@@ -1,6 +1,6 @@
 import { chownSync } from 'node:fs';
-import { GatewayFixture } from '../gateway-fixture';
-import { unixUser } from '../slurm-gateway';
+import { GatewayFixture } from '../support/gateway-fixture';
+import { unixUser } from '../support/slurm-gateway';
 import { EmulatedSchedd } from './emulated-schedd';
 
 /** The Unix user HTCondor test jobs run as (created by scripts/test-deps/htcondor.sh). */

@@ -1,8 +1,8 @@
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GatewayFixture } from '../gateway-fixture';
-import { unixUser } from '../slurm-gateway';
+import { GatewayFixture } from '../support/gateway-fixture';
+import { unixUser } from '../support/slurm-gateway';
 import { EmulatedApiServer } from './emulated-api-server';
 
 /** The Unix user Kubernetes test jobs run as (created by scripts/test-deps/kubernetes.sh): pods never run as root. */

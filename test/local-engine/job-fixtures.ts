@@ -1,6 +1,6 @@
-import type { ArrayTaskRef, BackendJob, JobOwner } from '../../backend';
-import { jobSpecDefaults, type JobSpec } from '../../../jobs/job-spec';
-import { testJobIdentity } from '../../../test-support/test-accounts';
+import type { ArrayTaskRef, BackendJob, JobOwner } from '../../src/backends/backend';
+import { jobSpecDefaults, type JobSpec } from '../../src/jobs/job-spec';
+import { testJobIdentity } from '../support/test-accounts';
 
 /** A JobSpec as the parser produces it for `sbatch script.sh` with no options. */
 export function jobSpec(overrides: Partial<JobSpec> = {}): JobSpec {

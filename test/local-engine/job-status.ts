@@ -1,5 +1,5 @@
-import type { Backend, TaskUpdate } from '../../backend';
-import { isTerminal } from '../../../jobs/job-spec';
+import type { Backend, TaskUpdate } from '../../src/backends/backend';
+import { isTerminal } from '../../src/jobs/job-spec';
 import { waitFor } from './wait-for';
 
 /** The current update of every task of a job. */

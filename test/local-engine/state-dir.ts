@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalBackend } from '../local-backend';
-import type { LocalEngineOptions } from '../local-engine-options';
-import { isAlive, liveGroupMembers, ProcessStamp } from '../runtime/process-stamp';
+import { LocalBackend } from '../../src/backends/local/local-backend';
+import type { LocalEngineOptions } from '../../src/backends/local/local-engine-options';
+import { isAlive, liveGroupMembers, ProcessStamp } from '../../src/backends/local/runtime/process-stamp';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
-import type { CliFlags } from '../config/cli-flags';
-import { loadProxyConfig } from '../config/load-config';
-import { createLogger } from '../logger';
-import { ProxyServer } from '../server';
+import type { CliFlags } from '../../proxy/src/config/cli-flags';
+import { loadProxyConfig } from '../../proxy/src/config/load-config';
+import { createLogger } from '../../proxy/src/logger';
+import { ProxyServer } from '../../proxy/src/server';
 import { type ClientResponse, request } from './http-client';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../../../src/test-support/gateway-process';
+import { ROOT } from '../support/gateway-process';
 import { TEST_TOKEN } from './proxy-harness';
 
 /** The built bin, as package.json's `hpcg-proxy` names it (the test command builds before it runs jest). */

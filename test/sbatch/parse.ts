@@ -1,6 +1,6 @@
-import { ParseInput, ParseResult, parseBatchScript } from '../parse-batch-script';
-import { SbatchError } from '../sbatch-error';
-import type { ParseLimits } from '../sbatch-limits';
+import { ParseInput, ParseResult, parseBatchScript } from '../../src/sbatch/parse-batch-script';
+import { SbatchError } from '../../src/sbatch/sbatch-error';
+import type { ParseLimits } from '../../src/sbatch/sbatch-limits';
 
 export const LIMITS: ParseLimits = { maxArraySize: 1001, maxScriptBytes: 4 * 1024 * 1024 };
 

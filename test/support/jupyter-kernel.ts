@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { request } from '../../proxy/src/test-support/http-client';
+import { request } from '../proxy/http-client';
 
 /**
  * Runs `code` in a new kernel of a Jupyter server (base URL like http://proxy/user/NAME) over the

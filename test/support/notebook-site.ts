@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { request, waitFor } from '../../proxy/src/test-support/http-client';
-import { type RunningHub, startJupyterHub } from '../../proxy/src/test-support/jupyterhub';
-import { TEST_TOKEN } from '../../proxy/src/test-support/proxy-harness';
-import { type ProxyProcess, runProxyProcess } from '../../proxy/src/test-support/proxy-process';
+import { request, waitFor } from '../proxy/http-client';
+import { type RunningHub, startJupyterHub } from '../proxy/jupyterhub';
+import { TEST_TOKEN } from '../proxy/proxy-harness';
+import { type ProxyProcess, runProxyProcess } from '../proxy/proxy-process';
 import { freePort } from './free-port';
 import { GatewayFixture } from './gateway-fixture';
 import { ROOT } from './gateway-process';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ensureDatabase, migrate } from '../database/migrator';
+import { ensureDatabase, migrate } from '../../src/database/migrator';
 
 const ADMIN_URL = process.env.HPCG_TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 

@@ -5,7 +5,7 @@
 import { selectQueueRecords } from '../commands/squeue';
 import { ACTIVE_STATES } from '../parse/state-list';
 import { parseJobIdList } from '../parse/job-id-list';
-import { at, iso, makeJob, makeTask, queueScenario, scenarioPartitions } from '../test-support/job-fixtures';
+import { at, iso, makeJob, makeTask, queueScenario, scenarioPartitions } from '../../../test/cli/job-fixtures';
 import { partitionLimits } from './job-facts';
 import { expandJobs } from './printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from './squeue-fields';
