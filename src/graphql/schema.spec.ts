@@ -30,7 +30,7 @@ describe('schema.gql', () => {
 function* sourceFiles(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory() && e.name !== 'test-support') yield* sourceFiles(p);
+    if (e.isDirectory()) yield* sourceFiles(p);
     else if (e.isFile() && e.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(e.name)) yield p;
   }
 }

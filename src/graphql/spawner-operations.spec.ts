@@ -12,7 +12,7 @@ const PACKAGE = 'spawner/hpcg_spawner';
 
 function spawnerOperations(): Record<string, string> {
   const files = readdirSync(join(ROOT, PACKAGE)).filter((f) => f.endsWith('.py')).map((f) => `${PACKAGE}/${f}`);
-  const out = execFileSync('python3', [join(__dirname, 'test-support', 'extract-operations.py'), ...files], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync('python3', [join(ROOT, 'test', 'graphql', 'extract-operations.py'), ...files], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out) as Record<string, string>;
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The committed schema, at the top of the repository. */
-export const SCHEMA_FILE = join(__dirname, '..', '..', '..', 'schema.gql');
+export const SCHEMA_FILE = join(__dirname, '..', '..', 'schema.gql');
 
 export function committedSchema(): string {
   return readFileSync(SCHEMA_FILE, 'utf8');

@@ -75,7 +75,7 @@ export class GatewayFixture {
 
   /**
    * Creates a user and returns a token for it. By default the user gets a real local Unix identity (the
-   * test account, src/test-support/test-accounts.ts): jobs run as their owner and never as root.
+   * test account, test/support/test-accounts.ts): jobs run as their owner and never as root.
    * `{ uid: null, gid: null }` makes a user without one (who cannot own jobs).
    */
   async user(username: string, extra: { uid?: number | null; gid?: number | null; home?: string; groups?: string[] } = {}): Promise<string> {

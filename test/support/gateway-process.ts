@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The checkout: the nearest folder above with a package.json (this file also runs compiled, from dist/). */
+/** The checkout: the nearest folder above test/ with a package.json (this file also runs compiled, from dist/test/support/). */
 export const ROOT = ((dir: string): string => (existsSync(join(dir, 'package.json')) ? dir : resolve(dir, '..')))(resolve(__dirname, '../..'));
 export const DIST = join(ROOT, 'dist');
 

@@ -1,5 +1,5 @@
 /**
- * sacct output against a real Slurm 22.05 sacct for the same jobs (test-support/job-fixtures.ts).
+ * sacct output against a real Slurm 22.05 sacct for the same jobs (test/cli/job-fixtures.ts).
  * Where the gateway deliberately differs, the test says so: a batch step line carries the job's
  * state and exit code (Slurm's own step may say CANCELLED 0:15 under a cancelled job).
  */

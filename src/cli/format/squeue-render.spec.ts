@@ -1,6 +1,6 @@
 /**
  * squeue layouts against the output of a real Slurm 22.05 squeue for the same queue (see
- * test-support/job-fixtures.ts): default, -l, -r, -o and -O.
+ * test/cli/job-fixtures.ts): default, -l, -r, -o and -O.
  */
 import { selectQueueRecords } from '../commands/squeue';
 import { ACTIVE_STATES } from '../parse/state-list';
