@@ -16,8 +16,8 @@ const common = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
-// Slurm test files share one real cluster per run; the teardown stops it (src/test-support/shared-slurm.ts).
-const sharedSlurm = { globalSetup: '<rootDir>/src/test-support/slurm-global-setup.ts', globalTeardown: '<rootDir>/src/test-support/slurm-global-teardown.ts' };
+// Slurm test files share one real cluster per run; the teardown stops it (test/support/shared-slurm.ts).
+const sharedSlurm = { globalSetup: '<rootDir>/test/support/slurm-global-setup.ts', globalTeardown: '<rootDir>/test/support/slurm-global-teardown.ts' };
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/proxy/**/*.spec.ts'] },

@@ -11,13 +11,13 @@
  * Target (issue 8): the gateway adds less than 200 ms (median) to the time to ready.
  */
 import { performance } from 'node:perf_hooks';
-import { request, sleep } from '../proxy/src/test-support/http-client';
-import { type RunningHub, startJupyterHub } from '../proxy/src/test-support/jupyterhub';
-import { TEST_TOKEN } from '../proxy/src/test-support/proxy-harness';
-import { runProxyProcess } from '../proxy/src/test-support/proxy-process';
+import { request, sleep } from '../test/proxy/http-client';
+import { type RunningHub, startJupyterHub } from '../test/proxy/jupyterhub';
+import { TEST_TOKEN } from '../test/proxy/proxy-harness';
+import { runProxyProcess } from '../test/proxy/proxy-process';
 import { numberArg } from './bench-run';
-import { freePort } from '../src/test-support/free-port';
-import { NotebookSite } from '../src/test-support/notebook-site';
+import { freePort } from '../test/support/free-port';
+import { NotebookSite } from '../test/support/notebook-site';
 
 interface Hub {
   label: string;

@@ -12,8 +12,8 @@
 import { spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { SlurmCluster } from '../src/test-support/slurm-cluster';
-import { SLURM_TEST_USER, startSlurmGateway, unixUser } from '../src/test-support/slurm-gateway';
+import { SlurmCluster } from '../test/support/slurm-cluster';
+import { SLURM_TEST_USER, startSlurmGateway, unixUser } from '../test/support/slurm-gateway';
 
 const SCRIPT = '#!/bin/sh\ntrue\n';
 const SUBMIT = `mutation($s: String!, $a: [String!], $cwd: String) { submitBatchScript(script: $s, args: $a, cwd: $cwd) { jobId } }`;

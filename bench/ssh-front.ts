@@ -22,7 +22,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { benchRun, numberArg } from './bench-run';
-import { type LoginNodes, freeTcpPort, sshClientArgs, startLoginNodes } from '../proxy/src/test-support/sshd';
+import { type LoginNodes, freeTcpPort, sshClientArgs, startLoginNodes } from '../test/proxy/sshd';
 
 const CONNECTIONS = numberArg('connections', 1000);
 const MEGABYTES = numberArg('megabytes', 1024);

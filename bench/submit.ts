@@ -15,7 +15,7 @@ import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseBatchScript } from '../src/sbatch';
-import { GatewayFixture } from '../src/test-support/gateway-fixture';
+import { GatewayFixture } from '../test/support/gateway-fixture';
 
 const SCRIPT = ['#!/bin/bash', '#SBATCH --job-name=bench', '#SBATCH --time=10', '#SBATCH --ntasks=1', '#SBATCH --cpus-per-task=1', '#SBATCH --mem=100M', 'echo hello', ''].join('\n');
 const QUERY = `mutation($s: String!, $cwd: String) { submitBatchScript(script: $s, cwd: $cwd) { jobId } }`;

@@ -1,5 +1,5 @@
-import { GatewayFixture } from '../src/test-support/gateway-fixture';
-import { testJobIdentity } from '../src/test-support/test-accounts';
+import { GatewayFixture } from '../test/support/gateway-fixture';
+import { testJobIdentity } from '../test/support/test-accounts';
 import { describeBatchScenario } from './batch-scenario';
 
 /** The core scenario on the embedded local engine (the fixture's default site: 2 slots, killWait 2). */

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayFixture, eventually } from '../src/test-support/gateway-fixture';
-import { DIST } from '../src/test-support/gateway-process';
+import { GatewayFixture, eventually } from '../test/support/gateway-fixture';
+import { DIST } from '../test/support/gateway-process';
 
 /**
  * The issue's "tried as a new user would" scenario, over the real processes: the built gateway and

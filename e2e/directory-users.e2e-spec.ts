@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DirectoryHomes } from '../src/directory/test-support/homes';
-import { Slapd } from '../src/directory/test-support/slapd';
-import { describeAsRoot } from '../src/test-support/describe-as-root';
-import { GatewayFixture } from '../src/test-support/gateway-fixture';
-import { DIST } from '../src/test-support/gateway-process';
-import { GraphqlError, gql } from '../src/test-support/graphql-client';
+import { DirectoryHomes } from '../test/directory/homes';
+import { Slapd } from '../test/directory/slapd';
+import { describeAsRoot } from '../test/support/describe-as-root';
+import { GatewayFixture } from '../test/support/gateway-fixture';
+import { DIST } from '../test/support/gateway-process';
+import { GraphqlError, gql } from '../test/support/graphql-client';
 
 /**
  * Issue 4 end to end: directory users log in with `hpcg login` against a real slapd, submit through

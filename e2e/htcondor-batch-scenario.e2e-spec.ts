@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually } from '../src/test-support/gateway-fixture';
-import { DIST } from '../src/test-support/gateway-process';
-import { gql } from '../src/test-support/graphql-client';
-import { HtcondorGateway, startHtcondorGateway } from '../src/test-support/htcondor/htcondor-gateway';
-import { parseSubmitDescription } from '../src/test-support/htcondor/submit-description-parser';
+import { eventually } from '../test/support/gateway-fixture';
+import { DIST } from '../test/support/gateway-process';
+import { gql } from '../test/support/graphql-client';
+import { HtcondorGateway, startHtcondorGateway } from '../test/htcondor/htcondor-gateway';
+import { parseSubmitDescription } from '../test/htcondor/submit-description-parser';
 import { describeBatchScenario } from './batch-scenario';
 
 /**

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DIST } from '../src/test-support/gateway-process';
-import { KubernetesGateway, startKubernetesGateway } from '../src/test-support/kubernetes/kubernetes-gateway';
+import { DIST } from '../test/support/gateway-process';
+import { KubernetesGateway, startKubernetesGateway } from '../test/kubernetes/kubernetes-gateway';
 import { describeBatchScenario } from './batch-scenario';
 
 /**

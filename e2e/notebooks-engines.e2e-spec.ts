@@ -1,10 +1,10 @@
-import { request, waitFor } from '../proxy/src/test-support/http-client';
-import { runInKernel } from '../src/test-support/jupyter-kernel';
-import { KUBE_TEST_USER, type KubernetesGateway, startKubernetesGateway } from '../src/test-support/kubernetes/kubernetes-gateway';
-import { type NotebookGatewayFactory, NotebookSite } from '../src/test-support/notebook-site';
-import { sharedSlurmCluster } from '../src/test-support/shared-slurm';
-import type { SlurmCluster } from '../src/test-support/slurm-cluster';
-import { SLURM_TEST_USER, startSlurmGateway, unixUser } from '../src/test-support/slurm-gateway';
+import { request, waitFor } from '../test/proxy/http-client';
+import { runInKernel } from '../test/support/jupyter-kernel';
+import { KUBE_TEST_USER, type KubernetesGateway, startKubernetesGateway } from '../test/kubernetes/kubernetes-gateway';
+import { type NotebookGatewayFactory, NotebookSite } from '../test/support/notebook-site';
+import { sharedSlurmCluster } from '../test/support/shared-slurm';
+import type { SlurmCluster } from '../test/support/slurm-cluster';
+import { SLURM_TEST_USER, startSlurmGateway, unixUser } from '../test/support/slurm-gateway';
 
 /**
  * Issue 8 on the batch engines: the same JupyterHub 3.0 + GatewaySpawner + hpcg-proxy site as

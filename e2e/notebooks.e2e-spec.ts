@@ -1,11 +1,11 @@
-import { gql } from '../src/test-support/graphql-client';
+import { gql } from '../test/support/graphql-client';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { request, sleep, waitFor } from '../proxy/src/test-support/http-client';
-import { GatewayProcess, ROOT } from '../src/test-support/gateway-process';
-import { runInKernel } from '../src/test-support/jupyter-kernel';
-import { HUB_PASSWORD, NotebookSite } from '../src/test-support/notebook-site';
+import { request, sleep, waitFor } from '../test/proxy/http-client';
+import { GatewayProcess, ROOT } from '../test/support/gateway-process';
+import { runInKernel } from '../test/support/jupyter-kernel';
+import { HUB_PASSWORD, NotebookSite } from '../test/support/notebook-site';
 
 /**
  * Issue 8 end to end: Debian's JupyterHub 3.0 with GatewaySpawner, hpcg-proxy as its external proxy,

@@ -1,7 +1,7 @@
-import { LoginNode } from '../src/test-support/login-node';
-import { sharedSlurmCluster } from '../src/test-support/shared-slurm';
-import type { SlurmCluster } from '../src/test-support/slurm-cluster';
-import { SLURM_TEST_USER, SlurmRunnerChoice, startSlurmGateway } from '../src/test-support/slurm-gateway';
+import { LoginNode } from '../test/support/login-node';
+import { sharedSlurmCluster } from '../test/support/shared-slurm';
+import type { SlurmCluster } from '../test/support/slurm-cluster';
+import { SLURM_TEST_USER, SlurmRunnerChoice, startSlurmGateway } from '../test/support/slurm-gateway';
 import { AccountingRow, describeBatchScenario } from './batch-scenario';
 
 /**

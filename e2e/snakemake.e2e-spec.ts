@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { ownedDir, testJobIdentity } from '../src/test-support/test-accounts';
+import { ownedDir, testJobIdentity } from '../test/support/test-accounts';
 import { join } from 'node:path';
-import { GatewayFixture } from '../src/test-support/gateway-fixture';
-import { DIST } from '../src/test-support/gateway-process';
+import { GatewayFixture } from '../test/support/gateway-fixture';
+import { DIST } from '../test/support/gateway-process';
 
 /**
  * Debian's Snakemake runs a three-rule workflow with --cluster / --cluster-status / --cluster-cancel

@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, waitFor } from '../proxy/src/test-support/http-client';
-import { TEST_TOKEN } from '../proxy/src/test-support/proxy-harness';
-import { type ProxyProcess, portOf, runProxyProcess } from '../proxy/src/test-support/proxy-process';
-import { type LoginNodes, loadProbeCommand, sshClientArgs, startLoginNodes } from '../proxy/src/test-support/sshd';
+import { request, waitFor } from '../test/proxy/http-client';
+import { TEST_TOKEN } from '../test/proxy/proxy-harness';
+import { type ProxyProcess, portOf, runProxyProcess } from '../test/proxy/proxy-process';
+import { type LoginNodes, loadProbeCommand, sshClientArgs, startLoginNodes } from '../test/proxy/sshd';
 import type { SshStatus } from '../proxy/src/ssh/ssh-status';
 import { stringify } from 'yaml';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { GatewayFixture, eventually } from './test-support/gateway-fixture';
-import { gql } from './test-support/graphql-client';
+import { GatewayFixture, eventually } from '../test/support/gateway-fixture';
+import { gql } from '../test/support/graphql-client';
 
 /** HPCG_API_PROCESSES: replicas sharing one port, replaced when they die, stopped together. */
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from './test-support/http-client';
-import { type HttpUpstream, freePort, startHttpUpstream } from './test-support/http-upstream';
-import { startProxy } from './test-support/proxy-harness';
+import { request } from '../../test/proxy/http-client';
+import { type HttpUpstream, freePort, startHttpUpstream } from '../../test/proxy/http-upstream';
+import { startProxy } from '../../test/proxy/proxy-harness';
 
 describe('error responses of the proxy', () => {
   it('answers 404 with a page that names the path (escaped) and the request id, or JSON when asked', async () => {

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, waitFor } from './test-support/http-client';
-import { freePort } from './test-support/http-upstream';
-import { type RunningHub, startJupyterHub } from './test-support/jupyterhub';
-import { type RunningProxy, TEST_TOKEN, startProxy } from './test-support/proxy-harness';
-import { PROXY_COMMAND } from './test-support/proxy-process';
-import { openWs } from './test-support/ws-upstream';
+import { request, waitFor } from '../../test/proxy/http-client';
+import { freePort } from '../../test/proxy/http-upstream';
+import { type RunningHub, startJupyterHub } from '../../test/proxy/jupyterhub';
+import { type RunningProxy, TEST_TOKEN, startProxy } from '../../test/proxy/proxy-harness';
+import { PROXY_COMMAND } from '../../test/proxy/proxy-process';
+import { openWs } from '../../test/proxy/ws-upstream';
 
 jest.setTimeout(120_000);
 

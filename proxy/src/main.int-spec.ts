@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request, waitFor } from './test-support/http-client';
-import { type HttpUpstream, startHttpUpstream } from './test-support/http-upstream';
-import { TEST_TOKEN } from './test-support/proxy-harness';
-import { portOf, runProxyProcess } from './test-support/proxy-process';
+import { request, waitFor } from '../../test/proxy/http-client';
+import { type HttpUpstream, startHttpUpstream } from '../../test/proxy/http-upstream';
+import { TEST_TOKEN } from '../../test/proxy/proxy-harness';
+import { portOf, runProxyProcess } from '../../test/proxy/proxy-process';
 
 jest.setTimeout(30_000);
 

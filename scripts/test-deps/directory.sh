@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the directory (LDAP) tests use: OpenLDAP's slapd, started by the tests themselves on a
-# loopback port (src/directory/test-support/slapd.ts), and ldap-utils. The debconf preseed keeps the
+# loopback port (test/directory/slapd.ts), and ldap-utils. The debconf preseed keeps the
 # package from building a directory of its own. Idempotent: installs only what is missing.
 set -euo pipefail
 . "$(dirname "$0")/apt.sh"

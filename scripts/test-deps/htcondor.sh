@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the HTCondor engine's end-to-end test needs (e2e/htcondor-batch-scenario.e2e-spec.ts): no package
-# (HTCondor is not packaged for Debian 12; the schedd is emulated in the test, src/test-support/htcondor/),
+# (HTCondor is not packaged for Debian 12; the schedd is emulated in the test, test/htcondor/),
 # but a real Unix user `hpcg-condor-a` the jobs run as. Idempotent.
 set -euo pipefail
 if [ "$(id -u)" -eq 0 ]; then

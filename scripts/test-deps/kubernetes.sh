@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the Kubernetes engine's end-to-end test needs (e2e/kubernetes-batch-scenario.e2e-spec.ts): no
-# package (the API server is emulated in the test, src/test-support/kubernetes/), but a real Unix user
+# package (the API server is emulated in the test, test/kubernetes/), but a real Unix user
 # `hpcg-kube-a` whose uid and gid the emulated kubelet runs the job's pods as (pods never run as root).
 # Idempotent.
 set -euo pipefail

@@ -2,7 +2,7 @@
 # Debian packages the Slurm engine's tests and benchmark use (src/backends/slurm/, e2e/, bench/slurm.ts):
 # a real single-node Slurm 22.05 (munge, slurmctld, slurmd; slurmdbd with MariaDB for sacct), a real
 # sshd as the login node, and sudo for the `submitAs: sudo` runner. Daemons are started by the tests
-# themselves (src/test-support/slurm-cluster.ts), never here.
+# themselves (test/support/slurm-cluster.ts), never here.
 # It also creates the Unix users the tests submit as (jobs must run as real users of this machine):
 # `hpcg-slurm-a` and `hpcg-slurm-b`, unlocked (`*` password: key-only SSH works with UsePAM no), and the
 # service account `hpcg-slurm-svc` that `submitAs: sudo` tests log in as: passwordless sudo to those two

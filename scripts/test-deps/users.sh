@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Unix account tests run jobs as (src/test-support/test-accounts.ts): jobs run as their owner, never
+# The Unix account tests run jobs as (test/support/test-accounts.ts): jobs run as their owner, never
 # as root and never below security.minUid (DESIGN.md §4), so a test user needs a real identity >= 1000.
 # `hpcg-job` (useradd picks a uid >= 1000, UID_MIN) with a home it owns. Idempotent; only as root.
 set -euo pipefail

@@ -1,8 +1,8 @@
 import { createClient } from 'graphql-ws';
 import { Client as Pg } from 'pg';
 import WebSocket from 'ws';
-import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { gql, refusal } from '../test-support/graphql-client';
+import { GatewayFixture, eventually } from '../../test/support/gateway-fixture';
+import { gql, refusal } from '../../test/support/graphql-client';
 
 /**
  * Issue 13, items 1, 2 and 6, as an attacker with an ordinary account would try them against the

@@ -1,8 +1,8 @@
 import { request } from 'node:http';
 import Redis from 'ioredis';
-import { GatewayFixture } from '../test-support/gateway-fixture';
-import { gql } from '../test-support/graphql-client';
-import { BASE_DN, Slapd } from '../directory/test-support/slapd';
+import { GatewayFixture } from '../../test/support/gateway-fixture';
+import { gql } from '../../test/support/graphql-client';
+import { BASE_DN, Slapd } from '../../test/directory/slapd';
 
 /**
  * Issue 13 item 7, against a real slapd (which logs every bind, so the test counts the guesses that

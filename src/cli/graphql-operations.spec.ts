@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as adminApi from './admin-api';
 import * as gatewayApi from './gateway-api';
 import type { GatewayClient } from './gateway-client';
-import { operationErrors } from '../graphql/test-support/validate-operation';
+import { operationErrors } from '../../test/graphql/validate-operation';
 
 /**
  * Every GraphQL operation the CLI sends is valid against schema.gql, with the variables it sends: a
@@ -81,7 +81,7 @@ describe("the CLI's GraphQL operations, against schema.gql", () => {
 function cliSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'test-support' ? [] : cliSources(p);
+    if (e.isDirectory()) return cliSources(p);
     return e.name.endsWith('.ts') && !e.name.endsWith('spec.ts') ? [p] : [];
   });
 }

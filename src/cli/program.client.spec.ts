@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './program';
-import { type FakeGateway, graphqlError, startFakeGateway } from './test-support/fake-gateway';
-import { memoryIo, testContext } from './test-support/memory-io';
+import { type FakeGateway, graphqlError, startFakeGateway } from '../../test/cli/fake-gateway';
+import { memoryIo, testContext } from '../../test/cli/memory-io';
 
 async function closedPortUrl(): Promise<string> {
   const server = createServer();

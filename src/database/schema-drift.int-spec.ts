@@ -5,7 +5,7 @@ import { UsersRepository } from '../users/users.repository';
 import { LimitsRepository } from '../limits/limits.repository';
 import { NotebooksRepository } from '../notebooks/notebooks.repository';
 import { EngineCapacityRepository } from '../partitions/engine-capacity.repository';
-import { createTestDatabase } from '../test-support/test-database';
+import { createTestDatabase } from '../../test/support/test-database';
 import { migrate } from './migrator';
 import { PrismaService } from './prisma.service';
 

@@ -1,11 +1,11 @@
 import { chmodSync } from 'node:fs';
 import { Attribute, Change } from 'ldapts';
-import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { gql, refusal } from '../test-support/graphql-client';
-import { describeAsRoot } from '../test-support/describe-as-root';
-import { REFUSED_LOGINS } from './test-support/hostile-logins';
-import { DirectoryHomes } from './test-support/homes';
-import { BASE_DN, Slapd } from './test-support/slapd';
+import { GatewayFixture, eventually } from '../../test/support/gateway-fixture';
+import { gql, refusal } from '../../test/support/graphql-client';
+import { describeAsRoot } from '../../test/support/describe-as-root';
+import { REFUSED_LOGINS } from '../../test/directory/hostile-logins';
+import { DirectoryHomes } from '../../test/directory/homes';
+import { BASE_DN, Slapd } from '../../test/directory/slapd';
 
 /**
  * Issue 4 "Done means", against a real slapd and the built gateway and worker: directory login,

@@ -3,8 +3,8 @@ import { Attribute, Change } from 'ldapts';
 import type { AppConfig } from '../config/load-config';
 import { siteConfigSchema } from '../config/site-config.schema';
 import { LdapDirectory } from './ldap-directory';
-import { REFUSED_LOGINS } from './test-support/hostile-logins';
-import { BASE_DN, Slapd } from './test-support/slapd';
+import { REFUSED_LOGINS } from '../../test/directory/hostile-logins';
+import { BASE_DN, Slapd } from '../../test/directory/slapd';
 import { parse as parseYaml } from 'yaml';
 
 jest.setTimeout(30_000);

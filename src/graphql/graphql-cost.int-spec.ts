@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { GatewayFixture } from '../test-support/gateway-fixture';
-import { gql, refusal } from '../test-support/graphql-client';
+import { GatewayFixture } from '../../test/support/gateway-fixture';
+import { gql, refusal } from '../../test/support/graphql-client';
 
 /** Attacks on the cost of one request (issue 13 item 4), over HTTP and graphql-ws; and what must keep working. */
 describe('GraphQL cost limits', () => {

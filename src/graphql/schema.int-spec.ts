@@ -1,6 +1,6 @@
 import { buildClientSchema, buildSchema, getIntrospectionQuery, GraphQLSchema, IntrospectionQuery, lexicographicSortSchema, printSchema } from 'graphql';
-import { GatewayFixture } from '../test-support/gateway-fixture';
-import { committedSchema, staleSchemaMessage } from './test-support/schema-file';
+import { GatewayFixture } from '../../test/support/gateway-fixture';
+import { committedSchema, staleSchemaMessage } from '../../test/graphql/schema-file';
 
 /**
  * schema.gql is printed from a list of resolvers (schema-sdl.ts), the running API from the modules'

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SCHEMA_RESOLVERS } from './schema-resolvers';
 import { buildSchemaSdl } from './schema-sdl';
-import { committedSchema, staleSchemaMessage } from './test-support/schema-file';
+import { committedSchema, staleSchemaMessage } from '../../test/graphql/schema-file';
 
 describe('schema.gql', () => {
   it('is what the resolvers print (`npm run schema` regenerates it)', async () => {
@@ -30,7 +30,7 @@ describe('schema.gql', () => {
 function* sourceFiles(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
-    if (e.isDirectory() && e.name !== 'test-support') yield* sourceFiles(p);
+    if (e.isDirectory()) yield* sourceFiles(p);
     else if (e.isFile() && e.name.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(e.name)) yield p;
   }
 }

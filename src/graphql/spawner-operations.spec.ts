@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { operationErrors } from './test-support/validate-operation';
+import { operationErrors } from '../../test/graphql/validate-operation';
 
 /**
  * The JupyterHub spawner's GraphQL operations (module-level strings in spawner/hpcg_spawner/) are valid
@@ -12,7 +12,7 @@ const PACKAGE = 'spawner/hpcg_spawner';
 
 function spawnerOperations(): Record<string, string> {
   const files = readdirSync(join(ROOT, PACKAGE)).filter((f) => f.endsWith('.py')).map((f) => `${PACKAGE}/${f}`);
-  const out = execFileSync('python3', [join(__dirname, 'test-support', 'extract-operations.py'), ...files], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync('python3', [join(ROOT, 'test', 'graphql', 'extract-operations.py'), ...files], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out) as Record<string, string>;
 }
 

@@ -1,5 +1,5 @@
-import { GatewayFixture } from '../test-support/gateway-fixture';
-import { GraphqlError, gql } from '../test-support/graphql-client';
+import { GatewayFixture } from '../../test/support/gateway-fixture';
+import { GraphqlError, gql } from '../../test/support/graphql-client';
 
 /** Bad input everywhere gets a clear error and leaves no row behind (issue 2, "Done means"). */
 

@@ -2,10 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from '../test-support/free-port';
-import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { gql } from '../test-support/graphql-client';
-import { ownedDir } from '../test-support/test-accounts';
+import { freePort } from '../../test/support/free-port';
+import { GatewayFixture, eventually } from '../../test/support/gateway-fixture';
+import { gql } from '../../test/support/graphql-client';
+import { ownedDir } from '../../test/support/test-accounts';
 
 /** DESIGN.md §6: Redis may lose everything and no job is lost; a crash never submits twice. */
 

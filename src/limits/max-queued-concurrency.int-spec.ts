@@ -1,6 +1,6 @@
-import { GatewayFixture } from '../test-support/gateway-fixture';
-import { gql, GraphqlError } from '../test-support/graphql-client';
-import { unixUser, SLURM_TEST_USER } from '../test-support/slurm-gateway';
+import { GatewayFixture } from '../../test/support/gateway-fixture';
+import { gql, GraphqlError } from '../../test/support/graphql-client';
+import { unixUser, SLURM_TEST_USER } from '../../test/support/slurm-gateway';
 
 /**
  * Issue 13 item 5: maxQueued is checked and the job inserted under the user's lock, so a burst of

@@ -1,11 +1,11 @@
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { gql } from '../test-support/graphql-client';
-import { unixUser } from '../test-support/slurm-gateway';
-import { KUBE_TEST_USER } from '../test-support/kubernetes/kubernetes-gateway';
-import { STAND_IN } from './test-support/stand-in-server';
+import { GatewayFixture, eventually } from '../../test/support/gateway-fixture';
+import { gql } from '../../test/support/graphql-client';
+import { unixUser } from '../../test/support/slurm-gateway';
+import { KUBE_TEST_USER } from '../../test/kubernetes/kubernetes-gateway';
+import { STAND_IN } from '../../test/notebooks/stand-in-server';
 
 /**
  * Issue 13, item 9, as the attacker's steps: someone who got hold of a notebook's registration token (it

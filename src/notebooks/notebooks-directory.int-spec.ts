@@ -1,10 +1,10 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { describeAsRoot } from '../test-support/describe-as-root';
-import { DirectoryHomes } from '../directory/test-support/homes';
-import { BASE_DN, Slapd } from '../directory/test-support/slapd';
-import { STAND_IN } from './test-support/stand-in-server';
+import { GatewayFixture, eventually } from '../../test/support/gateway-fixture';
+import { describeAsRoot } from '../../test/support/describe-as-root';
+import { DirectoryHomes } from '../../test/directory/homes';
+import { BASE_DN, Slapd } from '../../test/directory/slapd';
+import { STAND_IN } from '../../test/notebooks/stand-in-server';
 
 /**
  * Notebooks of directory users, against a real slapd: JupyterHub acting for a user who never logged

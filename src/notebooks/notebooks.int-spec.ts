@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { GatewayFixture, eventually } from '../test-support/gateway-fixture';
-import { ownedDir } from '../test-support/test-accounts';
-import { gql, refusal } from '../test-support/graphql-client';
-import { BROKEN, STAND_IN } from './test-support/stand-in-server';
+import { GatewayFixture, eventually } from '../../test/support/gateway-fixture';
+import { ownedDir } from '../../test/support/test-accounts';
+import { gql, refusal } from '../../test/support/graphql-client';
+import { BROKEN, STAND_IN } from '../../test/notebooks/stand-in-server';
 
 /**
  * Issue 8, the gateway's side, with the built gateway and worker and the real local engine. A tiny

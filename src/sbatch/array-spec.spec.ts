@@ -1,4 +1,4 @@
-import { cli, cliRefusal, directiveRefusal, parse, refusal } from './test-support/parse';
+import { cli, cliRefusal, directiveRefusal, parse, refusal } from '../../test/sbatch/parse';
 
 describe('job arrays (-a/--array)', () => {
   it.each([

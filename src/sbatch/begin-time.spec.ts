@@ -1,5 +1,5 @@
 import { parseDateTime } from './begin-time';
-import { NOW, cli, cliRefusal, refusal } from './test-support/parse';
+import { NOW, cli, cliRefusal, refusal } from '../../test/sbatch/parse';
 import { ValueError } from './value-error';
 
 /** A local wall-clock time, as Slurm resolves --begin in the submit host's time zone. */

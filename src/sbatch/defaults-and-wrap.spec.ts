@@ -1,6 +1,6 @@
 import { parseBatchScript } from './parse-batch-script';
 import { SbatchError } from './sbatch-error';
-import { LIMITS, NOW, parse, refusal } from './test-support/parse';
+import { LIMITS, NOW, parse, refusal } from '../../test/sbatch/parse';
 
 const submit = (input: Partial<Parameters<typeof parseBatchScript>[0]>) =>
   parseBatchScript({ script: null, optionArgs: [], scriptArgs: [], env: {}, scriptName: null, now: NOW, ...input }, LIMITS);

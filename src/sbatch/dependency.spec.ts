@@ -1,5 +1,5 @@
 import type { DependencyItem, DependencySpec, DependencyType } from '../domain/job';
-import { cli, cliRefusal } from './test-support/parse';
+import { cli, cliRefusal } from '../../test/sbatch/parse';
 
 const item = (type: DependencyType, jobIds: number[], delayMinutes: number | null = null, arrayTaskIds = jobIds.map(() => null as number | null)): DependencyItem => ({
   type,

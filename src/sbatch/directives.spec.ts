@@ -1,5 +1,5 @@
 import { parseBatchScript } from './parse-batch-script';
-import { LIMITS, NOW, directiveRefusal, directives, parse } from './test-support/parse';
+import { LIMITS, NOW, directiveRefusal, directives, parse } from '../../test/sbatch/parse';
 
 const fromScript = (text: string) =>
   parseBatchScript({ script: text, optionArgs: [], scriptArgs: [], env: {}, scriptName: 'job.sh', now: NOW }, LIMITS);

@@ -1,4 +1,4 @@
-import { cli, cliRefusal, parse } from './test-support/parse';
+import { cli, cliRefusal, parse } from '../../test/sbatch/parse';
 
 describe('--export', () => {
   it.each([

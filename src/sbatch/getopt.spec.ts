@@ -1,6 +1,6 @@
 import { splitCommandLine } from './split-command-line';
 import { SbatchError } from './sbatch-error';
-import { cli, cliRefusal, directiveRefusal, directives } from './test-support/parse';
+import { cli, cliRefusal, directiveRefusal, directives } from '../../test/sbatch/parse';
 
 describe('long options: getopt_long prefixes and value forms', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { cli, cliRefusal, directiveRefusal, parse } from './test-support/parse';
+import { cli, cliRefusal, directiveRefusal, parse } from '../../test/sbatch/parse';
 
 describe('GPU requests', () => {
   it.each([

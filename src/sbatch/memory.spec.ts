@@ -1,5 +1,5 @@
 import { parseMemoryMB } from './memory';
-import { cli, cliRefusal, directiveRefusal, parse, refusal } from './test-support/parse';
+import { cli, cliRefusal, directiveRefusal, parse, refusal } from '../../test/sbatch/parse';
 
 describe('memory grammar (--mem, --mem-per-cpu, --mem-per-gpu)', () => {
   it.each([

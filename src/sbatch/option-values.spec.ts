@@ -1,5 +1,5 @@
 import { LONG_OPTIONS } from './option-table';
-import { cli, cliRefusal, directiveRefusal, directives, parse } from './test-support/parse';
+import { cli, cliRefusal, directiveRefusal, directives, parse } from '../../test/sbatch/parse';
 
 describe('--signal=[{R|B}:]sig[@time]', () => {
   it.each([

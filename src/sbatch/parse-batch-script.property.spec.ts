@@ -4,7 +4,7 @@ import { ENV_OPTION_IDS } from './env-options';
 import { LONG_OPTIONS, SHORT_OPTIONS } from './option-table';
 import { ParseInput, parseBatchScript } from './parse-batch-script';
 import { SbatchError } from './sbatch-error';
-import { LIMITS, NOW } from './test-support/parse';
+import { LIMITS, NOW } from '../../test/sbatch/parse';
 import { validateJobSpec } from './validate-job-spec';
 
 /** Any UTF-16 code unit sequence, lone surrogates and control characters included. */

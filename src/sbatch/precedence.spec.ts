@@ -1,5 +1,5 @@
 import { ENV_OPTION_IDS } from './env-options';
-import { parse, refusal } from './test-support/parse';
+import { parse, refusal } from '../../test/sbatch/parse';
 
 describe('precedence: command line > SBATCH_* environment > #SBATCH directives', () => {
   const lines = ['#SBATCH -J from-script -t 10 -p script -A script-acct', 'srun a'];

@@ -1,5 +1,5 @@
 import { parseBatchScript } from './parse-batch-script';
-import { LIMITS, NOW } from './test-support/parse';
+import { LIMITS, NOW } from '../../test/sbatch/parse';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => new Date(y, mo - 1, d, h, mi, s).toISOString();
 

@@ -1,6 +1,6 @@
 import { parseBatchScript } from './parse-batch-script';
 import { SbatchError } from './sbatch-error';
-import { LIMITS, NOW } from './test-support/parse';
+import { LIMITS, NOW } from '../../test/sbatch/parse';
 
 function refusalOf(body: string, limits = LIMITS): SbatchError {
   try {

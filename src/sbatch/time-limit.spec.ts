@@ -1,5 +1,5 @@
 import { SbatchError } from './sbatch-error';
-import { cli, directiveRefusal, refusal } from './test-support/parse';
+import { cli, directiveRefusal, refusal } from '../../test/sbatch/parse';
 import { parseTimeLimit } from './time-limit';
 
 describe('time limit grammar (-t/--time, --time-min, partition maxTime)', () => {

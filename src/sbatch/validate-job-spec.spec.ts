@@ -1,6 +1,6 @@
 import type { JobSpec } from '../domain/job';
 import { SbatchError } from './sbatch-error';
-import { cli } from './test-support/parse';
+import { cli } from '../../test/sbatch/parse';
 import { validateJobSpec } from './validate-job-spec';
 
 /** A spec using most fields, as the parser builds it. */

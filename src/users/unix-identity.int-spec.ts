@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendJob } from '../backends/local/test-support/job-fixtures';
-import { Scratch } from '../backends/local/test-support/state-dir';
+import { backendJob } from '../../test/local-engine/job-fixtures';
+import { Scratch } from '../../test/local-engine/state-dir';
 import { Attribute, Change } from 'ldapts';
-import { BASE_DN, Slapd } from '../directory/test-support/slapd';
-import { eventually, GatewayFixture } from '../test-support/gateway-fixture';
-import { gql, refusal } from '../test-support/graphql-client';
-import { ownedDir, testJobIdentity } from '../test-support/test-accounts';
+import { BASE_DN, Slapd } from '../../test/directory/slapd';
+import { eventually, GatewayFixture } from '../../test/support/gateway-fixture';
+import { gql, refusal } from '../../test/support/graphql-client';
+import { ownedDir, testJobIdentity } from '../../test/support/test-accounts';
 
 /**
  * The Unix identity policy under attack (issue 13, item 3): each test is the attacker's steps, then the

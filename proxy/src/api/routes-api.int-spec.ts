@@ -1,6 +1,6 @@
-import { request, sleep } from '../test-support/http-client';
-import { type HttpUpstream, startHttpUpstream } from '../test-support/http-upstream';
-import { type RunningProxy, TEST_TOKEN, startProxy } from '../test-support/proxy-harness';
+import { request, sleep } from '../../../test/proxy/http-client';
+import { type HttpUpstream, startHttpUpstream } from '../../../test/proxy/http-upstream';
+import { type RunningProxy, TEST_TOKEN, startProxy } from '../../../test/proxy/proxy-harness';
 
 /** Each rule of configurable-http-proxy's REST API, as JupyterHub relies on it. */
 describe('route API (CHP-compatible)', () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProxyStatus } from '../observability/status';
-import { request, waitFor } from '../test-support/http-client';
-import { type HttpUpstream, startHttpUpstream } from '../test-support/http-upstream';
-import { TEST_TOKEN } from '../test-support/proxy-harness';
-import { type ProxyProcess, portOf, runProxyProcess } from '../test-support/proxy-process';
-import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../test-support/redis';
+import { request, waitFor } from '../../../test/proxy/http-client';
+import { type HttpUpstream, startHttpUpstream } from '../../../test/proxy/http-upstream';
+import { TEST_TOKEN } from '../../../test/proxy/proxy-harness';
+import { type ProxyProcess, portOf, runProxyProcess } from '../../../test/proxy/proxy-process';
+import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../../../test/proxy/redis';
 
 jest.setTimeout(60_000);
 

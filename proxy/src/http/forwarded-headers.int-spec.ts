@@ -1,9 +1,9 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { request, sleep } from '../test-support/http-client';
-import { type HttpUpstream, startHttpUpstream } from '../test-support/http-upstream';
-import { type RunningProxy, startProxy } from '../test-support/proxy-harness';
-import { type WsUpstream, startWsUpstream } from '../test-support/ws-upstream';
+import { request, sleep } from '../../../test/proxy/http-client';
+import { type HttpUpstream, startHttpUpstream } from '../../../test/proxy/http-upstream';
+import { type RunningProxy, startProxy } from '../../../test/proxy/proxy-harness';
+import { type WsUpstream, startWsUpstream } from '../../../test/proxy/ws-upstream';
 
 /**
  * What an upstream learns about the client, written as an attacker's attempts: a client may not

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
-import { request, sleep, waitFor } from '../test-support/http-client';
-import { type HttpUpstream, startHttpUpstream } from '../test-support/http-upstream';
-import { type RunningProxy, startProxy } from '../test-support/proxy-harness';
+import { request, sleep, waitFor } from '../../../test/proxy/http-client';
+import { type HttpUpstream, startHttpUpstream } from '../../../test/proxy/http-upstream';
+import { type RunningProxy, startProxy } from '../../../test/proxy/proxy-harness';
 
 const echo = (body: string) => JSON.parse(body) as { upstream: string; method: string; url: string; headers: Record<string, string>; body: string };
 

@@ -1,7 +1,7 @@
-import { waitFor, sleep } from '../test-support/http-client';
-import { freePort } from '../test-support/http-upstream';
-import { type RunningProxy, startProxy } from '../test-support/proxy-harness';
-import { type WsUpstream, nextMessage, openWs, startWsUpstream } from '../test-support/ws-upstream';
+import { waitFor, sleep } from '../../../test/proxy/http-client';
+import { freePort } from '../../../test/proxy/http-upstream';
+import { type RunningProxy, startProxy } from '../../../test/proxy/proxy-harness';
+import { type WsUpstream, nextMessage, openWs, startWsUpstream } from '../../../test/proxy/ws-upstream';
 
 describe('websocket proxying', () => {
   let a: WsUpstream;

@@ -1,7 +1,7 @@
-import { request, waitFor } from '../test-support/http-client';
-import { type HttpUpstream, freePort, startHttpUpstream } from '../test-support/http-upstream';
-import { type RunningProxy, startProxy } from '../test-support/proxy-harness';
-import { nextMessage, openWs, startWsUpstream } from '../test-support/ws-upstream';
+import { request, waitFor } from '../../../test/proxy/http-client';
+import { type HttpUpstream, freePort, startHttpUpstream } from '../../../test/proxy/http-upstream';
+import { type RunningProxy, startProxy } from '../../../test/proxy/proxy-harness';
+import { nextMessage, openWs, startWsUpstream } from '../../../test/proxy/ws-upstream';
 import type { ProxyStatus } from './status';
 
 describe('metrics, status API and status page', () => {

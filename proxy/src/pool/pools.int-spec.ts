@@ -1,8 +1,8 @@
 import * as http from 'node:http';
-import { request, sleep, waitFor } from '../test-support/http-client';
-import { freePort } from '../test-support/http-upstream';
-import { type MemberProcess, startMember } from '../test-support/member-process';
-import { type RunningProxy, startProxy } from '../test-support/proxy-harness';
+import { request, sleep, waitFor } from '../../../test/proxy/http-client';
+import { freePort } from '../../../test/proxy/http-upstream';
+import { type MemberProcess, startMember } from '../../../test/proxy/member-process';
+import { type RunningProxy, startProxy } from '../../../test/proxy/proxy-harness';
 import type { ProxyStatus } from '../observability/status';
 
 jest.setTimeout(30_000);

@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { cpus } from 'node:os';
 import { Client } from 'ssh2';
-import { request, waitFor } from '../test-support/http-client';
-import { type RunningProxy, startProxy } from '../test-support/proxy-harness';
-import { type LoginNodes, freeTcpPort, loadProbeCommand, startLoginNodes } from '../test-support/sshd';
+import { request, waitFor } from '../../../test/proxy/http-client';
+import { type RunningProxy, startProxy } from '../../../test/proxy/proxy-harness';
+import { type LoginNodes, freeTcpPort, loadProbeCommand, startLoginNodes } from '../../../test/proxy/sshd';
 import type { SshStatus } from './ssh-status';
 
 jest.setTimeout(60_000);

@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
-import { request, waitFor } from '../test-support/http-client';
-import { type HttpUpstream, freePort, startHttpUpstream } from '../test-support/http-upstream';
-import { startProxy } from '../test-support/proxy-harness';
-import { SHARED_REDIS_URL, deleteKeys, startPrivateRedis, uniquePrefix } from '../test-support/redis';
+import { request, waitFor } from '../../../test/proxy/http-client';
+import { type HttpUpstream, freePort, startHttpUpstream } from '../../../test/proxy/http-upstream';
+import { startProxy } from '../../../test/proxy/proxy-harness';
+import { SHARED_REDIS_URL, deleteKeys, startPrivateRedis, uniquePrefix } from '../../../test/proxy/redis';
 
 jest.setTimeout(20_000);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { LoginNode } from '../../test-support/login-node';
-import { SLURM_TEST_USER } from '../../test-support/slurm-gateway';
+import { LoginNode } from '../../../test/support/login-node';
+import { SLURM_TEST_USER } from '../../../test/support/slurm-gateway';
 import { RunnerUnavailableError } from './command-runner';
 import { SshRunner } from './ssh-runner';
 

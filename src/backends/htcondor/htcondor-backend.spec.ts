@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { parseSubmitDescription } from '../../test-support/htcondor/submit-description-parser';
+import { parseSubmitDescription } from '../../../test/htcondor/submit-description-parser';
 import { EngineUnavailableError } from '../engine-errors';
 import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
 import { RunnerUnavailableError } from '../command-runner/command-runner';
-import { backendJob } from '../local/test-support/job-fixtures';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
 import { HtcondorBackend } from './htcondor-backend';
 import { parseHtcondorPartitions } from './htcondor-partition';
 

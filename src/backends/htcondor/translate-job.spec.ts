@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { DomainError } from '../../common/domain-error';
-import { expandForProcess, parseArguments, parseEnvironment, parseSubmitDescription, SubmitDescription } from '../../test-support/htcondor/submit-description-parser';
+import { expandForProcess, parseArguments, parseEnvironment, parseSubmitDescription, SubmitDescription } from '../../../test/htcondor/submit-description-parser';
 import type { BackendJob } from '../backend';
-import { backendJob, testNonce } from '../local/test-support/job-fixtures';
+import { backendJob, testNonce } from '../../../test/local-engine/job-fixtures';
 import type { HtcondorPartition } from './htcondor-partition';
 import { TranslateContext, translateJob } from './translate-job';
 

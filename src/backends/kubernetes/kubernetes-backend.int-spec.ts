@@ -1,12 +1,12 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { TaskUpdate } from '../backend';
 import { EngineUnavailableError } from '../engine-errors';
-import { arrayTasks, backendJob } from '../local/test-support/job-fixtures';
-import { EmulatedApiServer } from '../../test-support/kubernetes/emulated-api-server';
-import { eventually } from '../../test-support/gateway-fixture';
+import { arrayTasks, backendJob } from '../../../test/local-engine/job-fixtures';
+import { EmulatedApiServer } from '../../../test/kubernetes/emulated-api-server';
+import { eventually } from '../../../test/support/gateway-fixture';
 import type { EngineLogger } from '../shared/engine-logger';
 import { KubernetesBackend } from './kubernetes-backend';
-import { engineConfig, OWNER } from './test-support/kubernetes-fixtures';
+import { engineConfig, OWNER } from '../../../test/kubernetes-engine/kubernetes-fixtures';
 
 /**
  * The backend through the real @kubernetes/client-node over HTTP, against the emulated API server: every

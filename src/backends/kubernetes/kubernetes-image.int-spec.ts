@@ -1,6 +1,6 @@
-import { eventually } from '../../test-support/gateway-fixture';
-import { gql, refusal } from '../../test-support/graphql-client';
-import { type KubernetesGateway, startKubernetesGateway } from '../../test-support/kubernetes/kubernetes-gateway';
+import { eventually } from '../../../test/support/gateway-fixture';
+import { gql, refusal } from '../../../test/support/graphql-client';
+import { type KubernetesGateway, startKubernetesGateway } from '../../../test/kubernetes/kubernetes-gateway';
 
 /**
  * Issue 13, item 9, as the attacker's steps: an ordinary user of a Kubernetes partition asks for an image

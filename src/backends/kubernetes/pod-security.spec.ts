@@ -1,8 +1,8 @@
-import { arrayTasks, backendJob } from '../local/test-support/job-fixtures';
+import { arrayTasks, backendJob } from '../../../test/local-engine/job-fixtures';
 import type { JobSpec } from '../../domain/job';
-import { validateObject } from '../../test-support/kubernetes/api-validation';
-import { engineConfig, OWNER, partition } from './test-support/kubernetes-fixtures';
-import { securityViolations } from './test-support/pod-security';
+import { validateObject } from '../../../test/kubernetes/api-validation';
+import { engineConfig, OWNER, partition } from '../../../test/kubernetes-engine/kubernetes-fixtures';
+import { securityViolations } from '../../../test/kubernetes-engine/pod-security';
 import { translateJob } from './translate-job';
 
 /**

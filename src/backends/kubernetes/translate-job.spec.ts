@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainError } from '../../common/domain-error';
-import { arrayTasks, backendJob } from '../local/test-support/job-fixtures';
-import { engineConfig, OWNER, partition } from './test-support/kubernetes-fixtures';
+import { arrayTasks, backendJob } from '../../../test/local-engine/job-fixtures';
+import { engineConfig, OWNER, partition } from '../../../test/kubernetes-engine/kubernetes-fixtures';
 import { KubernetesTranslation, translateJob } from './translate-job';
 
 /**

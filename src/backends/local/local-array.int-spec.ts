@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { TaskUpdate } from '../backend';
-import { backendJob } from './test-support/job-fixtures';
-import { finalStatus, statusOf } from './test-support/job-status';
-import { Scratch } from './test-support/state-dir';
-import { waitFor } from './test-support/wait-for';
-import { giveToTestJob, ownedDir } from '../../test-support/test-accounts';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
+import { finalStatus, statusOf } from '../../../test/local-engine/job-status';
+import { Scratch } from '../../../test/local-engine/state-dir';
+import { waitFor } from '../../../test/local-engine/wait-for';
+import { giveToTestJob, ownedDir } from '../../../test/support/test-accounts';
 
 jest.setTimeout(30_000);
 

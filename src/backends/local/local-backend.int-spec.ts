@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ErrorCode } from '../../common/domain-error';
 import type { LocalBackend } from './local-backend';
-import { backendJob } from './test-support/job-fixtures';
-import { finalStatus } from './test-support/job-status';
-import { Scratch } from './test-support/state-dir';
-import { giveToTestJob, ownedDir } from '../../test-support/test-accounts';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
+import { finalStatus } from '../../../test/local-engine/job-status';
+import { Scratch } from '../../../test/local-engine/state-dir';
+import { giveToTestJob, ownedDir } from '../../../test/support/test-accounts';
 
 jest.setTimeout(30_000);
 

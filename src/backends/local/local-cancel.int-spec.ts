@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { ErrorCode } from '../../common/domain-error';
 import type { LocalBackend } from './local-backend';
-import { backendJob } from './test-support/job-fixtures';
-import { finalStatus, reachState, statusOf } from './test-support/job-status';
-import { liveProcessesInGroup } from './test-support/processes';
-import { Scratch } from './test-support/state-dir';
-import { recordedStamp } from './test-support/task-files';
-import { waitFor } from './test-support/wait-for';
-import { giveToTestJob, ownedDir } from '../../test-support/test-accounts';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
+import { finalStatus, reachState, statusOf } from '../../../test/local-engine/job-status';
+import { liveProcessesInGroup } from '../../../test/local-engine/processes';
+import { Scratch } from '../../../test/local-engine/state-dir';
+import { recordedStamp } from '../../../test/local-engine/task-files';
+import { waitFor } from '../../../test/local-engine/wait-for';
+import { giveToTestJob, ownedDir } from '../../../test/support/test-accounts';
 
 jest.setTimeout(30_000);
 

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { JobOwner } from '../backend';
-import { backendJob } from './test-support/job-fixtures';
-import { finalStatus } from './test-support/job-status';
-import { Scratch } from './test-support/state-dir';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
+import { finalStatus } from '../../../test/local-engine/job-status';
+import { Scratch } from '../../../test/local-engine/state-dir';
 
 jest.setTimeout(30_000);
 

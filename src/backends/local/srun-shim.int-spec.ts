@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { srunSourcePath } from './runtime-files';
-import { waitFor } from './test-support/wait-for';
+import { waitFor } from '../../../test/local-engine/wait-for';
 
 jest.setTimeout(15_000);
 

@@ -2,7 +2,7 @@ import { ErrorCode } from '../../common/domain-error';
 import type { JobRecord } from './job-store';
 import type { LaunchTask } from './launch-plan';
 import { formatIndices, singleTask, tasksNamed } from './task-selection';
-import { backendJob } from './test-support/job-fixtures';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
 
 const task = (arrayIndex: number | null): LaunchTask => ({
   key: arrayIndex === null ? 'batch' : String(arrayIndex),

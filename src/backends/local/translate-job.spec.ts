@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '../../common/domain-error';
-import { backendJob } from './test-support/job-fixtures';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
 import { TranslateContext, translateJob } from './translate-job';
 import { DEFAULT_SECURITY } from '../../users/unix-identity';
 import type { BackendJob } from '../backend';

@@ -1,5 +1,5 @@
 import { buildJobEnvironment, buildTaskEnvironment, JobEnvironmentInput, LOGIN_PATH } from './job-environment';
-import { backendJob } from '../local/test-support/job-fixtures';
+import { backendJob } from '../../../test/local-engine/job-fixtures';
 import type { JobSpec } from '../../domain/job';
 
 function input(spec: Partial<JobSpec>, extra: Partial<JobEnvironmentInput> = {}): JobEnvironmentInput {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually } from '../../test-support/gateway-fixture';
-import { gql } from '../../test-support/graphql-client';
-import { sharedSlurmCluster } from '../../test-support/shared-slurm';
-import type { SlurmCluster } from '../../test-support/slurm-cluster';
-import { slurmJobsTagged, startSlurmGateway } from '../../test-support/slurm-gateway';
+import { eventually } from '../../../test/support/gateway-fixture';
+import { gql } from '../../../test/support/graphql-client';
+import { sharedSlurmCluster } from '../../../test/support/shared-slurm';
+import type { SlurmCluster } from '../../../test/support/slurm-cluster';
+import { slurmJobsTagged, startSlurmGateway } from '../../../test/support/slurm-gateway';
 
 /**
  * Exactly-once submission into a real Slurm (DESIGN.md §6.2-6.3): a worker killed between sbatch and the

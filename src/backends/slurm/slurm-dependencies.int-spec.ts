@@ -1,9 +1,9 @@
-import { eventually } from '../../test-support/gateway-fixture';
-import type { GatewayFixture } from '../../test-support/gateway-fixture';
-import { gql } from '../../test-support/graphql-client';
-import { sharedSlurmCluster } from '../../test-support/shared-slurm';
-import type { SlurmCluster } from '../../test-support/slurm-cluster';
-import { startSlurmGateway } from '../../test-support/slurm-gateway';
+import { eventually } from '../../../test/support/gateway-fixture';
+import type { GatewayFixture } from '../../../test/support/gateway-fixture';
+import { gql } from '../../../test/support/graphql-client';
+import { sharedSlurmCluster } from '../../../test/support/shared-slurm';
+import type { SlurmCluster } from '../../../test/support/slurm-cluster';
+import { startSlurmGateway } from '../../../test/support/slurm-gateway';
 
 /**
  * Dependencies between jobs of one Slurm engine go to Slurm as --dependency (see dependency-gate.ts):

@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually } from '../../test-support/gateway-fixture';
-import { gql } from '../../test-support/graphql-client';
-import { sharedSlurmCluster } from '../../test-support/shared-slurm';
-import type { SlurmCluster } from '../../test-support/slurm-cluster';
-import { startSlurmGateway } from '../../test-support/slurm-gateway';
+import { eventually } from '../../../test/support/gateway-fixture';
+import { gql } from '../../../test/support/graphql-client';
+import { sharedSlurmCluster } from '../../../test/support/shared-slurm';
+import type { SlurmCluster } from '../../../test/support/slurm-cluster';
+import { startSlurmGateway } from '../../../test/support/slurm-gateway';
 
 /**
  * DESIGN.md §6 rule 5: reads never call an engine. Every Slurm client the gateway runs goes through a

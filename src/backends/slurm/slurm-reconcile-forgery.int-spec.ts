@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually } from '../../test-support/gateway-fixture';
-import { gql } from '../../test-support/graphql-client';
-import { sharedSlurmCluster } from '../../test-support/shared-slurm';
-import type { SlurmCluster } from '../../test-support/slurm-cluster';
-import { SLURM_TEST_USER, slurmJobsTagged, startSlurmGateway } from '../../test-support/slurm-gateway';
+import { eventually } from '../../../test/support/gateway-fixture';
+import { gql } from '../../../test/support/graphql-client';
+import { sharedSlurmCluster } from '../../../test/support/shared-slurm';
+import type { SlurmCluster } from '../../../test/support/slurm-cluster';
+import { SLURM_TEST_USER, slurmJobsTagged, startSlurmGateway } from '../../../test/support/slurm-gateway';
 
 /**
  * Issue 13 item 8, on the real Slurm: another local user labels her own Slurm jobs with a gateway job's

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { eventually } from '../../test-support/gateway-fixture';
-import type { GatewayFixture } from '../../test-support/gateway-fixture';
-import { gql } from '../../test-support/graphql-client';
-import { LoginNode } from '../../test-support/login-node';
-import { sharedSlurmCluster } from '../../test-support/shared-slurm';
-import type { SlurmCluster } from '../../test-support/slurm-cluster';
-import { SLURM_SUDO_ACCOUNT, startSlurmGateway } from '../../test-support/slurm-gateway';
+import { eventually } from '../../../test/support/gateway-fixture';
+import type { GatewayFixture } from '../../../test/support/gateway-fixture';
+import { gql } from '../../../test/support/graphql-client';
+import { LoginNode } from '../../../test/support/login-node';
+import { sharedSlurmCluster } from '../../../test/support/shared-slurm';
+import type { SlurmCluster } from '../../../test/support/slurm-cluster';
+import { SLURM_SUDO_ACCOUNT, startSlurmGateway } from '../../../test/support/slurm-gateway';
 
 /**
  * `submitAs: sudo` as a site deploys it: the gateway logs in to the login node as a service account that

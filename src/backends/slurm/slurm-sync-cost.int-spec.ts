@@ -1,10 +1,10 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually } from '../../test-support/gateway-fixture';
-import { gql } from '../../test-support/graphql-client';
-import { sharedSlurmCluster } from '../../test-support/shared-slurm';
-import type { SlurmCluster } from '../../test-support/slurm-cluster';
-import { startSlurmGateway } from '../../test-support/slurm-gateway';
+import { eventually } from '../../../test/support/gateway-fixture';
+import { gql } from '../../../test/support/graphql-client';
+import { sharedSlurmCluster } from '../../../test/support/shared-slurm';
+import type { SlurmCluster } from '../../../test/support/slurm-cluster';
+import { startSlurmGateway } from '../../../test/support/slurm-gateway';
 
 /**
  * DESIGN.md §6.4: status costs O(1) engine calls per interval. 2,000 jobs live in the real slurmctld

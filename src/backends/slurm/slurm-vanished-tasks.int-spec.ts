@@ -1,6 +1,6 @@
-import { eventually } from '../../test-support/gateway-fixture';
-import { sharedSlurmCluster } from '../../test-support/shared-slurm';
-import type { SlurmCluster } from '../../test-support/slurm-cluster';
+import { eventually } from '../../../test/support/gateway-fixture';
+import { sharedSlurmCluster } from '../../../test/support/shared-slurm';
+import type { SlurmCluster } from '../../../test/support/slurm-cluster';
 import { LocalRunner } from '../command-runner/local-runner';
 import { SlurmBackend } from './slurm-backend';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { backendJob, testNonce } from '../local/test-support/job-fixtures';
+import { backendJob, testNonce } from '../../../test/local-engine/job-fixtures';
 import { quoteCommand } from '../command-runner/shell-quote';
 import { ownerCommand, type CommandContext } from '../command-runner/owner-command';
 import { claimedNonce, dependencyArg, jobTag, neutraliseDirectives, translateJob } from './translate-job';

@@ -3,9 +3,9 @@
  * filters it asks for, and what it prints.
  */
 import { runCli } from '../program';
-import { type FakeGateway, startFakeGateway } from '../test-support/fake-gateway';
-import { accountingScenario, at, scenarioPartitions } from '../test-support/job-fixtures';
-import { memoryIo, testContext } from '../test-support/memory-io';
+import { type FakeGateway, startFakeGateway } from '../../../test/cli/fake-gateway';
+import { accountingScenario, at, scenarioPartitions } from '../../../test/cli/job-fixtures';
+import { memoryIo, testContext } from '../../../test/cli/memory-io';
 
 describe('client test: hpcg sacct', () => {
   let gateway: FakeGateway;

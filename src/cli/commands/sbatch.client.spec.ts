@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../program';
-import { type FakeGateway, graphqlError, type RecordedRequest, startFakeGateway } from '../test-support/fake-gateway';
-import { makeJob, makeTask } from '../test-support/job-fixtures';
-import { memoryIo, testContext } from '../test-support/memory-io';
+import { type FakeGateway, graphqlError, type RecordedRequest, startFakeGateway } from '../../../test/cli/fake-gateway';
+import { makeJob, makeTask } from '../../../test/cli/job-fixtures';
+import { memoryIo, testContext } from '../../../test/cli/memory-io';
 import type { GatewayJob } from '../gateway-types';
 import { waitExitCode } from './sbatch';
 

@@ -3,9 +3,9 @@
  * it makes and Slurm's wording of each failure.
  */
 import { runCli } from '../program';
-import { type FakeGateway, graphqlError, startFakeGateway } from '../test-support/fake-gateway';
-import { makeJob, makeTask } from '../test-support/job-fixtures';
-import { memoryIo, testContext } from '../test-support/memory-io';
+import { type FakeGateway, graphqlError, startFakeGateway } from '../../../test/cli/fake-gateway';
+import { makeJob, makeTask } from '../../../test/cli/job-fixtures';
+import { memoryIo, testContext } from '../../../test/cli/memory-io';
 
 describe('client test: hpcg scancel', () => {
   let gateway: FakeGateway;

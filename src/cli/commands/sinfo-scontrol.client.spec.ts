@@ -2,9 +2,9 @@
  * Client test (not end-to-end): `hpcg sinfo` and `hpcg scontrol` against a fake gateway.
  */
 import { runCli } from '../program';
-import { type FakeGateway, graphqlError, startFakeGateway } from '../test-support/fake-gateway';
-import { at, iso, makeJob, makeTask, scenarioPartitions } from '../test-support/job-fixtures';
-import { memoryIo, testContext } from '../test-support/memory-io';
+import { type FakeGateway, graphqlError, startFakeGateway } from '../../../test/cli/fake-gateway';
+import { at, iso, makeJob, makeTask, scenarioPartitions } from '../../../test/cli/job-fixtures';
+import { memoryIo, testContext } from '../../../test/cli/memory-io';
 
 const jobs = () => [
   makeJob({ id: 13, name: 'to', state: 'RUNNING', startTime: iso(16, 30, 35), nodeList: 'vm', timeLimitMinutes: 1, spec: { qos: 'normal' } }),

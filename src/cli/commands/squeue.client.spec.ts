@@ -3,9 +3,9 @@
  * Checks the query the command sends and what it prints.
  */
 import { runCli } from '../program';
-import { type FakeGateway, startFakeGateway } from '../test-support/fake-gateway';
-import { at, makeJob, queueScenario, scenarioPartitions } from '../test-support/job-fixtures';
-import { memoryIo, testContext } from '../test-support/memory-io';
+import { type FakeGateway, startFakeGateway } from '../../../test/cli/fake-gateway';
+import { at, makeJob, queueScenario, scenarioPartitions } from '../../../test/cli/job-fixtures';
+import { memoryIo, testContext } from '../../../test/cli/memory-io';
 import type { GatewayJob } from '../gateway-types';
 
 describe('client test: hpcg squeue', () => {

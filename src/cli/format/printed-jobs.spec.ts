@@ -1,4 +1,4 @@
-import { makeJob, makeTask, iso } from '../test-support/job-fixtures';
+import { makeJob, makeTask, iso } from '../../../test/cli/job-fixtures';
 import { formatIndexRanges } from './index-ranges';
 import { arrayTaskText, collapseTaskSets, expandJob, expandJobs, jobIdText } from './printed-jobs';
 

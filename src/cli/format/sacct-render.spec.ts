@@ -1,10 +1,10 @@
 /**
- * sacct output against a real Slurm 22.05 sacct for the same jobs (test-support/job-fixtures.ts).
+ * sacct output against a real Slurm 22.05 sacct for the same jobs (test/cli/job-fixtures.ts).
  * Where the gateway deliberately differs, the test says so: a batch step line carries the job's
  * state and exit code (Slurm's own step may say CANCELLED 0:15 under a cancelled job).
  */
 import { parseJobIdList } from '../parse/job-id-list';
-import { accountingScenario, at, iso, makeJob, makeTask, scenarioPartitions } from '../test-support/job-fixtures';
+import { accountingScenario, at, iso, makeJob, makeTask, scenarioPartitions } from '../../../test/cli/job-fixtures';
 import { partitionLimits } from './job-facts';
 import { parseSacctFields, SACCT_BRIEF_FIELDS, SACCT_DEFAULT_FIELDS, SacctFieldError } from './sacct-fields';
 import { renderSacctHeader, renderSacctRow, type SacctMode } from './sacct-render';

@@ -1,4 +1,4 @@
-import { at, iso, makeJob, makeTask } from '../test-support/job-fixtures';
+import { at, iso, makeJob, makeTask } from '../../../test/cli/job-fixtures';
 import { tresText } from './job-facts';
 import { collapseTaskSets, expandJob } from './printed-jobs';
 import { defaultOutputPattern, expandOutputPath } from './output-path';

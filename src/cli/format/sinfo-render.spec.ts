@@ -2,7 +2,7 @@
  * sinfo layouts against real Slurm 22.05 sinfo output for the same partitions.
  */
 import type { GatewayPartition } from '../gateway-types';
-import { makePartition } from '../test-support/job-fixtures';
+import { makePartition } from '../../../test/cli/job-fixtures';
 import { nodeState, parseSinfoFormat, renderSinfoHeader, renderSinfoLine, type SinfoRow, sinfoDefaultFormat } from './sinfo-render';
 
 function sinfo(partitions: GatewayPartition[], opts: { format?: string; summarize?: boolean; used?: Record<string, number> } = {}) {

@@ -1,11 +1,11 @@
 /**
  * squeue layouts against the output of a real Slurm 22.05 squeue for the same queue (see
- * test-support/job-fixtures.ts): default, -l, -r, -o and -O.
+ * test/cli/job-fixtures.ts): default, -l, -r, -o and -O.
  */
 import { selectQueueRecords } from '../commands/squeue';
 import { ACTIVE_STATES } from '../parse/state-list';
 import { parseJobIdList } from '../parse/job-id-list';
-import { at, iso, makeJob, makeTask, queueScenario, scenarioPartitions } from '../test-support/job-fixtures';
+import { at, iso, makeJob, makeTask, queueScenario, scenarioPartitions } from '../../../test/cli/job-fixtures';
 import { partitionLimits } from './job-facts';
 import { expandJobs } from './printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from './squeue-fields';
