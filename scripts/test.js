@@ -20,7 +20,8 @@ async function main() {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit', '--incremental', 'false'], { cwd: ROOT, stdio: 'inherit' });
   // Lint with type information: floating promises and import cycles are errors (eslint.config.mjs).
   log('linting');
-  execFileSync(process.execPath, [require.resolve('eslint/bin/eslint.js'), '.'], { cwd: ROOT, stdio: 'inherit' });
+  // eslint's package exports do not include its bin: run it from its folder.
+  execFileSync(process.execPath, [path.join(path.dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js'), '.'], { cwd: ROOT, stdio: 'inherit' });
   // Unit tests run in parallel; integration and end-to-end tests start daemons and real processes and
   // measure time, so they run one file at a time: on two cores, contention would make them flaky.
   const runs = [
