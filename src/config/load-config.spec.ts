@@ -1,10 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 
+// One folder for this file's site files, removed afterwards: tests leave nothing behind.
+const dir = mkdtempSync(join(tmpdir(), 'hpcg-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
 function site(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'hpcg-config-')), 'hpcg.yaml');
+  const folder = join(dir, String(++files));
+  mkdirSync(folder);
+  const file = join(folder, 'hpcg.yaml');
   writeFileSync(file, yaml);
   return file;
 }
