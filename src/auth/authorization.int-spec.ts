@@ -146,6 +146,21 @@ describe('authorization: declared rules, deny by default, act-as only for servic
     expect((await gql(gw.url, scoped, `{ jobs { total } }`)).jobs.total).toBe(0);
   });
 
+  it('an ordinary user cannot mark herself a service account, create users or read the access rules', async () => {
+    for (const q of [
+      `mutation { setServiceAccount(username: "mallory", serviceAccount: true) { serviceAccount } }`,
+      `mutation { createUser(username: "sock", uid: 52009, gid: 52009) { id } }`,
+      `{ accessRules { type field rule } }`,
+    ]) {
+      expect((await refusal(gql(gw.url, mallory, q))).code).toBe('FORBIDDEN');
+    }
+    const users = (await gw.admin<{ users: { username: string; serviceAccount: boolean }[] }>(`{ users { username serviceAccount } }`)).users;
+    expect(users.find((u) => u.username === 'mallory')).toMatchObject({ serviceAccount: false });
+    expect(users.map((u) => u.username)).not.toContain('sock');
+    // Still no way to an act-as token afterwards.
+    expect((await refusal(gql(gw.url, mallory, `mutation { issueToken(username: "mallory", name: "x", scopes: ["users:act-as"]) { token } }`))).code).toBe('FORBIDDEN');
+  });
+
   it('unmarking a service account stops its act-as token at once', async () => {
     await gw.admin(`mutation { createUser(username: "portal", serviceAccount: true) { id } }`);
     const portal = (await gw.admin(`mutation { issueToken(username: "portal", name: "p", scopes: ["users:act-as", "jobs:read"]) { token } }`)).issueToken.token;
