@@ -183,7 +183,7 @@ export function describeBatchScenario(title: string, start: () => Promise<Scenar
       const before = await queue();
       const out = JSON.parse(await ok(['sbatch', '--test-only', '--json', '-J', 'probe', '-t', '10', '--wrap', 'true']));
       expect(out.spec).toMatchObject({ name: 'probe', timeLimitMinutes: 10 });
-      expect(out.backend).toBe(target.engine);
+      expect(out.engine).toBe(target.engine);
       expect(out.translation).toBeTruthy();
       expect(await queue()).toBe(before);
     });

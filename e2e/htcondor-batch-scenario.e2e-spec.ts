@@ -45,7 +45,7 @@ describe('hpcg sbatch --test-only --json on an HTCondor partition', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.backend).toBe('pool');
+    expect(out.engine).toBe('pool');
     expect(out.translation.stageDir).toMatch(new RegExp(`^${h.gw.dir}/\\.hpcg/htcondor/\\d+$`));
     const d = parseSubmitDescription(out.translation.description);
     expect(Object.fromEntries(d.commands)).toMatchObject({
@@ -71,13 +71,13 @@ describe('HTCondor engine when the schedd cannot be reached', () => {
   }, 60_000);
   afterAll(() => h?.stop());
 
-  it('keeps the job PENDING (BackendUnavailable), and submits it exactly once even when an accepted submission\'s answer is lost', async () => {
+  it('keeps the job PENDING (EngineUnavailable), and submits it exactly once even when an accepted submission\'s answer is lost', async () => {
     const { gw, schedd } = h;
     const runs = join(gw.dir, 'runs');
     schedd.down = true;
     const { submitBatchScript } = await gql(gw.url, h.token, SUBMIT, { s: `#!/bin/sh\necho run >> ${runs}\n`, a: ['-J', 'once', '-o', 'once.out'], cwd: gw.dir });
     const id = submitBatchScript.jobId as number;
-    await eventually(async () => (await gw.admin(STATE, { id })).job.reason === 'BackendUnavailable', 30_000, `job ${id} to wait for the schedd`);
+    await eventually(async () => (await gw.admin(STATE, { id })).job.reason === 'EngineUnavailable', 30_000, `job ${id} to wait for the schedd`);
     expect((await gw.admin(STATE, { id })).job.state).toBe('PENDING');
 
     // The schedd is back and takes the job, but condor_submit's answer never reaches the worker.

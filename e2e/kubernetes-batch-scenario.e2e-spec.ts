@@ -39,7 +39,7 @@ describe('hpcg sbatch --test-only --json on a Kubernetes partition', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.backend).toBe('k8s');
+    expect(out.engine).toBe('k8s');
     const { namespace, tenancy, configMap, job } = out.translation;
     expect(namespace).toMatch(/^hpcg-hpcg-kube-a-[0-9a-f]{8}$/);
     expect(tenancy.namespace.metadata.name).toBe(namespace);

@@ -68,6 +68,6 @@ function build() {
   }
 }
 
-const ASSETS = ['src/backends/local/runtime/srun', 'src/notebooks/launcher/notebook-launcher.py'];
+const ASSETS = ['src/engines/local/runtime/srun', 'src/notebooks/launcher/notebook-launcher.py'];
 
 module.exports = { ROOT, log, ensureServices, build, reachable };

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import { BackendsModule } from './backends/backends.module';
+import { EnginesModule } from './engines/engines.module';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/load-config';
 import { DatabaseModule } from './database/database.module';
@@ -20,7 +20,7 @@ import { WorkerModule } from './worker/worker.module';
 function core(config: AppConfig) {
   // RedisModule before QueueModule: Nest runs shutdown hooks of modules at the same depth in reverse
   // order, so BullMQ's workers close before the Redis clients a finishing job publishes on.
-  return [ConfigModule.forRoot(config), LoggingModule.forRoot(), DatabaseModule, RedisModule, QueueModule, BackendsModule, MetricsModule, UsersModule, AuthModule, PartitionsModule, JobsModule, HealthModule];
+  return [ConfigModule.forRoot(config), LoggingModule.forRoot(), DatabaseModule, RedisModule, QueueModule, EnginesModule, MetricsModule, UsersModule, AuthModule, PartitionsModule, JobsModule, HealthModule];
 }
 
 @Module({})

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the Slurm engine's tests and benchmark use (src/backends/slurm/, e2e/, bench/slurm.ts):
+# Debian packages the Slurm engine's tests and benchmark use (src/engines/slurm/, e2e/, bench/slurm.ts):
 # a real single-node Slurm 22.05 (munge, slurmctld, slurmd; slurmdbd with MariaDB for sacct), a real
 # sshd as the login node, and sudo for the `submitAs: sudo` runner. Daemons are started by the tests
 # themselves (test/support/slurm-cluster.ts), never here.

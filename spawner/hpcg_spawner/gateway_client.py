@@ -12,7 +12,8 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 ACT_AS_HEADER = "X-Hpcg-Act-As"
 
 # Codes with which the gateway says "I or the engine behind me could not answer", not "no".
-UNAVAILABLE_CODES = {"BACKEND_UNAVAILABLE", "INTERNAL", "INTERNAL_SERVER_ERROR"}
+# BACKEND_UNAVAILABLE is what gateways before 2026-12 called UNAVAILABLE: the hub may be upgraded first.
+UNAVAILABLE_CODES = {"UNAVAILABLE", "BACKEND_UNAVAILABLE", "INTERNAL", "INTERNAL_SERVER_ERROR"}
 
 NOTEBOOK_FIELDS = "id state reason queuePosition message url serverName stopRequested"
 

@@ -70,7 +70,7 @@ class FakeGateway:
         self.ws_params = []  # connectionParams of every graphql-ws connection
         self.subscribers = {}  # notebook id -> set of (socket handler, subscription id)
         self.http_status = None  # answer every HTTP request with this status (e.g. 502)
-        self.graphql_error = None  # answer every operation with this error code (e.g. BACKEND_UNAVAILABLE)
+        self.graphql_error = None  # answer every operation with this error code (e.g. UNAVAILABLE)
         self.spawn_error = None  # GraphQLFailure raised by spawnNotebook
         self.websocket = True  # False: the subscription endpoint does not exist
         self.script = []  # [(seconds after spawn, {fields})] applied to every new notebook

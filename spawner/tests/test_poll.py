@@ -59,7 +59,7 @@ def test_a_502_is_unknown_not_stopped():
 
 
 def test_an_engine_error_is_unknown_not_stopped():
-    assert poll_with("READY", graphql_error="BACKEND_UNAVAILABLE")[0] is None
+    assert poll_with("READY", graphql_error="UNAVAILABLE")[0] is None
     assert poll_with("READY", graphql_error="FORBIDDEN")[0] is None
 
 

@@ -28,7 +28,7 @@ function setup(opts: { userLimitAfter?: number; directoryDown?: boolean } = {}) 
   const directory = {
     findEntry: async (name: string) => {
       steps.push(`lookup ${name}`);
-      if (opts.directoryDown) throw new DomainError(ErrorCode.BACKEND_UNAVAILABLE, 'the directory is unavailable');
+      if (opts.directoryDown) throw new DomainError(ErrorCode.UNAVAILABLE, 'the directory is unavailable');
       return name.toLowerCase() === 'alice' ? ALICE : null;
     },
     passwordMatches: async (u: DirectoryUser, p: string) => (steps.push(`bind ${u.dn}`), p === 'alice-secret'),
@@ -76,7 +76,7 @@ describe('LoginService', () => {
 
   it('an unavailable directory gives the address its reservation back', async () => {
     const { service, steps } = setup({ directoryDown: true });
-    await expect(service.login('alice', 'alice-secret', '198.51.100.1')).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+    await expect(service.login('alice', 'alice-secret', '198.51.100.1')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(steps).toEqual(['reserveAddress 198.51.100.1', 'lookup alice', 'releaseAddress 198.51.100.1']);
   });
 

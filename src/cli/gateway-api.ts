@@ -85,7 +85,7 @@ export async function submitBatchScript(client: GatewayClient, input: BatchScrip
 }
 
 export async function testBatchScript(client: GatewayClient, input: BatchScriptVariables): Promise<GatewayTestResult> {
-  const query = `query CliTest(${BATCH_ARGS}) { testBatchScript(${BATCH_VALUES}) { spec backend translation } }`;
+  const query = `query CliTest(${BATCH_ARGS}) { testBatchScript(${BATCH_VALUES}) { spec engine translation } }`;
   return (await client.request<{ testBatchScript: GatewayTestResult }>(query, { ...input })).testBatchScript;
 }
 

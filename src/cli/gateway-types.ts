@@ -96,6 +96,6 @@ export interface GatewayJobFilter {
 
 export interface GatewayTestResult {
   spec: unknown;
-  backend: string;
+  engine: string;
   translation: unknown;
 }

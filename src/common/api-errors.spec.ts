@@ -1,4 +1,4 @@
-import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../backends/engine-errors';
+import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engines/engine-errors';
 import { apiErrorOf } from './api-errors';
 import { badInput, DomainError, ErrorCode, forbidden } from './domain-error';
 
@@ -7,7 +7,7 @@ describe('apiErrorOf: the one table from errors to API codes', () => {
     [new DomainError(ErrorCode.CONFLICT, 'c', { id: 1 }), ErrorCode.CONFLICT],
     [new EngineRefusedError('hpc', 'refused', { details: { option: '--nodes' } }), ErrorCode.BAD_USER_INPUT],
     [new EngineRefusedError('kube', 'admission denied', { policy: true }), ErrorCode.FORBIDDEN],
-    [new EngineUnavailableError('hpc', 'slurmctld down'), ErrorCode.BACKEND_UNAVAILABLE],
+    [new EngineUnavailableError('hpc', 'slurmctld down'), ErrorCode.UNAVAILABLE],
   ])('%p → %s, message and details kept', (e, code) => {
     expect(apiErrorOf(e)).toEqual({ code, message: e.message, details: e.details });
   });

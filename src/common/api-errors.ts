@@ -1,4 +1,4 @@
-import { EngineRefusedError, EngineUnavailableError } from '../backends/engine-errors';
+import { EngineRefusedError, EngineUnavailableError } from '../engines/engine-errors';
 import { DomainError, ErrorCode } from './domain-error';
 
 /** What a transport shows of an error a user can cause or see. */
@@ -16,7 +16,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.LIMIT_EXCEEDED]: 429,
-  [ErrorCode.BACKEND_UNAVAILABLE]: 503,
+  [ErrorCode.UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL]: 500,
 };
 
@@ -24,11 +24,11 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
  * The ONE mapping from the gateway's errors to the codes clients read (GraphQL `extensions.code`, the
  * registration routes' `error`): a DomainError keeps its code; an engine's refusal that reaches the API
  * is the user's request (FORBIDDEN when a policy refused it); an unavailable engine is
- * BACKEND_UNAVAILABLE. Null for anything else: an unexpected error, which transports log and hide.
+ * UNAVAILABLE. Null for anything else: an unexpected error, which transports log and hide.
  */
 export function apiErrorOf(e: unknown): ApiError | null {
   if (e instanceof DomainError) return { code: e.code, message: e.message, details: e.details };
   if (e instanceof EngineRefusedError) return { code: e.policy ? ErrorCode.FORBIDDEN : ErrorCode.BAD_USER_INPUT, message: e.message, details: e.details };
-  if (e instanceof EngineUnavailableError) return { code: ErrorCode.BACKEND_UNAVAILABLE, message: e.message, details: e.details };
+  if (e instanceof EngineUnavailableError) return { code: ErrorCode.UNAVAILABLE, message: e.message, details: e.details };
   return null;
 }

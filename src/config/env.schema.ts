@@ -34,7 +34,7 @@ export const envSchema = z.object({
   HPCG_GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(16 * 1024).max(256 * 1024 * 1024).optional(),
   HPCG_SUBMIT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Fault injection for the crash-safety tests; never set in production. */
-  HPCG_FAULT: z.enum(['crash-after-backend-submit']).optional(),
+  HPCG_FAULT: z.enum(['crash-after-engine-submit']).optional(),
 });
 
 export type Env = z.output<typeof envSchema>;

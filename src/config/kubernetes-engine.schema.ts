@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * A Kubernetes cluster as an engine (README "Kubernetes engine"). Everything the backend puts in a user's
+ * A Kubernetes cluster as an engine (README "Kubernetes engine"). Everything the engine puts in a user's
  * namespace beyond the job itself (quota, limit range, role binding) comes from here, so that changing the
  * file and restarting the worker updates every namespace on its next use.
  */

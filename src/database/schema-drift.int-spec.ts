@@ -88,7 +88,7 @@ describe('schema and migrations agree', () => {
     const ok = await jobs.apply({
       jobId: array.id,
       expectSubmitStatus: ['READY'],
-      job: { state: 'RUNNING', submitStatus: 'SUBMITTED', backendRef: 'r' },
+      job: { state: 'RUNNING', submitStatus: 'SUBMITTED', engineRef: 'r' },
       tasks: [{ index: 3, data: { state: 'RUNNING', startTime: new Date(), cancelRequestedAt: new Date(), engineId: '777' } }],
       events: [{ arrayIndex: 3, fromState: 'PENDING', toState: 'RUNNING', reason: null, actor: 'engine:local' }],
     });

@@ -69,8 +69,8 @@ describe('LdapDirectory against a real slapd', () => {
     expect((await directory(slapd).listUsers()).map((u) => u.username)).not.toContain('erin');
   });
 
-  it('a wrong service password or an unreachable server is BACKEND_UNAVAILABLE, not a failed login', async () => {
-    await expect(directory(slapd, { bindPassword: 'wrong' }).authenticate('alice', 'alice-secret')).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
-    await expect(directory(slapd, { url: 'ldap://127.0.0.1:1' }).authenticate('alice', 'alice-secret')).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
+  it('a wrong service password or an unreachable server is UNAVAILABLE, not a failed login', async () => {
+    await expect(directory(slapd, { bindPassword: 'wrong' }).authenticate('alice', 'alice-secret')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(directory(slapd, { url: 'ldap://127.0.0.1:1' }).authenticate('alice', 'alice-secret')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });

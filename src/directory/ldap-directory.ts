@@ -234,6 +234,6 @@ export class LdapDirectory {
   private unavailable(e: unknown): DomainError {
     if (e instanceof DomainError) return e;
     this.log.error({ err: (e as Error).message, url: this.d.url }, 'directory operation failed');
-    return new DomainError(ErrorCode.BACKEND_UNAVAILABLE, 'the directory is unavailable; try again later', { service: 'directory' });
+    return new DomainError(ErrorCode.UNAVAILABLE, 'the directory is unavailable; try again later', { service: 'directory' });
   }
 }

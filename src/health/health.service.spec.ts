@@ -1,12 +1,12 @@
-import type { BackendRegistry } from '../backends/backend-registry';
+import type { EngineRegistry } from '../engines/engine-registry';
 import type { JobsRepository } from '../jobs/jobs.repository';
 import type { JobQueueService } from '../queue/job-queue.service';
 import { HealthService, READY_CACHE_MS } from './health.service';
 
 function service() {
   const health = jest.fn(async () => ({ ok: true, detail: 'ok' }));
-  const backends = { all: () => [{ name: 'slurm', health }] } as unknown as BackendRegistry;
-  const svc = new HealthService({ ping: async () => undefined } as unknown as JobsRepository, { ping: async () => undefined } as unknown as JobQueueService, backends);
+  const engines = { all: () => [{ name: 'slurm', health }] } as unknown as EngineRegistry;
+  const svc = new HealthService({ ping: async () => undefined } as unknown as JobsRepository, { ping: async () => undefined } as unknown as JobQueueService, engines);
   return { svc, health };
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BackendRegistry } from '../backends/backend-registry';
+import { EngineRegistry } from '../engines/engine-registry';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobQueueService } from '../queue/job-queue.service';
 
@@ -32,7 +32,7 @@ export class HealthService {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueueService,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
   ) {}
 
   private last: { at: number; report: Report } | null = null;
@@ -54,7 +54,7 @@ export class HealthService {
     const entries: [string, Promise<Check>][] = [
       ['postgresql', probe(() => this.jobs.ping())],
       ['redis', probe(() => this.queue.ping())],
-      ...this.backends.all().map((b): [string, Promise<Check>] => [`engine:${b.name}`, b.health().catch((e: Error) => ({ ok: false, detail: e.message }))]),
+      ...this.engines.all().map((b): [string, Promise<Check>] => [`engine:${b.name}`, b.health().catch((e: Error) => ({ ok: false, detail: e.message }))]),
     ];
     const results = await Promise.all(entries.map(([, p]) => within(TIMEOUT_MS, p)));
     const checks = Object.fromEntries(entries.map(([name], i) => [name, results[i]]));

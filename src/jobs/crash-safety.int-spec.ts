@@ -78,7 +78,7 @@ describe('crash safety', () => {
       const token = await gw.user('crash-user');
       const work = ownedDir(join(gw.dir, 'work'));
       const runs = join(work, 'runs.log');
-      const worker = await gw.startWorker({ HPCG_FAULT: 'crash-after-backend-submit' });
+      const worker = await gw.startWorker({ HPCG_FAULT: 'crash-after-engine-submit' });
       const r = await gql(gw.url, token, SUBMIT, { s: `#!/bin/sh\necho run >> ${runs}\nsleep 2\n`, a: ['-J', 'once'], cwd: work });
       const id = r.submitBatchScript.jobId;
       // The fault hook kills the worker right after the engine accepted the job.

@@ -9,7 +9,7 @@ function spec(dependency: DependencySpec | null, extra: Partial<JobSpec> = {}): 
   return { dependency, hold: false, begin: null, ...extra } as JobSpec;
 }
 function view(id: number, state: JobState, exitCode: number | null = null, startTime: Date | null = null, tasks: DependencyView['tasks'] = []): DependencyView {
-  return { id, userId: 1, engine: 'local', backendRef: null, state, exitCode, startTime, endTime: null, tasks };
+  return { id, userId: 1, engine: 'local', engineRef: null, state, exitCode, startTime, endTime: null, tasks };
 }
 const deps = (...views: DependencyView[]) => new Map(views.map((v) => [v.id, v]));
 const dep = (type: DependencySpec['items'][0]['type'], jobIds: number[], mode: 'all' | 'any' = 'all', delayMinutes: number | null = null): DependencySpec => ({
@@ -90,7 +90,7 @@ describe('dependency gate (Slurm semantics of sbatch -d)', () => {
   });
 
   describe('on an engine that enforces dependencies itself (Slurm)', () => {
-    const inSlurm = (v: DependencyView, backendRef: string | null): DependencyView => ({ ...v, engine: 'hpc', backendRef });
+    const inSlurm = (v: DependencyView, engineRef: string | null): DependencyView => ({ ...v, engine: 'hpc', engineRef });
 
     it('passes a dependency on a job of the same engine once that job has its engine ref', () => {
       const s = spec(dep('afterok', [1]));
@@ -106,13 +106,13 @@ describe('dependency gate (Slurm semantics of sbatch -d)', () => {
       expect(decideGate({ state: 'PENDING', spec: s }, deps(inSlurm(view(1, 'COMPLETED', 0), '501')), false, now, 'hpc')).toEqual({ kind: 'eligible' });
       expect(nativeDependency(s, deps(inSlurm(view(1, 'COMPLETED', 0), '501')), now, 'hpc')).toBeNull();
       // Another engine's job, or an engine that does not enforce dependencies: the gateway waits.
-      expect(decideGate({ state: 'PENDING', spec: s }, deps({ ...view(1, 'RUNNING'), engine: 'k8s', backendRef: 'pod-1' }), false, now, 'hpc')).toEqual({ kind: 'wait', reason: 'Dependency' });
+      expect(decideGate({ state: 'PENDING', spec: s }, deps({ ...view(1, 'RUNNING'), engine: 'k8s', engineRef: 'pod-1' }), false, now, 'hpc')).toEqual({ kind: 'wait', reason: 'Dependency' });
       expect(decideGate({ state: 'PENDING', spec: s }, deps(inSlurm(view(1, 'RUNNING'), '501')), false, now, null)).toEqual({ kind: 'wait', reason: 'Dependency' });
     });
 
     it('mixes native and gateway items: singleton and begin time stay here, "?" passes only when nothing waits here', () => {
       const both: DependencySpec = { mode: 'all', items: [{ type: 'afterany', jobIds: [1], delayMinutes: null }, { type: 'singleton', jobIds: [], delayMinutes: null }] };
-      const d = deps(inSlurm(view(1, 'RUNNING'), '501'), { ...view(2, 'RUNNING'), engine: 'k8s', backendRef: 'pod-2' });
+      const d = deps(inSlurm(view(1, 'RUNNING'), '501'), { ...view(2, 'RUNNING'), engine: 'k8s', engineRef: 'pod-2' });
       expect(decideGate({ state: 'PENDING', spec: spec(both) }, d, true, now, 'hpc')).toEqual({ kind: 'wait', reason: 'Dependency' });
       expect(decideGate({ state: 'PENDING', spec: spec(both) }, d, false, now, 'hpc')).toEqual({ kind: 'eligible' });
       expect(nativeDependency(spec(both), d, now, 'hpc')).toEqual({ mode: 'all', items: [{ type: 'afterany', targets: [{ ref: '501', arrayIndex: null }], delayMinutes: null }] });

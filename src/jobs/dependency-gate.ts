@@ -1,4 +1,4 @@
-import type { NativeDependency, NativeDependencyItem } from '../backends/backend';
+import type { NativeDependency, NativeDependencyItem } from '../engines/engine';
 import { DependencyItem, JobSpec, JobState, Reason, isTerminal } from '../domain/job';
 import type { DependencyView } from './jobs.repository';
 
@@ -70,7 +70,7 @@ function target(item: DependencyItem, view: DependencyView | undefined, arrayTas
     'all',
   );
   if (here !== 'waiting' || nativeEngine === null || view.engine !== nativeEngine) return here;
-  return view.backendRef ? 'native' : 'waiting';
+  return view.engineRef ? 'native' : 'waiting';
 }
 
 export function evaluateDependencies(spec: JobSpec, deps: Map<number, DependencyView>, singletonBlocked: boolean, now: Date, nativeEngine: string | null = null): Outcome {
@@ -100,8 +100,8 @@ export function nativeDependency(spec: JobSpec, deps: Map<number, DependencyView
     const targets = item.jobIds.flatMap((id, i) => {
       const view = deps.get(id);
       const index = item.arrayTaskIds?.[i] ?? null;
-      if (!view?.backendRef || view.engine !== engine || target(item, view, index, now, null) === 'satisfied') return [];
-      return [{ ref: view.backendRef, arrayIndex: index }];
+      if (!view?.engineRef || view.engine !== engine || target(item, view, index, now, null) === 'satisfied') return [];
+      return [{ ref: view.engineRef, arrayIndex: index }];
     });
     if (targets.length) items.push({ type: item.type as NativeDependencyItem['type'], targets, delayMinutes: item.delayMinutes });
   }

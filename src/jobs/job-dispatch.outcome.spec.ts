@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '../common/domain-error';
-import { EngineRefusedError, EngineUnavailableError } from '../backends/engine-errors';
+import { EngineRefusedError, EngineUnavailableError } from '../engines/engine-errors';
 import { JobDispatchService } from './job-dispatch.service';
 import { Reason } from '../domain/job';
 
@@ -12,18 +12,18 @@ async function dispatchFailingWith(error: unknown) {
     beginSubmitAttempt: jest.fn(async () => 1),
     apply: jest.fn(async (change: Record<string, unknown>) => (applied.push(change), true)),
   };
-  const backend = { name: 'hpc', submit: jest.fn(async () => { throw error; }), findByTag: jest.fn() };
+  const engine = { name: 'hpc', submit: jest.fn(async () => { throw error; }), findByTag: jest.fn() };
   const log = { info: jest.fn(), warn: jest.fn(), error: jest.fn(), fatal: jest.fn() };
   const service = new JobDispatchService(
     { partitions: [{ name: 'batch', engine: 'hpc' }], fault: null } as never,
     jobs as never,
-    { get: () => backend } as never,
+    { get: () => engine } as never,
     { publish: jest.fn(async () => undefined) } as never,
     { time: (_e: string, _op: string, fn: () => unknown) => fn() } as never,
     { hasRunningLimits: () => false } as never,
     log as never,
   );
-  jest.spyOn(require('./backend-job'), 'storedToBackendJob').mockReturnValue({ id: 7 });
+  jest.spyOn(require('./engine-job'), 'storedToEngineJob').mockReturnValue({ id: 7 });
   const thrown = await service.dispatch(7).then(() => null, (e: unknown) => e);
   return { thrown, applied, log };
 }
@@ -37,11 +37,11 @@ describe('JobDispatchService: the outcome of a failed submission is decided by t
     expect(applied).toEqual([expect.objectContaining({ job: expect.objectContaining({ state: 'FAILED', reason: 'Slurm refused job 7 on engine hpc: sbatch: error: Invalid partition name specified' }) })]);
   });
 
-  it('an unavailable engine leaves the job PENDING with BackendUnavailable and rethrows for the queue to retry', async () => {
+  it('an unavailable engine leaves the job PENDING with EngineUnavailable and rethrows for the queue to retry', async () => {
     const error = new EngineUnavailableError('hpc', 'Unable to contact slurm controller', { jobId: 7 });
     const { thrown, applied } = await dispatchFailingWith(error);
     expect(thrown).toBe(error);
-    expect(applied).toEqual([{ jobId: 7, expectSubmitStatus: ['READY'], job: { reason: Reason.BackendUnavailable } }]);
+    expect(applied).toEqual([{ jobId: 7, expectSubmitStatus: ['READY'], job: { reason: Reason.EngineUnavailable } }]);
   });
 
   it('an unavailable engine with its own reason (a quota) waits with that reason', async () => {

@@ -2,16 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
-import { BackendRegistry } from '../backends/backend-registry';
-import { EngineRefusedError, EngineUnavailableError } from '../backends/engine-errors';
+import { EngineRegistry } from '../engines/engine-registry';
+import { EngineRefusedError, EngineUnavailableError } from '../engines/engine-errors';
 import { Reason, isTerminal } from '../domain/job';
 import { JobMetrics } from './job-metrics';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { type JobRow, JobsRepository } from './jobs.repository';
-import { ownerOf, storedToBackendJob } from './backend-job';
+import { ownerOf, storedToEngineJob } from './engine-job';
 import { dependencyIds, nativeDependency } from './dependency-gate';
 import type { JobSpec } from '../domain/job';
-import type { NativeDependency } from '../backends/backend';
+import type { NativeDependency } from '../engines/engine';
 import { LimitsService } from '../limits/limits.service';
 import { footprintOfJob } from '../limits/job-footprint';
 
@@ -26,7 +26,7 @@ export class JobDispatchService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobsRepository,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly updates: JobUpdatesPubSub,
     private readonly metrics: JobMetrics,
     private readonly limits: LimitsService,
@@ -36,7 +36,7 @@ export class JobDispatchService {
   async dispatch(jobId: number): Promise<void> {
     const job = await this.jobs.findById(jobId);
     if (!job || job.submitStatus !== 'READY' || isTerminal(job.state)) return;
-    const backend = this.backends.get(job.engine);
+    const engine = this.engines.get(job.engine);
     const partition = this.config.partitions.find((p) => p.name === job.partition);
     if (!partition) {
       await this.fail(jobId, `partition ${job.partition} is no longer configured`);
@@ -56,29 +56,29 @@ export class JobDispatchService {
       const { attempt } = admission;
       // Only a submission with this job's nonce and owner is adopted (the engines' findByTag, reconcile-tag.ts).
       const tagged = { id: jobId, nonce: job.submitNonce, owner: ownerOf(job.user) };
-      let ref = attempt > 1 ? await this.metrics.time(backend.name, 'findByTag', () => backend.findByTag(tagged)) : null;
+      let ref = attempt > 1 ? await this.metrics.time(engine.name, 'findByTag', () => engine.findByTag(tagged)) : null;
       if (ref) this.log.info({ jobId, ref, attempt }, 'reconciled: the engine already has this job');
       if (!ref) {
-        const dependency = backend.nativeDependencies ? await this.nativeDependency(job) : null;
-        ref = await this.metrics.time(backend.name, 'submit', () => backend.submit(storedToBackendJob(job, partition, dependency)));
+        const dependency = engine.nativeDependencies ? await this.nativeDependency(job) : null;
+        ref = await this.metrics.time(engine.name, 'submit', () => engine.submit(storedToEngineJob(job, partition, dependency)));
       }
-      if (this.config.fault === 'crash-after-backend-submit') {
+      if (this.config.fault === 'crash-after-engine-submit') {
         this.log.fatal({ jobId, ref }, 'fault injection: crashing between engine submit and database update');
         process.kill(process.pid, 'SIGKILL');
       }
       const recorded = await this.jobs.apply({
         jobId,
         expectSubmitStatus: ['READY'],
-        job: { submitStatus: 'SUBMITTED', backendRef: ref, reason: job.reason === Reason.BackendUnavailable || job.reason === Reason.QuotaExceeded || job.reason === Reason.QueuedInGateway ? Reason.Priority : job.reason },
+        job: { submitStatus: 'SUBMITTED', engineRef: ref, reason: job.reason === Reason.EngineUnavailable || job.reason === Reason.QuotaExceeded || job.reason === Reason.QueuedInGateway ? Reason.Priority : job.reason },
       });
       if (!recorded) {
         // Cancelled (or held) while we were submitting: the engine must not keep it.
         this.log.info({ jobId, ref }, 'job changed during submission; cancelling it in the engine');
-        await backend.cancel(ref, jobId, null);
-        await this.jobs.apply({ jobId, job: { backendRef: ref } });
+        await engine.cancel(ref, jobId, null);
+        await this.jobs.apply({ jobId, job: { engineRef: ref } });
         return;
       }
-      this.log.info({ jobId, ref, engine: backend.name }, 'submitted to engine');
+      this.log.info({ jobId, ref, engine: engine.name }, 'submitted to engine');
       await this.updates.publish([{ jobId, userId: job.userId }]);
     } catch (e) {
       // DESIGN.md §6.4, decided by class only: a refusal no retry can change (a bad request, an owner the
@@ -89,12 +89,12 @@ export class JobDispatchService {
       }
       if (e instanceof EngineUnavailableError) {
         // Nothing fails that could still succeed: stay PENDING and let the queue retry with backoff.
-        await this.jobs.apply({ jobId, expectSubmitStatus: ['READY'], job: { reason: e.reason ?? Reason.BackendUnavailable } });
-        this.log.warn({ jobId, engine: backend.name, err: e.message }, 'engine unavailable; will retry');
+        await this.jobs.apply({ jobId, expectSubmitStatus: ['READY'], job: { reason: e.reason ?? Reason.EngineUnavailable } });
+        this.log.warn({ jobId, engine: engine.name, err: e.message }, 'engine unavailable; will retry');
         throw e;
       }
       // Unknown is not a refusal: the job keeps its state and the queue retries it with backoff.
-      this.log.error({ jobId, engine: backend.name, attempt: job.submitAttempts, err: e }, 'unexpected error while submitting; will retry');
+      this.log.error({ jobId, engine: engine.name, attempt: job.submitAttempts, err: e }, 'unexpected error while submitting; will retry');
       throw e;
     }
   }
@@ -102,10 +102,10 @@ export class JobDispatchService {
   /** Carries a cancel to the engine; the next status pass records CANCELLED. */
   async cancelInEngine(jobId: number, arrayIndex: number | null): Promise<void> {
     const job = await this.jobs.findById(jobId);
-    if (!job?.backendRef || isTerminal(job.state)) return;
-    const backend = this.backends.get(job.engine);
-    await this.metrics.time(backend.name, 'cancel', () => backend.cancel(job.backendRef as string, jobId, arrayIndex));
-    this.log.info({ jobId, arrayIndex, engine: backend.name }, 'cancel sent to engine');
+    if (!job?.engineRef || isTerminal(job.state)) return;
+    const engine = this.engines.get(job.engine);
+    await this.metrics.time(engine.name, 'cancel', () => engine.cancel(job.engineRef as string, jobId, arrayIndex));
+    this.log.info({ jobId, arrayIndex, engine: engine.name }, 'cancel sent to engine');
   }
 
   /** What the engine itself must wait for: the gate released the job once those jobs had their engine refs. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { BackendRegistry } from '../backends/backend-registry';
+import { EngineRegistry } from '../engines/engine-registry';
 import { JobQueueService } from '../queue/job-queue.service';
 import { decideGate, dependencyIds } from './dependency-gate';
 import type { JobSpec } from '../domain/job';
@@ -22,7 +22,7 @@ export class JobGateService {
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
     private readonly limits: LimitsService,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     @InjectPinoLogger(JobGateService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -55,6 +55,6 @@ export class JobGateService {
 
   /** The job's engine when it enforces dependencies between its own jobs (see dependency-gate.ts). */
   private nativeEngine(engine: string): string | null {
-    return this.backends.get(engine).nativeDependencies ? engine : null;
+    return this.engines.get(engine).nativeDependencies ? engine : null;
   }
 }

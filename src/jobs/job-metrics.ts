@@ -5,16 +5,16 @@ import { JobQueueService } from '../queue/job-queue.service';
 import { JOB_STATES } from '../domain/job';
 import { JobsRepository } from './jobs.repository';
 
-/** The job metrics the issue asks for: submissions, jobs by state, queue depth, backend call latency. */
+/** The job metrics the issue asks for: submissions, jobs by state, queue depth, engine call latency. */
 @Injectable()
 export class JobMetrics {
   readonly submissions: Counter<'outcome'>;
-  readonly backendCalls: Histogram<'engine' | 'op' | 'outcome'>;
+  readonly engineCalls: Histogram<'engine' | 'op' | 'outcome'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry, jobs: JobsRepository, queues: JobQueueService) {
     this.submissions = new Counter({ name: 'hpcg_submissions_total', help: 'Job submissions by outcome (accepted, rejected)', labelNames: ['outcome'], registers: [registry] });
-    this.backendCalls = new Histogram({
-      name: 'hpcg_backend_call_seconds',
+    this.engineCalls = new Histogram({
+      name: 'hpcg_engine_call_seconds',
       help: 'Latency of calls to engines by engine, operation and outcome',
       labelNames: ['engine', 'op', 'outcome'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
@@ -42,9 +42,9 @@ export class JobMetrics {
     });
   }
 
-  /** Times one engine call into hpcg_backend_call_seconds. */
+  /** Times one engine call into hpcg_engine_call_seconds. */
   async time<T>(engine: string, op: string, fn: () => Promise<T>): Promise<T> {
-    const end = this.backendCalls.startTimer({ engine, op });
+    const end = this.engineCalls.startTimer({ engine, op });
     try {
       const result = await fn();
       end({ outcome: 'ok' });

@@ -7,8 +7,8 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig, ResolvedPartition } from '../config/load-config';
 import { badInput, forbidden } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
-import { BackendRegistry } from '../backends/backend-registry';
-import type { BackendJob } from '../backends/backend';
+import { EngineRegistry } from '../engines/engine-registry';
+import type { EngineJob } from '../engines/engine';
 import { PartitionsService } from '../partitions/partitions.service';
 import { JobQueueService } from '../queue/job-queue.service';
 import { parseBatchScript, validateJobSpec } from '../sbatch';
@@ -18,7 +18,7 @@ import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobMetrics } from './job-metrics';
 import { JobsRepository, type NewJob } from './jobs.repository';
 import { SubmissionBatcher } from './submission-batcher';
-import { ownerOf, toBackendJob } from './backend-job';
+import { ownerOf, toEngineJob } from './engine-job';
 import { buildStructuredSpec } from './structured-spec';
 import { LimitsService, type QueuedRequest } from '../limits/limits.service';
 import { footprint, jobGpus } from '../limits/job-footprint';
@@ -46,7 +46,7 @@ interface PreparedJob {
   cpus: number;
   gpus: number;
   nodes: number;
-  preview: BackendJob;
+  preview: EngineJob;
   /** The maxQueued check, made when the job is inserted (under the user's lock); null without that limit. */
   queued: QueuedRequest | null;
 }
@@ -57,7 +57,7 @@ export class JobSubmissionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobsRepository,
     private readonly partitions: PartitionsService,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
     private readonly metrics: JobMetrics,
@@ -79,8 +79,8 @@ export class JobSubmissionService {
   async testBatchScript(caller: Principal, input: BatchScriptInput) {
     const prepared = await this.prepare(caller, this.parse(input), input.cwd);
     await this.limits.checkQueuedNow(prepared.queued);
-    const backend = this.backends.get(prepared.partition.engine);
-    return { spec: prepared.spec, backend: backend.name, translation: backend.translate(prepared.preview) };
+    const engine = this.engines.get(prepared.partition.engine);
+    return { spec: prepared.spec, engine: engine.name, translation: engine.translate(prepared.preview) };
   }
 
   private parse(input: BatchScriptInput): JobSpec {
@@ -125,14 +125,14 @@ export class JobSubmissionService {
     const cpus = Math.max(1, spec.ntasks ?? 1) * Math.max(1, spec.cpusPerTask ?? 1);
     const nodes = spec.nodes?.min ?? 1;
     const gpus = jobGpus(spec);
-    const preview = toBackendJob(
+    const preview = toEngineJob(
       // Id and nonce are drawn when the job is stored; a preview (--test-only) shows neither.
       { id: 0, submitNonce: '', spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
       ownerOf(caller),
       partition,
     );
     // The engine refuses what it cannot run (too many CPUs for the local engine, …) now, not later.
-    this.backends.get(partition.engine).translate(preview);
+    this.engines.get(partition.engine).translate(preview);
     const tasks = spec.array?.indices.length ?? 1;
     const queued = this.limits.checkSubmit(caller, { ...footprint({ cpus, gpus, openTasks: spec.array ? tasks : null, maxConcurrent: spec.array?.maxConcurrent ?? null }), tasks });
     return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, gpus, nodes, preview, queued };

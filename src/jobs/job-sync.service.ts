@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { BackendRegistry } from '../backends/backend-registry';
-import type { TaskUpdate } from '../backends/backend';
+import { EngineRegistry } from '../engines/engine-registry';
+import type { TaskUpdate } from '../engines/engine';
 import { isTerminal } from '../domain/job';
 import { JobMetrics } from './job-metrics';
 import { planJobChange } from './job-transitions';
@@ -17,7 +17,7 @@ import { JobsRepository } from './jobs.repository';
 export class JobSyncService {
   constructor(
     private readonly jobs: JobsRepository,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly updates: JobUpdatesPubSub,
     private readonly metrics: JobMetrics,
     @InjectPinoLogger(JobSyncService.name) private readonly log: PinoLogger,
@@ -27,10 +27,10 @@ export class JobSyncService {
   async sync(engine: string): Promise<{ changed: number; progressed: boolean }> {
     const live = await this.jobs.findLive(engine);
     if (live.length === 0) return { changed: 0, progressed: false };
-    const backend = this.backends.get(engine);
+    const client = this.engines.get(engine);
     let updates: TaskUpdate[];
     try {
-      updates = await this.metrics.time(engine, 'syncAll', () => backend.syncAll(live.map((j) => ({ jobId: j.id, ref: j.backendRef as string, openTasks: j.tasks.filter((t) => !isTerminal(t.state)).map((t) => t.index) }))));
+      updates = await this.metrics.time(engine, 'syncAll', () => client.syncAll(live.map((j) => ({ jobId: j.id, ref: j.engineRef as string, openTasks: j.tasks.filter((t) => !isTerminal(t.state)).map((t) => t.index) }))));
     } catch (e) {
       this.log.warn({ engine, err: (e as Error).message }, 'status pass failed; nothing changed');
       return { changed: 0, progressed: false };

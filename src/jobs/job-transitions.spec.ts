@@ -1,4 +1,4 @@
-import type { TaskUpdate } from '../backends/backend';
+import type { TaskUpdate } from '../engines/engine';
 import type { JobState } from '../domain/job';
 import { aggregateTaskStates, planJobChange } from './job-transitions';
 import type { JobRow, TaskRow } from './jobs.repository';

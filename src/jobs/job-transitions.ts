@@ -1,4 +1,4 @@
-import type { TaskUpdate } from '../backends/backend';
+import type { TaskUpdate } from '../engines/engine';
 import { JobState, isTerminal } from '../domain/job';
 import type { JobChange, JobRow, TaskRow } from './jobs.repository';
 

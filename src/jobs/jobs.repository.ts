@@ -64,7 +64,7 @@ type Db = Prisma.TransactionClient | PrismaService;
 export type InsertGuard = (tx: Prisma.TransactionClient) => Promise<(Error | null)[]>;
 
 /** Minimal view the gate needs of the jobs another job depends on. */
-export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'engine' | 'backendRef' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
+export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'engine' | 'engineRef' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
   tasks: Pick<TaskRow, 'index' | 'state' | 'startTime' | 'exitCode'>[];
 };
 
@@ -214,7 +214,7 @@ export class JobsRepository {
     });
   }
 
-  /** Records that a submit attempt starts: from now on a retry must reconcile with the backend first. */
+  /** Records that a submit attempt starts: from now on a retry must reconcile with the engine first. */
   async beginSubmitAttempt(id: number): Promise<number> {
     const job = await this.prisma.job.update({ where: { id }, data: { submitAttempts: { increment: 1 } }, select: { submitAttempts: true } });
     return job.submitAttempts;
@@ -260,7 +260,7 @@ export class JobsRepository {
   findForDependencies(ids: number[]): Promise<DependencyView[]> {
     return this.prisma.job.findMany({
       where: { id: { in: ids } },
-      select: { id: true, userId: true, engine: true, backendRef: true, state: true, startTime: true, endTime: true, exitCode: true, tasks: { select: { index: true, state: true, startTime: true, exitCode: true } } },
+      select: { id: true, userId: true, engine: true, engineRef: true, state: true, startTime: true, endTime: true, exitCode: true, tasks: { select: { index: true, state: true, startTime: true, exitCode: true } } },
     });
   }
 

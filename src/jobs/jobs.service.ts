@@ -3,14 +3,14 @@ import { logFailure } from '../common/log-failure';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DomainError, ErrorCode, badInput, notFound } from '../common/domain-error';
 import type { Principal } from '../auth/principal';
-import { BackendRegistry } from '../backends/backend-registry';
-import type { OutputChunk, OutputStream } from '../backends/backend';
+import { EngineRegistry } from '../engines/engine-registry';
+import type { OutputChunk, OutputStream } from '../engines/engine';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JobState, Reason, isTerminal } from '../domain/job';
 import { aggregateTaskStates } from './job-transitions';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobChange, JobQuery, JobRow, JobsRepository } from './jobs.repository';
-import { storedJobView, storedPlacement } from './backend-job';
+import { storedJobView, storedPlacement } from './engine-job';
 
 export interface OutputArgs {
   arrayIndex: number | null;
@@ -27,7 +27,7 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
 export class JobsService {
   constructor(
     private readonly jobs: JobsRepository,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly queue: JobQueueService,
     private readonly updates: JobUpdatesPubSub,
     @InjectPinoLogger(JobsService.name) private readonly log: PinoLogger,
@@ -168,8 +168,8 @@ export class JobsService {
     if (args.arrayIndex === null && job.tasks.length > 0) throw badInput(`job ${id} is an array job: name the task with arrayIndex`, { field: 'arrayIndex' });
     if (args.tail !== null && (args.tail < 1 || args.tail > 100_000)) throw badInput('tail must be 1-100000 lines', { field: 'tail' });
     if (args.offset < 0 || args.limit < 1 || args.limit > MAX_OUTPUT_BYTES) throw badInput(`offset must be >= 0 and limit 1-${MAX_OUTPUT_BYTES}`, { field: 'limit' });
-    if (!job.backendRef) return { path: null, data: '', nextOffset: 0, size: 0 };
-    return this.backends.get(job.engine).output(job.backendRef, job.id, {
+    if (!job.engineRef) return { path: null, data: '', nextOffset: 0, size: 0 };
+    return this.engines.get(job.engine).output(job.engineRef, job.id, {
       stream: args.stream,
       arrayIndex: args.arrayIndex,
       tailLines: args.tail,

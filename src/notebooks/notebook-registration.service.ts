@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
-import { BackendRegistry } from '../backends/backend-registry';
+import { EngineRegistry } from '../engines/engine-registry';
 import { DomainError, ErrorCode, badInput, forbidden } from '../common/domain-error';
 import { hashToken, secretsEqual } from '../auth/token-hash';
 import { jobNodeAddresses, nodeNames, normalizeAddress, resolveHost } from './notebook-node-addresses';
@@ -27,7 +27,7 @@ const refused = () => new DomainError(ErrorCode.UNAUTHENTICATED, 'missing, wrong
 export class NotebookRegistrationService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly repo: NotebooksRepository,
     private readonly state: NotebookStateService,
     private readonly updates: NotebookUpdatesPubSub,
@@ -62,10 +62,10 @@ export class NotebookRegistrationService {
   /** The request must come from the job's node: its node list resolved, the local engine's machine, or the engine's own report (pod IPs). */
   private async fromJobNode(nb: NotebookRow, source: string | null): Promise<{ addresses: Set<string>; source: string }> {
     const job = nb.job;
-    const engine = this.config.engines.find((e) => e.name === job.engine);
-    const backend = this.backends.get(job.engine);
-    const reported = backend.nodeAddresses && job.backendRef ? await backend.nodeAddresses(job.backendRef, job.id) : [];
-    const addresses = await jobNodeAddresses(job, engine?.kind === 'local', reported);
+    const site = this.config.engines.find((e) => e.name === job.engine);
+    const engine = this.engines.get(job.engine);
+    const reported = engine.nodeAddresses && job.engineRef ? await engine.nodeAddresses(job.engineRef, job.id) : [];
+    const addresses = await jobNodeAddresses(job, site?.kind === 'local', reported);
     const from = source ? normalizeAddress(source) : '';
     if (!from || !addresses.has(from)) {
       throw forbidden(`notebook ${nb.id}: a registration must come from the node job ${job.id} runs on (${job.nodeList ?? 'not known yet'}); this one came from ${from || 'an unknown address'}`, {

@@ -9,14 +9,14 @@ import { NotebookRegistrationService } from './notebook-registration.service';
 const TOKEN = 'secret-token';
 const silentLog = { info: () => undefined, error: () => undefined, warn: () => undefined };
 
-function setup(job: Record<string, unknown>, engine: { kind: string; addresses?: string[] } = { kind: 'slurm' }) {
-  const nb = { id: 7, jobId: 70, userId: 1, state: 'PENDING', stopRequested: false, tokenHash: hashToken(TOKEN), prefix: '/', startedAt: null, job: { id: 70, engine: 'e', state: 'RUNNING', endTime: null, nodeList: 'node-a', backendRef: 'ns/hpcg-70', ...job } };
+function setup(job: Record<string, unknown>, site: { kind: string; addresses?: string[] } = { kind: 'slurm' }) {
+  const nb = { id: 7, jobId: 70, userId: 1, state: 'PENDING', stopRequested: false, tokenHash: hashToken(TOKEN), prefix: '/', startedAt: null, job: { id: 70, engine: 'e', state: 'RUNNING', endTime: null, nodeList: 'node-a', engineRef: 'ns/hpcg-70', ...job } };
   const apply = jest.fn(async () => true);
-  const backend = engine.addresses ? { nodeAddresses: jest.fn(async () => engine.addresses as string[]) } : {};
-  const config = { engines: [{ name: 'e', kind: engine.kind }], notebooks: { portRange: [1024, 65535], ports: null } };
+  const engine = site.addresses ? { nodeAddresses: jest.fn(async () => site.addresses as string[]) } : {};
+  const config = { engines: [{ name: 'e', kind: site.kind }], notebooks: { portRange: [1024, 65535], ports: null } };
   const service = new NotebookRegistrationService(
     config as never,
-    { get: () => backend } as never,
+    { get: () => engine } as never,
     { findById: async () => nb, apply } as never,
     { fail: jest.fn() } as never,
     { publish: jest.fn(async () => undefined) } as never,
@@ -24,7 +24,7 @@ function setup(job: Record<string, unknown>, engine: { kind: string; addresses?:
   );
   // The readiness probe is not under test.
   (service as unknown as { awaitReady: () => Promise<void> }).awaitReady = async () => undefined;
-  return { service, apply, backend };
+  return { service, apply, engine };
 }
 
 async function refusal(p: Promise<unknown>): Promise<DomainError> {
@@ -69,12 +69,12 @@ describe('notebook registration', () => {
   });
 
   it("a Kubernetes job's pod IP, as the engine reports it, is its node; another host is refused", async () => {
-    const { service, apply, backend } = setup({ nodeList: 'node-1.invalid' }, { kind: 'kubernetes', addresses: ['10.1.2.3', '192.168.0.5'] });
+    const { service, apply, engine } = setup({ nodeList: 'node-1.invalid' }, { kind: 'kubernetes', addresses: ['10.1.2.3', '192.168.0.5'] });
     expect(await refusal(service.register(7, TOKEN, { host: '10.9.9.9', port: 40000 }, '10.1.2.3'))).toMatchObject({ code: 'FORBIDDEN', details: { field: 'host', value: '10.9.9.9' } });
     expect(await refusal(service.register(7, TOKEN, { host: '10.1.2.3', port: 40000 }, '10.7.7.7'))).toMatchObject({ code: 'FORBIDDEN' });
     expect(apply).not.toHaveBeenCalled();
     await expect(service.register(7, TOKEN, { host: '10.1.2.3', port: 40000 }, '192.168.0.5')).resolves.toEqual({ state: 'STARTING' });
-    expect((backend as { nodeAddresses: jest.Mock }).nodeAddresses).toHaveBeenCalledWith('ns/hpcg-70', 70);
+    expect((engine as { nodeAddresses: jest.Mock }).nodeAddresses).toHaveBeenCalledWith('ns/hpcg-70', 70);
   });
 
   it('the local engine: the machine\'s own addresses are the node; another loopback address is not', async () => {

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
-import { BackendRegistry } from '../backends/backend-registry';
-import { storedJobView, storedPlacement } from '../jobs/backend-job';
+import { EngineRegistry } from '../engines/engine-registry';
+import { storedJobView, storedPlacement } from '../jobs/engine-job';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobsService } from '../jobs/jobs.service';
 import { type NotebookState, deriveTransition, needsOutputTail } from './notebook-state';
@@ -26,7 +26,7 @@ export class NotebookStateService {
     private readonly repo: NotebooksRepository,
     private readonly jobsRepo: JobsRepository,
     private readonly jobs: JobsService,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly updates: NotebookUpdatesPubSub,
     @InjectPinoLogger(NotebookStateService.name) private readonly log: PinoLogger,
   ) {}
@@ -93,11 +93,11 @@ export class NotebookStateService {
 
   /** The last lines of the job's output (stdout and stderr share a file unless the job splits them). */
   private async outputTail(nb: NotebookRow): Promise<string | null> {
-    if (!nb.job.backendRef) return null;
+    if (!nb.job.engineRef) return null;
     try {
       const job = await this.jobsRepo.findById(nb.jobId);
       if (!job) return null;
-      const chunk = await this.backends.get(job.engine).output(job.backendRef!, job.id, {
+      const chunk = await this.engines.get(job.engine).output(job.engineRef!, job.id, {
         stream: 'stdout',
         arrayIndex: null,
         tailLines: TAIL_LINES,

@@ -63,7 +63,7 @@ describe('notebook progress message', () => {
   const base = { reason: null, partition: 'debug', jobId: 42, nodeList: null, host: null, port: null, queuePosition: null, queueLength: null };
   it('says where the notebook stands in one line', () => {
     expect(notebookMessage({ ...base, state: 'PENDING', reason: 'Resources', queuePosition: 1, queueLength: 3 })).toBe('Queued in partition debug: Resources (position 1 of 3)');
-    expect(notebookMessage({ ...base, state: 'PENDING', reason: 'BackendUnavailable' })).toBe('Queued in partition debug: BackendUnavailable');
+    expect(notebookMessage({ ...base, state: 'PENDING', reason: 'EngineUnavailable' })).toBe('Queued in partition debug: EngineUnavailable');
     expect(notebookMessage({ ...base, state: 'STARTING', nodeList: 'n1' })).toBe('Job 42 running on node n1; starting the server');
     expect(notebookMessage({ ...base, state: 'STARTING', nodeList: 'n1', host: '10.1.2.3', port: 9123 })).toBe('Job 42 running on node n1; server registered at http://10.1.2.3:9123, waiting for it to answer');
     expect(notebookMessage({ ...base, state: 'READY', host: 'fe80::1', port: 9123 })).toBe('Server ready at http://[fe80::1]:9123');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE } from '../backends/kubernetes/allowed-images';
+import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE } from '../engines/kubernetes/allowed-images';
 
 /**
  * The `notebooks` section of the site file (notebook contract, "Site configuration"). Grammar checks
@@ -8,7 +8,7 @@ import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE } from '../backends/kubernetes
 
 const range = <T extends z.ZodTypeAny>(kind: T) => z.object({ min: kind, max: kind }).strict();
 const sizeText = z.union([z.string().min(1), z.number().int().min(0)]).transform((v) => String(v));
-/** Images are allowed by exact reference on a Kubernetes engine (src/backends/kubernetes/allowed-images.ts). */
+/** Images are allowed by exact reference on a Kubernetes engine (src/engines/kubernetes/allowed-images.ts). */
 const imageText = z.string().min(1).regex(IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE);
 const timeText = z.union([z.string().min(1), z.number().int().min(1)]).transform((v) => String(v));
 

@@ -1,4 +1,4 @@
-import { BackendsModule } from '../backends/backends.module';
+import { EnginesModule } from '../engines/engines.module';
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { LimitsModule } from '../limits/limits.module';
@@ -22,7 +22,7 @@ export class NotebooksModule {}
 
 /** The API's side: GraphQL and the launcher's registration routes. */
 @Module({
-  imports: [NotebooksModule, JobsModule, BackendsModule],
+  imports: [NotebooksModule, JobsModule, EnginesModule],
   providers: [NotebooksResolver, NotebookRegistrationService],
   controllers: [NotebookRegistrationController],
 })

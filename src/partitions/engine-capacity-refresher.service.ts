@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
-import { BackendRegistry } from '../backends/backend-registry';
+import { EngineRegistry } from '../engines/engine-registry';
 import { EngineCapacityRepository } from './engine-capacity.repository';
 
 /**
@@ -18,7 +18,7 @@ export class EngineCapacityRefresher implements OnApplicationBootstrap, OnApplic
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly capacity: EngineCapacityRepository,
     @InjectPinoLogger(EngineCapacityRefresher.name) private readonly log: PinoLogger,
   ) {}
@@ -41,7 +41,7 @@ export class EngineCapacityRefresher implements OnApplicationBootstrap, OnApplic
 
   private async pass(): Promise<void> {
     await Promise.all(
-      this.backends.all().map(async (b) => {
+      this.engines.all().map(async (b) => {
         try {
           const partitions = await b.describe();
           await this.capacity.store(b.name, partitions, new Date());

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
-import type { PartitionCapacity } from '../backends/backend';
+import type { PartitionCapacity } from '../engines/engine';
 import { PrismaService } from '../database/prisma.service';
 
 export interface StoredCapacity {

@@ -1,5 +1,5 @@
 import type { AppConfig, ResolvedPartition } from '../config/load-config';
-import type { BackendRegistry } from '../backends/backend-registry';
+import type { EngineRegistry } from '../engines/engine-registry';
 import type { EngineCapacityRepository, StoredCapacity } from './engine-capacity.repository';
 import { PartitionsService } from './partitions.service';
 
@@ -8,10 +8,10 @@ const cap = (name: string) => ({ name, state: 'up' as const, nodes: 2, cpus: 8, 
 
 function service(stored: StoredCapacity[]) {
   const describe = jest.fn();
-  const backends = { get: () => ({ kind: 'slurm', describe }), all: () => [{ name: 'e', describe }] } as unknown as BackendRegistry;
+  const engines = { get: () => ({ kind: 'slurm', describe }), all: () => [{ name: 'e', describe }] } as unknown as EngineRegistry;
   const repo = { all: jest.fn(async () => stored) } as unknown as EngineCapacityRepository;
   const config = { partitions: [part('a', 'e'), part('b', 'f')], capacityIntervalMs: 30_000 } as unknown as AppConfig;
-  return { svc: new PartitionsService(config, backends, repo), describe };
+  return { svc: new PartitionsService(config, engines, repo), describe };
 }
 
 describe('partitions from stored capacity', () => {

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig, ResolvedPartition } from '../config/load-config';
 import { badInput, forbidden } from '../common/domain-error';
-import { BackendRegistry } from '../backends/backend-registry';
-import type { PartitionCapacity } from '../backends/backend';
+import { EngineRegistry } from '../engines/engine-registry';
+import type { PartitionCapacity } from '../engines/engine';
 import { EngineCapacityRepository } from './engine-capacity.repository';
 
 export interface PartitionView extends ResolvedPartition {
@@ -27,7 +27,7 @@ function canUse(p: ResolvedPartition, groups: string[], admin: boolean): boolean
 export class PartitionsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly capacities: EngineCapacityRepository,
   ) {}
 
@@ -67,7 +67,7 @@ export class PartitionsService {
       const caps = seen?.partitions ?? [];
       const capacity = caps.find((c) => c.name === p.enginePartition) ?? (caps.length === 1 ? caps[0] : null);
       const stale = !seen || now.getTime() - seen.observedAt.getTime() > staleAfterMs;
-      return { ...p, engineKind: this.backends.get(p.engine).kind, capacity, observedAt: seen?.observedAt ?? null, stale };
+      return { ...p, engineKind: this.engines.get(p.engine).kind, capacity, observedAt: seen?.observedAt ?? null, stale };
     });
   }
 }

@@ -25,7 +25,7 @@ export class JobQueueService {
       jobIds.map((jobId) => ({
         name: Queues.Submit,
         data: { jobId },
-        // Backend down: retry with backoff; after the last attempt the sweeper starts over.
+        // Engine down: retry with backoff; after the last attempt the sweeper starts over.
         opts: { ...once, jobId: queueJobId.submit(jobId), attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
       })),
     );

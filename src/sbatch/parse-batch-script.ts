@@ -168,7 +168,7 @@ export function parseBatchScript(input: ParseInput, limits: ParseLimits): ParseR
     warnings,
   );
   checkCrossRules(spec, origins);
-  // The parser's own guarantee: what it returns is what every backend may rely on.
+  // The parser's own guarantee: what it returns is what every engine may rely on.
   validateJobSpec(spec, limits);
   const { parsable, wait, testOnly, json, quiet } = collected.client;
   return { spec, client: { parsable, wait, testOnly, json, quiet }, warnings };

@@ -51,7 +51,7 @@ export function freeText(value: string, what: string, allowSpaces: boolean): str
 }
 
 /**
- * -o/-e/-i patterns and -D: kept raw, expanded per backend. Slurm replaces %j %J %A %a %x %u %N
+ * -o/-e/-i patterns and -D: kept raw, expanded per engine. Slurm replaces %j %J %A %a %x %u %N
  * %n %s %t %% (with optional zero padding such as %5a, capped at width 10) and leaves any other %
  * sequence literal; a backslash disables expansion. None of that can make a pattern invalid, so the
  * check is about what no file name may contain.

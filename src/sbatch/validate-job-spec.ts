@@ -258,7 +258,7 @@ function checkOptionalFields(spec: JobSpec): void {
 }
 
 /**
- * The invariants every backend translation may rely on. Used after parsing and for JobSpecs given
+ * The invariants every engine translation may rely on. Used after parsing and for JobSpecs given
  * as structured input, so it trusts nothing about shapes or types. With `limits`, the site's array
  * and script limits apply; without, only Slurm's absolute ones.
  */

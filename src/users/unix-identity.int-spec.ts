@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backendJob } from '../../test/local-engine/job-fixtures';
+import { engineJob } from '../../test/local-engine/job-fixtures';
 import { Scratch } from '../../test/local-engine/state-dir';
 import { Attribute, Change } from 'ldapts';
 import { BASE_DN, Slapd } from '../../test/directory/slapd';
@@ -57,7 +57,7 @@ describe('Unix identity policy: through the API', () => {
     expect(e2.code).toBe('FORBIDDEN');
     expect(e2.message).toContain('user svc has no Unix identity');
     // --test-only reports the same problem.
-    const t = await refusal(gw.admin('query($s: String) { testBatchScript(script: $s) { backend } }', { s: WRITES_ID(out) }));
+    const t = await refusal(gw.admin('query($s: String) { testBatchScript(script: $s) { engine } }', { s: WRITES_ID(out) }));
     expect(t).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('user admin has no Unix identity') });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await jobCount()).toBe(before);
@@ -80,18 +80,18 @@ describe('Unix identity policy: an identity-less owner reaching the local engine
 
   it('is refused and never runs as the (root) worker: the file its script would write never appears', async () => {
     const work = ownedDir(scratch.path('work'));
-    const backend = scratch.backend({ stateDir: scratch.path('state') });
-    await backend.start();
+    const engine = scratch.engine({ stateDir: scratch.path('state') });
+    await engine.start();
     for (const [id, owner] of [
       [901, { username: 'admin', uid: null, gid: null, groups: [], home: null }],
       [902, { username: 'toor', uid: 0, gid: 0, groups: [], home: '/root' }],
       [903, { username: 'daemonish', uid: 1, gid: 1, groups: [], home: '/' }],
     ] as const) {
       const out = join(work, `ran-${id}`);
-      const job = backendJob(id, work, { script: WRITES_ID(out) }, { owner: { ...owner, groups: [] } });
+      const job = engineJob(id, work, { script: WRITES_ID(out) }, { owner: { ...owner, groups: [] } });
       // The engine refuses by policy (the worker fails such a job with this message; it never retries it).
-      await expect(backend.submit(job)).rejects.toMatchObject({ name: 'EngineRefusedError', policy: true, message: expect.stringMatching(/no Unix identity|below security\.minUid/) });
-      expect(await backend.findByTag(job)).toBeNull();
+      await expect(engine.submit(job)).rejects.toMatchObject({ name: 'EngineRefusedError', policy: true, message: expect.stringMatching(/no Unix identity|below security\.minUid/) });
+      expect(await engine.findByTag(job)).toBeNull();
     }
     await new Promise((r) => setTimeout(r, 1000));
     for (const id of [901, 902, 903]) expect(existsSync(join(work, `ran-${id}`))).toBe(false);
@@ -103,9 +103,9 @@ describe('Unix identity policy: an identity-less owner reaching the local engine
     writeFileSync(secret, 'root only\n', { mode: 0o644 });
     expect(execFileSync('stat', ['-c', '%u', secret], { encoding: 'utf8' }).trim()).toBe(String(process.getuid?.()));
     // Not started: the job never runs, so the file stays the attacker's target and root's.
-    const backend = scratch.backend({ stateDir: scratch.path('state-out') });
-    const ref = await backend.submit(backendJob(910, work, { output: secret }));
-    await expect(backend.output(ref, 910, { stream: 'stdout', arrayIndex: null, tailLines: null, offset: 0, limit: 1000 })).rejects.toMatchObject({
+    const engine = scratch.engine({ stateDir: scratch.path('state-out') });
+    const ref = await engine.submit(engineJob(910, work, { output: secret }));
+    await expect(engine.output(ref, 910, { stream: 'stdout', arrayIndex: null, tailLines: null, offset: 0, limit: 1000 })).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringContaining(`not to the job's owner (uid ${testJobIdentity().uid})`),
     });

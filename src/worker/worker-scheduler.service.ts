@@ -3,7 +3,7 @@ import { logFailure } from '../common/log-failure';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
-import { BackendRegistry } from '../backends/backend-registry';
+import { EngineRegistry } from '../engines/engine-registry';
 import { JobQueueService } from '../queue/job-queue.service';
 import { SubmitProcessor } from './processors';
 
@@ -18,7 +18,7 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly backends: BackendRegistry,
+    private readonly engines: EngineRegistry,
     private readonly queue: JobQueueService,
     private readonly submit: SubmitProcessor,
     @InjectPinoLogger(WorkerSchedulerService.name) private readonly log: PinoLogger,
@@ -26,12 +26,12 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.submit.worker.concurrency = this.config.submitConcurrency;
-    for (const b of this.backends.all()) await b.start?.();
+    for (const b of this.engines.all()) await b.start?.();
     const every = (ms: number, fn: () => Promise<void>) => {
       const t = setInterval(() => void fn().catch((e: Error) => this.log.warn({ err: e.message }, 'could not enqueue periodic work')), ms);
       this.timers.push(t);
     };
-    for (const b of this.backends.all()) every(this.config.syncIntervalMs, () => this.queue.sync(b.name));
+    for (const b of this.engines.all()) every(this.config.syncIntervalMs, () => this.queue.sync(b.name));
     every(this.config.sweepIntervalMs, () => this.queue.sweep());
     await this.queue.sweep().catch(logFailure(this.log, 'could not enqueue the start-up sweep; the periodic one will run'));
     const directory = this.config.site.directory;
@@ -39,7 +39,7 @@ export class WorkerSchedulerService implements OnApplicationBootstrap, OnApplica
       every(directory.syncIntervalSeconds * 1000, () => this.queue.directorySync());
       await this.queue.directorySync().catch(logFailure(this.log, 'could not enqueue the start-up directory sync; the periodic one will run'));
     }
-    this.log.info({ engines: this.backends.all().map((b) => b.name) }, 'worker started');
+    this.log.info({ engines: this.engines.all().map((b) => b.name) }, 'worker started');
   }
 
   onApplicationShutdown(): void {

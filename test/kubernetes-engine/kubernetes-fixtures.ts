@@ -1,6 +1,6 @@
 import { kubernetesEngineSchema, KubernetesEngineConfig } from '../../src/config/kubernetes-engine.schema';
-import type { JobOwner } from '../../src/backends/backend';
-import { kubernetesPartitionSchema, KubernetesPartition } from '../../src/backends/kubernetes/kubernetes-partition';
+import type { JobOwner } from '../../src/engines/engine';
+import { kubernetesPartitionSchema, KubernetesPartition } from '../../src/engines/kubernetes/kubernetes-partition';
 
 export const OWNER: JobOwner = { username: 'alice', uid: 1001, gid: 1001, groups: [1001, 2000], home: '/home/alice' };
 

@@ -1,4 +1,4 @@
-import type { JobOwner } from '../../src/backends/backend';
+import type { JobOwner } from '../../src/engines/engine';
 
 /** Volume sources a job's pod may use: nothing that reaches into the node (hostPath) or the cluster's secrets. */
 const ALLOWED_VOLUME_SOURCES = new Set(['configMap', 'emptyDir', 'persistentVolumeClaim', 'nfs']);

@@ -173,7 +173,7 @@ export class JobController {
         status: { phase: 'Pending' },
       };
       // Refused by quota: the pod is not created (the real controller records a FailedCreate event, which
-      // the backend does not read) and the controller tries again on its next change.
+      // the engine does not read) and the controller tries again on its next change.
       if (quotaProblem(this.store, 'pods', pod)) break;
       this.store.put('pods', pod, 'ADDED');
       state[k] = 'active';

@@ -1,4 +1,4 @@
-import type { ArrayTaskRef, BackendJob, JobOwner } from '../../src/backends/backend';
+import type { ArrayTaskRef, EngineJob, JobOwner } from '../../src/engines/engine';
 import { jobSpecDefaults, type JobSpec } from '../../src/domain/job';
 import { testJobIdentity } from '../support/test-accounts';
 
@@ -32,7 +32,7 @@ export function testNonce(id: number): string {
   return `n${id}`.padEnd(32, '0').replace(/[^0-9a-f]/g, 'e');
 }
 
-export function backendJob(id: number, workdir: string, spec: Partial<JobSpec> = {}, extra: Partial<BackendJob> = {}): BackendJob {
+export function engineJob(id: number, workdir: string, spec: Partial<JobSpec> = {}, extra: Partial<EngineJob> = {}): EngineJob {
   const full = jobSpec(spec);
   return {
     id,

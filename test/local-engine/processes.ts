@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { readProcStat } from '../../src/backends/local/runtime/process-stamp';
+import { readProcStat } from '../../src/engines/local/runtime/process-stamp';
 
 /** Live (non-zombie) processes whose process group is `pgid`: what a cancelled job must not leave behind. */
 export function liveProcessesInGroup(pgid: number): number[] {

@@ -1,9 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalBackend } from '../../src/backends/local/local-backend';
-import type { LocalEngineOptions } from '../../src/backends/local/local-engine-options';
-import { isAlive, liveGroupMembers, ProcessStamp } from '../../src/backends/local/runtime/process-stamp';
+import { LocalEngine } from '../../src/engines/local/local-engine';
+import type { LocalEngineOptions } from '../../src/engines/local/local-engine-options';
+import { isAlive, liveGroupMembers, ProcessStamp } from '../../src/engines/local/runtime/process-stamp';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error';
@@ -15,21 +15,21 @@ export interface LogLine {
 export class Scratch {
   readonly root = mkdtempSync(join(tmpdir(), 'hpcg-local-'));
   readonly logs: LogLine[] = [];
-  private readonly backends: LocalBackend[] = [];
+  private readonly engines: LocalEngine[] = [];
 
   constructor() {
     // mkdtemp makes it 0700; job owners other than root must be able to reach their files inside.
     chmodSync(this.root, 0o755);
   }
 
-  backend(overrides: Partial<LocalEngineOptions> & { stateDir: string }): LocalBackend {
+  engine(overrides: Partial<LocalEngineOptions> & { stateDir: string }): LocalEngine {
     const logger = {
       info: (o: object, msg?: string) => this.logs.push({ level: 'info', o, msg }),
       warn: (o: object, msg?: string) => this.logs.push({ level: 'warn', o, msg }),
       error: (o: object, msg?: string) => this.logs.push({ level: 'error', o, msg }),
     };
-    const b = new LocalBackend({ name: 'local', slots: 2, killWaitSeconds: 1, pollIntervalMs: 50, clusterName: 'testcluster', logger, ...overrides });
-    this.backends.push(b);
+    const b = new LocalEngine({ name: 'local', slots: 2, killWaitSeconds: 1, pollIntervalMs: 50, clusterName: 'testcluster', logger, ...overrides });
+    this.engines.push(b);
     return b;
   }
 
@@ -37,9 +37,9 @@ export class Scratch {
     return join(this.root, ...parts);
   }
 
-  /** Stops every backend and kills whatever a failed test left running, then removes the directory. */
+  /** Stops every engine and kills whatever a failed test left running, then removes the directory. */
   async cleanup(): Promise<void> {
-    await Promise.all(this.backends.map((b) => b.stop()));
+    await Promise.all(this.engines.map((b) => b.stop()));
     for (const stamp of this.stamps()) {
       if (isAlive(stamp)) {
         try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { ProcessStamp } from '../../src/backends/local/runtime/process-stamp';
-import { readJsonIfExists } from '../../src/backends/local/runtime/state-files';
-import { taskDir } from '../../src/backends/local/state-layout';
+import type { ProcessStamp } from '../../src/engines/local/runtime/process-stamp';
+import { readJsonIfExists } from '../../src/engines/local/runtime/state-files';
+import { taskDir } from '../../src/engines/local/state-layout';
 import { waitFor } from './wait-for';
 
 /** Waits for a task's process stamp (`pid` for the job, `launcher` for its launcher) to be recorded. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chownSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { claimedNonce } from '../../src/backends/slurm/translate-job';
+import { claimedNonce } from '../../src/engines/slurm/translate-job';
 import { GatewayFixture } from './gateway-fixture';
 import type { LoginNode } from './login-node';
 import type { SlurmCluster } from './slurm-cluster';

@@ -30,7 +30,7 @@ describe('client test: hpcg sbatch', () => {
           return onSubmit(req);
         case 'CliTest':
           if ((req.variables.args as string[]).includes('--partition=nope')) return graphqlError('BAD_USER_INPUT', 'invalid partition "nope"', { option: '--partition' });
-          return { data: { testBatchScript: { spec: { name: 'hello', partitions: ['debug'] }, backend: 'laptop', translation: { argv: ['bash'] } } } };
+          return { data: { testBatchScript: { spec: { name: 'hello', partitions: ['debug'] }, engine: 'laptop', translation: { argv: ['bash'] } } } };
         case 'CliJob':
           return { data: { job: polls.length > 1 ? polls.shift() : polls[0] } };
         default:
@@ -129,11 +129,11 @@ describe('client test: hpcg sbatch', () => {
     expect([code, out, err]).toEqual([1, '', 'sbatch: error: user alice may have at most 20 running jobs (limits.groups.students.maxRunning)\n']);
   });
 
-  it('--test-only --json prints spec, backend and translation from testBatchScript and submits nothing', async () => {
+  it('--test-only --json prints spec, engine and translation from testBatchScript and submits nothing', async () => {
     writeScript('job.sh', SCRIPT);
     const { code, out } = await sbatch(['--test-only', '--json', 'job.sh']);
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toEqual({ spec: { name: 'hello', partitions: ['debug'] }, backend: 'laptop', translation: { argv: ['bash'] } });
+    expect(JSON.parse(out)).toEqual({ spec: { name: 'hello', partitions: ['debug'] }, engine: 'laptop', translation: { argv: ['bash'] } });
     expect(gateway.calls('CliSubmit')).toHaveLength(0);
   });
 

@@ -118,10 +118,10 @@ export async function runSbatch(ctx: CliContext, argv: string[]): Promise<number
     try {
       const result = await testBatchScript(gateway, input);
       if (client.json) {
-        io.stdout(`${JSON.stringify({ spec: result.spec, backend: result.backend, translation: result.translation })}\n`);
+        io.stdout(`${JSON.stringify({ spec: result.spec, engine: result.engine, translation: result.translation })}\n`);
       } else {
         const partition = ((result.spec as { partitions?: string[] } | null)?.partitions ?? [])[0] ?? localPartition;
-        io.stderr(`sbatch: test only: job would run on engine ${result.backend} in ${partition ? `partition ${partition}` : 'the default partition'}\n`);
+        io.stderr(`sbatch: test only: job would run on engine ${result.engine} in ${partition ? `partition ${partition}` : 'the default partition'}\n`);
       }
       return 0;
     } catch (err) {

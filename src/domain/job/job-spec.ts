@@ -1,6 +1,6 @@
 /**
- * JobSpec: the canonical, backend-neutral job (DESIGN.md §2). Parsed once from sbatch syntax; everything
- * downstream (authorization, routing, every backend's translation) reads this and never the raw text.
+ * JobSpec: the canonical, engine-neutral job (DESIGN.md §2). Parsed once from sbatch syntax; everything
+ * downstream (authorization, routing, every engine's translation) reads this and never the raw text.
  * Its JSON form is a public contract (`hpcg sbatch --test-only --json`): add fields, never rename.
  */
 
@@ -87,7 +87,7 @@ export interface JobSpec {
   gpus: GpuRequest | null;
   array: ArraySpec | null;
   dependency: DependencySpec | null;
-  /** Filename patterns kept raw (`%j %A %a %x %u %%` …); expanded per backend. */
+  /** Filename patterns kept raw (`%j %A %a %x %u %%` …); expanded per engine. */
   output: string | null;
   error: string | null;
   input: string | null;

@@ -62,7 +62,7 @@ export const SLURM_LONG_STATE: Record<JobState, string> = {
 /** Slurm-style reasons the gateway itself sets. */
 export const Reason = {
   QueuedInGateway: 'QueuedInGateway',
-  BackendUnavailable: 'BackendUnavailable',
+  EngineUnavailable: 'EngineUnavailable',
   /** The engine refused the job for the user's quota there (Kubernetes ResourceQuota); retried. */
   QuotaExceeded: 'QuotaExceeded',
   Dependency: 'Dependency',

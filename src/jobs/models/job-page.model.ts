@@ -17,7 +17,7 @@ export class SubmitResultModel {
 @ObjectType('TestResult')
 export class TestResultModel {
   @Field(() => GraphQLJSON, { description: 'The JobSpec that would be stored' }) spec!: unknown;
-  @Field({ description: 'The engine that would run it' }) backend!: string;
+  @Field({ description: 'The engine that would run it' }) engine!: string;
   @Field(() => GraphQLJSON, { description: 'What that engine would run' }) translation!: unknown;
 }
 

@@ -54,7 +54,7 @@ export function toJobModel(row: JobRow): JobModel {
     dependency: dependencyText(spec),
     comment: spec.comment,
     cancelledBy: row.cancelledBy,
-    engineJobId: row.backendRef,
+    engineJobId: row.engineRef,
     spec,
   };
 }
