@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/load-config';
 import { TokensRepository } from '../auth/tokens.repository';
-import { JobsRepository } from '../jobs/jobs.repository';
+import { type AttemptCheck, JobsRepository } from '../jobs/jobs.repository';
 import { UsersRepository } from '../users/users.repository';
 import { LimitsRepository } from '../limits/limits.repository';
 import { NotebooksRepository } from '../notebooks/notebooks.repository';
@@ -127,11 +127,15 @@ describe('schema and migrations agree', () => {
     expect(await limits.queuedCount(dirk.id)).toBe(5);
     expect(await limits.runningUsage(dirk.id)).toEqual({ jobs: 0, cpus: 0, gpus: 0 });
     // Admitting the array (throttled to 2 at once) makes it count; the plain job then waits.
-    expect(await limits.admit(arrayId, dirk.id, () => null)).toEqual({ attempt: 1 });
+    expect(await jobs.beginSubmitAttempt(arrayId, null)).toEqual({ attempt: 1 });
     expect(await limits.runningUsage(dirk.id)).toEqual({ jobs: 2, cpus: 6, gpus: 2 });
-    expect(await limits.admit(plainId, dirk.id, (u) => (u.jobs >= 2 ? 'QOSMaxJobsPerUserLimit' : null))).toEqual({ waitReason: 'QOSMaxJobsPerUserLimit' });
+    const capped = async (tx: Parameters<AttemptCheck>[0]) => {
+      await limits.lockUsers(tx, [dirk.id]);
+      return (await limits.runningUsage(dirk.id, tx, plainId)).jobs >= 2 ? 'QOSMaxJobsPerUserLimit' : null;
+    };
+    expect(await jobs.beginSubmitAttempt(plainId, capped)).toEqual({ waitReason: 'QOSMaxJobsPerUserLimit' });
     expect(await jobs.findById(plainId)).toMatchObject({ submitStatus: 'WAITING', reason: 'QOSMaxJobsPerUserLimit' });
-    expect(await limits.admit(plainId, dirk.id, () => null)).toBeNull();
+    expect(await jobs.beginSubmitAttempt(plainId, null)).toBeNull();
   });
 
   it('writes and reads notebooks and their events; one live notebook per user and server name; queue positions in one query', async () => {

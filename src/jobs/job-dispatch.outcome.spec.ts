@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { EngineRefusedError, EngineUnavailableError } from '../engines/engine-errors';
 import { JobDispatchService } from './job-dispatch.service';
+import { JobLifecycle } from './job-lifecycle';
 import { Reason } from '../domain/job';
 
 /** One READY job on engine "hpc" whose submit() throws `error`; what dispatch does with the job. */
@@ -9,18 +10,20 @@ async function dispatchFailingWith(error: unknown) {
   const applied: Record<string, unknown>[] = [];
   const jobs = {
     findById: jest.fn(async () => job),
-    beginSubmitAttempt: jest.fn(async () => 1),
+    beginSubmitAttempt: jest.fn(async () => ({ attempt: 1 })),
     apply: jest.fn(async (change: Record<string, unknown>) => (applied.push(change), true)),
   };
   const engine = { name: 'hpc', submit: jest.fn(async () => { throw error; }), findByTag: jest.fn() };
   const log = { info: jest.fn(), warn: jest.fn(), error: jest.fn(), fatal: jest.fn() };
+  // The real lifecycle over a recording repository: what it writes is what this test checks.
+  const lifecycle = new JobLifecycle(jobs as never, {} as never, { publish: jest.fn(async () => undefined) } as never, log as never);
   const service = new JobDispatchService(
     { partitions: [{ name: 'batch', engine: 'hpc' }], fault: null } as never,
     jobs as never,
     { get: () => engine } as never,
-    { publish: jest.fn(async () => undefined) } as never,
+    lifecycle,
     { time: (_e: string, _op: string, fn: () => unknown) => fn() } as never,
-    { hasRunningLimits: () => false } as never,
+    { admission: () => null } as never,
     log as never,
   );
   jest.spyOn(require('./engine-job'), 'storedToEngineJob').mockReturnValue({ id: 7 });

@@ -6,7 +6,7 @@ import { EngineRegistry } from '../engines/engine-registry';
 import { EngineRefusedError, EngineUnavailableError } from '../engines/engine-errors';
 import { Reason, isTerminal } from '../domain/job';
 import { JobMetrics } from './job-metrics';
-import { JobUpdatesPubSub } from './job-updates.pubsub';
+import { JobLifecycle } from './job-lifecycle';
 import { type JobRow, JobsRepository } from './jobs.repository';
 import { ownerOf, storedToEngineJob } from './engine-job';
 import { dependencyIds, nativeDependency } from './dependency-gate';
@@ -27,7 +27,7 @@ export class JobDispatchService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobsRepository,
     private readonly engines: EngineRegistry,
-    private readonly updates: JobUpdatesPubSub,
+    private readonly lifecycle: JobLifecycle,
     private readonly metrics: JobMetrics,
     private readonly limits: LimitsService,
     @InjectPinoLogger(JobDispatchService.name) private readonly log: PinoLogger,
@@ -39,20 +39,13 @@ export class JobDispatchService {
     const engine = this.engines.get(job.engine);
     const partition = this.config.partitions.find((p) => p.name === job.partition);
     if (!partition) {
-      await this.fail(jobId, `partition ${job.partition} is no longer configured`);
+      await this.refused(job, `partition ${job.partition} is no longer configured`);
       return;
     }
     try {
-      const admission = this.limits.hasRunningLimits(job.user.groups)
-        ? await this.limits.admit(jobId, job.userId, job.user.groups, footprintOfJob(job))
-        : { attempt: await this.jobs.beginSubmitAttempt(jobId) };
-      if (!admission) return;
-      if ('waitReason' in admission) {
-        // Over a running cap: back to the gateway's gate, which releases it when the user's jobs leave room.
-        this.log.info({ jobId, reason: admission.waitReason }, 'job held by a per-user limit');
-        await this.updates.publish([{ jobId, userId: job.userId }]);
-        return;
-      }
+      const admission = await this.lifecycle.beginAttempt(job, this.limits.admission(jobId, job.userId, job.user.groups, footprintOfJob(job)));
+      // Gone from READY meanwhile, or over a running cap: back to the gateway's gate, which releases it when the user's jobs leave room.
+      if (!admission || 'waitReason' in admission) return;
       const { attempt } = admission;
       // Only a submission with this job's nonce and owner is adopted (the engines' findByTag, reconcile-tag.ts).
       const tagged = { id: jobId, nonce: job.submitNonce, owner: ownerOf(job.user) };
@@ -66,30 +59,24 @@ export class JobDispatchService {
         this.log.fatal({ jobId, ref }, 'fault injection: crashing between engine submit and database update');
         process.kill(process.pid, 'SIGKILL');
       }
-      const recorded = await this.jobs.apply({
-        jobId,
-        expectSubmitStatus: ['READY'],
-        job: { submitStatus: 'SUBMITTED', engineRef: ref, reason: job.reason === Reason.EngineUnavailable || job.reason === Reason.QuotaExceeded || job.reason === Reason.QueuedInGateway ? Reason.Priority : job.reason },
-      });
-      if (!recorded) {
+      if (!(await this.lifecycle.engineAccepted(job, ref))) {
         // Cancelled (or held) while we were submitting: the engine must not keep it.
         this.log.info({ jobId, ref }, 'job changed during submission; cancelling it in the engine');
         await engine.cancel(ref, jobId, null);
-        await this.jobs.apply({ jobId, job: { engineRef: ref } });
+        await this.lifecycle.engineAcceptedAfterCancel(job, ref);
         return;
       }
       this.log.info({ jobId, ref, engine: engine.name }, 'submitted to engine');
-      await this.updates.publish([{ jobId, userId: job.userId }]);
     } catch (e) {
       // DESIGN.md §6.4, decided by class only: a refusal no retry can change (a bad request, an owner the
       // engine will not run as: DESIGN.md §4) fails the job with the engine's message.
       if (e instanceof EngineRefusedError) {
-        await this.fail(jobId, e.message);
+        await this.refused(job, e.message);
         return;
       }
       if (e instanceof EngineUnavailableError) {
         // Nothing fails that could still succeed: stay PENDING and let the queue retry with backoff.
-        await this.jobs.apply({ jobId, expectSubmitStatus: ['READY'], job: { reason: e.reason ?? Reason.EngineUnavailable } });
+        await this.lifecycle.engineUnavailable(job, e.reason ?? Reason.EngineUnavailable);
         this.log.warn({ jobId, engine: engine.name, err: e.message }, 'engine unavailable; will retry');
         throw e;
       }
@@ -118,17 +105,8 @@ export class JobDispatchService {
   }
 
   /** The engine refused the job for good (e.g. configuration changed since it was accepted). */
-  private async fail(jobId: number, why: string): Promise<void> {
-    const job = await this.jobs.findById(jobId);
-    if (!job) return;
-    await this.jobs.apply({
-      jobId,
-      expectSubmitStatus: ['READY'],
-      job: { state: 'FAILED', reason: why.slice(0, 500), submitStatus: 'NONE', endTime: new Date() },
-      tasks: job.tasks.filter((t) => !isTerminal(t.state)).map((t) => ({ index: t.index, data: { state: 'FAILED', reason: why.slice(0, 500), endTime: new Date() } })),
-      events: [{ arrayIndex: null, fromState: job.state, toState: 'FAILED', reason: why.slice(0, 500), actor: 'system:dispatch' }],
-    });
-    this.log.warn({ jobId, why }, 'engine refused job');
-    await this.updates.publish([{ jobId, userId: job.userId }]);
+  private async refused(job: JobRow, why: string): Promise<void> {
+    await this.lifecycle.engineRefused(job, why);
+    this.log.warn({ jobId: job.id, why }, 'engine refused job');
   }
 }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { EngineRegistry } from '../engines/engine-registry';
 import { JobQueueService } from '../queue/job-queue.service';
-import { decideGate, dependencyIds } from './dependency-gate';
+import { type GateDecision, decideGate, dependencyIds } from './dependency-gate';
 import type { JobSpec } from '../domain/job';
-import { JobUpdatesPubSub } from './job-updates.pubsub';
-import { JobsRepository } from './jobs.repository';
+import { JobLifecycle } from './job-lifecycle';
+import { type JobRow, JobsRepository } from './jobs.repository';
 import { LimitsService } from '../limits/limits.service';
 import { footprintOfJob } from '../limits/job-footprint';
 
@@ -20,7 +20,7 @@ export class JobGateService {
   constructor(
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueueService,
-    private readonly updates: JobUpdatesPubSub,
+    private readonly lifecycle: JobLifecycle,
     private readonly limits: LimitsService,
     private readonly engines: EngineRegistry,
     @InjectPinoLogger(JobGateService.name) private readonly log: PinoLogger,
@@ -30,26 +30,19 @@ export class JobGateService {
     const waiting = await this.jobs.findWaiting(BATCH);
     if (waiting.length === 0) return 0;
     const deps = new Map((await this.jobs.findForDependencies([...new Set(waiting.flatMap((j) => dependencyIds(j.spec as unknown as JobSpec)))])).map((d) => [d.id, d]));
-    const released: number[] = [];
-    const published: { jobId: number; userId: number }[] = [];
+    const decisions: { job: JobRow; decision: GateDecision }[] = [];
     for (const job of waiting) {
       const spec = job.spec as unknown as JobSpec;
       const singleton = spec.dependency?.items.some((i) => i.type === 'singleton') ? await this.jobs.hasEarlierUnfinished(job.userId, job.name, job.id) : false;
-      let decision = decideGate({ state: job.state, spec }, deps, singleton, now, this.nativeEngine(job.engine));
+      let decision: GateDecision = decideGate({ state: job.state, spec }, deps, singleton, now, this.nativeEngine(job.engine));
       // A per-user running cap keeps an otherwise eligible job here; dispatch re-checks under a lock.
       const limited = decision.kind === 'eligible' && this.limits.hasRunningLimits(job.user.groups) ? await this.limits.blockedNow(job.userId, job.user.groups, footprintOfJob(job)) : null;
       if (limited) decision = { kind: 'wait', reason: limited };
-      if (decision.kind === 'eligible') {
-        const ok = await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['WAITING'], job: { submitStatus: 'READY', reason: 'QueuedInGateway', eligibleTime: now } });
-        if (ok) released.push(job.id);
-      } else if (decision.reason !== job.reason) {
-        await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['WAITING'], job: { reason: decision.reason } });
-      } else continue;
-      published.push({ jobId: job.id, userId: job.userId });
+      decisions.push({ job, decision });
     }
+    const released = await this.lifecycle.gate(decisions, now);
     if (released.length) this.log.info({ jobIds: released }, 'dependencies satisfied; jobs eligible');
     await this.queue.submit(released);
-    await this.updates.publish(published);
     return released.length;
   }
 

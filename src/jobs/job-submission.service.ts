@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { logFailure } from '../common/log-failure';
-import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { APP_CONFIG } from '../config/config.module';
@@ -10,14 +8,12 @@ import type { Principal } from '../auth/principal';
 import { EngineRegistry } from '../engines/engine-registry';
 import type { EngineJob } from '../engines/engine';
 import { PartitionsService } from '../partitions/partitions.service';
-import { JobQueueService } from '../queue/job-queue.service';
 import { parseBatchScript, validateJobSpec } from '../sbatch';
-import { GATED_DEPENDENCY_TYPES, dependencyIds, needsGate } from './dependency-gate';
-import { JobSpec, Reason } from '../domain/job';
-import { JobUpdatesPubSub } from './job-updates.pubsub';
+import { GATED_DEPENDENCY_TYPES, dependencyIds } from './dependency-gate';
+import type { JobSpec } from '../domain/job';
 import { JobMetrics } from './job-metrics';
-import { JobsRepository, type NewJob } from './jobs.repository';
-import { SubmissionBatcher } from './submission-batcher';
+import { JobLifecycle } from './job-lifecycle';
+import { JobsRepository } from './jobs.repository';
 import { ownerOf, toEngineJob } from './engine-job';
 import { buildStructuredSpec } from './structured-spec';
 import { LimitsService, type QueuedRequest } from '../limits/limits.service';
@@ -58,12 +54,9 @@ export class JobSubmissionService {
     private readonly jobs: JobsRepository,
     private readonly partitions: PartitionsService,
     private readonly engines: EngineRegistry,
-    private readonly queue: JobQueueService,
-    private readonly updates: JobUpdatesPubSub,
+    private readonly lifecycle: JobLifecycle,
     private readonly metrics: JobMetrics,
-    private readonly batcher: SubmissionBatcher,
     private readonly limits: LimitsService,
-    @InjectPinoLogger(JobSubmissionService.name) private readonly log: PinoLogger,
   ) {}
 
   /** Returns the new job's id; the job itself is read only if a client asks for it. */
@@ -182,36 +175,26 @@ export class JobSubmissionService {
     return { ...spec, dependency: { ...spec.dependency!, items } };
   }
 
-  private async store(caller: Principal, p: PreparedJob): Promise<number> {
-    const gated = needsGate(p.spec);
-    const state = p.spec.hold ? 'HELD' : 'PENDING';
-    const reason = p.spec.hold ? Reason.JobHeldUser : gated ? (p.spec.dependency ? Reason.Dependency : Reason.BeginTime) : Reason.QueuedInGateway;
-    const job: NewJob = {
-      userId: caller.userId,
-      name: p.spec.name,
-      partition: p.partition.name,
-      engine: p.partition.engine,
-      state,
-      reason,
-      submitStatus: gated ? 'WAITING' : 'READY',
-      spec: p.spec as object,
-      workdir: p.workdir,
-      submitDir: p.submitDir,
-      submitHost: SUBMIT_HOST,
-      account: p.spec.account,
-      timeLimitMinutes: p.timeLimitMinutes,
-      nodes: p.nodes,
-      cpus: p.cpus,
-      gpus: p.gpus,
-      eligibleTime: gated ? null : new Date(),
-      arrayIndices: p.spec.array?.indices ?? null,
-      actor: `user:${caller.username}`,
-    };
-    if (!job.arrayIndices) return this.batcher.store(job, p.queued);
-    const id = await this.jobs.create(job, p.queued ? this.limits.queuedGuard([p.queued]) : undefined);
-    // The row is committed: a failed enqueue only delays the job until the next sweep.
-    await (gated ? this.queue.sweep() : this.queue.submit([id])).catch(logFailure(this.log, 'could not enqueue a stored job; the sweeper will', { jobId: id, gated }));
-    await this.updates.publish([{ jobId: id, userId: caller.userId }]);
-    return id;
+  private store(caller: Principal, p: PreparedJob): Promise<number> {
+    return this.lifecycle.accept(
+      {
+        userId: caller.userId,
+        name: p.spec.name,
+        partition: p.partition.name,
+        engine: p.partition.engine,
+        spec: p.spec,
+        workdir: p.workdir,
+        submitDir: p.submitDir,
+        submitHost: SUBMIT_HOST,
+        account: p.spec.account,
+        timeLimitMinutes: p.timeLimitMinutes,
+        nodes: p.nodes,
+        cpus: p.cpus,
+        gpus: p.gpus,
+        arrayIndices: p.spec.array?.indices ?? null,
+        actor: `user:${caller.username}`,
+      },
+      p.queued,
+    );
   }
 }

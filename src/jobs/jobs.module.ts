@@ -4,6 +4,7 @@ import { LimitsModule } from '../limits/limits.module';
 import { UsersModule } from '../users/users.module';
 import { JobDispatchService } from './job-dispatch.service';
 import { JobGateService } from './job-gate.service';
+import { JobLifecycle } from './job-lifecycle';
 import { JobMetrics } from './job-metrics';
 import { JobSubmissionService } from './job-submission.service';
 import { JobSyncService } from './job-sync.service';
@@ -15,7 +16,7 @@ import { SubmissionBatcher } from './submission-batcher';
 
 @Module({
   imports: [UsersModule, PartitionsModule, LimitsModule],
-  providers: [JobsRepository, JobsService, JobSubmissionService, JobsResolver, SubmitResultResolver, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher],
+  providers: [JobsRepository, JobLifecycle, JobsService, JobSubmissionService, JobsResolver, SubmitResultResolver, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher],
   exports: [JobsRepository, JobsService, JobSubmissionService, JobDispatchService, JobSyncService, JobGateService, JobUpdatesPubSub],
 })
 export class JobsModule {}

@@ -63,6 +63,12 @@ type Db = Prisma.TransactionClient | PrismaService;
  */
 export type InsertGuard = (tx: Prisma.TransactionClient) => Promise<(Error | null)[]>;
 
+/**
+ * A check run in the transaction that begins a submit attempt, under the locks it takes: null to go on, or
+ * the reason the job must wait in the gateway instead. Limits pass theirs (per-user running caps).
+ */
+export type AttemptCheck = (tx: Prisma.TransactionClient) => Promise<string | null>;
+
 /** Minimal view the gate needs of the jobs another job depends on. */
 export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'engine' | 'engineRef' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
   tasks: Pick<TaskRow, 'index' | 'state' | 'startTime' | 'exitCode'>[];
@@ -195,29 +201,48 @@ export class JobsRepository {
    * longer one of `expectSubmitStatus`.
    */
   async apply(change: JobChange): Promise<boolean> {
-    const guard: Prisma.JobWhereInput = { id: change.jobId, ...(change.expectSubmitStatus ? { submitStatus: { in: change.expectSubmitStatus } } : {}) };
-    const ops: Prisma.PrismaPromise<unknown>[] = [];
-    if (change.job || change.expectSubmitStatus) ops.push(this.prisma.job.updateMany({ where: guard, data: change.job ?? {} }));
-    for (const t of change.tasks ?? []) ops.push(this.prisma.arrayTask.updateMany({ where: { jobId: change.jobId, index: t.index }, data: t.data }));
-    if (change.events?.length) ops.push(this.prisma.jobEvent.createMany({ data: change.events.map((e) => ({ ...e, jobId: change.jobId })) }));
     if (!change.expectSubmitStatus) {
-      await this.prisma.$transaction(ops);
+      await this.prisma.$transaction(this.writes(this.prisma, change));
       return true;
     }
     // The guarded update must match before the rest is written: run it first inside one transaction.
     return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.job.updateMany({ where: guard, data: change.job ?? {} });
+      const { count } = await tx.job.updateMany({ where: { id: change.jobId, submitStatus: { in: change.expectSubmitStatus } }, data: change.job ?? {} });
       if (count === 0) return false;
-      for (const t of change.tasks ?? []) await tx.arrayTask.updateMany({ where: { jobId: change.jobId, index: t.index }, data: t.data });
-      if (change.events?.length) await tx.jobEvent.createMany({ data: change.events.map((e) => ({ ...e, jobId: change.jobId })) });
+      for (const op of this.writes(tx, { ...change, job: undefined })) await op;
       return true;
     });
   }
 
-  /** Records that a submit attempt starts: from now on a retry must reconcile with the engine first. */
-  async beginSubmitAttempt(id: number): Promise<number> {
-    const job = await this.prisma.job.update({ where: { id }, data: { submitAttempts: { increment: 1 } }, select: { submitAttempts: true } });
-    return job.submitAttempts;
+  /** Writes unguarded changes (one status pass) in ONE transaction: all of them or none. */
+  async applyAll(changes: JobChange[]): Promise<void> {
+    await this.prisma.$transaction(changes.flatMap((c) => this.writes(this.prisma, c)));
+  }
+
+  /** The statements of one change: the job row, its tasks, its events. */
+  private writes(db: Db, change: JobChange): Prisma.PrismaPromise<unknown>[] {
+    const ops: Prisma.PrismaPromise<unknown>[] = [];
+    if (change.job) ops.push(db.job.updateMany({ where: { id: change.jobId }, data: change.job }));
+    for (const t of change.tasks ?? []) ops.push(db.arrayTask.updateMany({ where: { jobId: change.jobId, index: t.index }, data: t.data }));
+    if (change.events?.length) ops.push(db.jobEvent.createMany({ data: change.events.map((e) => ({ ...e, jobId: change.jobId })) }));
+    return ops;
+  }
+
+  /**
+   * Begins a submit attempt of a READY job: from now on a retry must reconcile with the engine first.
+   * `check` runs first in the same transaction; a reason sends the job back to wait in the gateway with it.
+   * Null when the job is no longer READY.
+   */
+  async beginSubmitAttempt(id: number, check: AttemptCheck | null): Promise<{ attempt: number } | { waitReason: string } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const waitReason = check ? await check(tx) : null;
+      if (waitReason) {
+        const { count } = await tx.job.updateMany({ where: { id, submitStatus: 'READY' }, data: { submitStatus: 'WAITING', reason: waitReason } });
+        return count ? { waitReason } : null;
+      }
+      const rows = await tx.job.updateManyAndReturn({ where: { id, submitStatus: 'READY' }, data: { submitAttempts: { increment: 1 } }, select: { submitAttempts: true } });
+      return rows.length ? { attempt: rows[0].submitAttempts } : null;
+    });
   }
 
   /** Jobs handed to an engine and not yet finished: what one sync pass asks the engine about. */

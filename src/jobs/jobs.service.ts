@@ -6,10 +6,9 @@ import type { Principal } from '../auth/principal';
 import { EngineRegistry } from '../engines/engine-registry';
 import type { OutputChunk, OutputStream } from '../engines/engine';
 import { JobQueueService } from '../queue/job-queue.service';
-import { JobState, Reason, isTerminal } from '../domain/job';
-import { aggregateTaskStates } from './job-transitions';
-import { JobUpdatesPubSub } from './job-updates.pubsub';
-import { JobChange, JobQuery, JobRow, JobsRepository } from './jobs.repository';
+import { isTerminal } from '../domain/job';
+import { JobLifecycle } from './job-lifecycle';
+import { JobQuery, JobRow, JobsRepository } from './jobs.repository';
 import { storedJobView, storedPlacement } from './engine-job';
 
 export interface OutputArgs {
@@ -29,7 +28,7 @@ export class JobsService {
     private readonly jobs: JobsRepository,
     private readonly engines: EngineRegistry,
     private readonly queue: JobQueueService,
-    private readonly updates: JobUpdatesPubSub,
+    private readonly lifecycle: JobLifecycle,
     @InjectPinoLogger(JobsService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -86,43 +85,11 @@ export class JobsService {
     const task = arrayIndex === null ? null : job.tasks.find((t) => t.index === arrayIndex);
     if (arrayIndex !== null && !task) throw badInput(`Invalid job id specified: ${id}_${arrayIndex} (job ${id} has no array task ${arrayIndex})`, { id, arrayIndex });
     if (task ? isTerminal(task.state) : isTerminal(job.state)) return job;
-    const now = new Date();
-
-    if (job.submitStatus !== 'SUBMITTED') {
-      const done = await this.jobs.apply({ ...this.cancelledInGateway(job, arrayIndex, actor, now), expectSubmitStatus: ['WAITING', 'READY'] });
-      if (done) return this.changed(job.id);
-      // Handed to the engine meanwhile: cancel it there.
+    if ((await this.lifecycle.cancel(job, arrayIndex, actor)) === 'requested') {
+      // The cancel mark is committed: the sweeper carries it to the engine if this enqueue is lost.
+      await this.queue.cancel(job.id, arrayIndex).catch(logFailure(this.log, 'could not enqueue a cancel; the sweeper will', { jobId: job.id, arrayIndex }));
     }
-    await this.jobs.apply(
-      arrayIndex === null
-        ? { jobId: job.id, job: { cancelRequestedAt: now, cancelledBy: actor } }
-        : { jobId: job.id, job: { cancelledBy: actor }, tasks: [{ index: arrayIndex, data: { cancelRequestedAt: now } }] },
-    );
-    // The cancel mark is committed: the sweeper carries it to the engine if this enqueue is lost.
-    await this.queue.cancel(job.id, arrayIndex).catch(logFailure(this.log, 'could not enqueue a cancel; the sweeper will', { jobId: job.id, arrayIndex }));
-    return this.changed(job.id);
-  }
-
-  private cancelledInGateway(job: JobRow, arrayIndex: number | null, actor: string, now: Date): JobChange {
-    const final = { state: 'CANCELLED' as JobState, reason: Reason.None, endTime: now };
-    if (job.tasks.length === 0) {
-      return {
-        jobId: job.id,
-        job: { ...final, submitStatus: 'NONE', cancelledBy: actor },
-        events: [{ arrayIndex: null, fromState: job.state, toState: 'CANCELLED', reason: 'cancelled in the gateway', actor }],
-      };
-    }
-    const targets = job.tasks.filter((t) => !isTerminal(t.state) && (arrayIndex === null || t.index === arrayIndex));
-    const tasks = job.tasks.map((t) => (targets.includes(t) ? { ...t, ...final } : t));
-    const agg = aggregateTaskStates(tasks);
-    const events: JobChange['events'] = targets.map((t) => ({ arrayIndex: t.index, fromState: t.state, toState: 'CANCELLED', reason: 'cancelled in the gateway', actor }));
-    if (agg.state !== job.state) events.push({ arrayIndex: null, fromState: job.state, toState: agg.state, reason: null, actor });
-    return {
-      jobId: job.id,
-      job: { ...agg, cancelledBy: actor, ...(isTerminal(agg.state) ? { submitStatus: 'NONE' } : {}) },
-      tasks: targets.map((t) => ({ index: t.index, data: final })),
-      events,
-    };
+    return this.reread(job.id);
   }
 
   /** scontrol hold: only while the job waits in the gateway (its engine does not have it yet). */
@@ -132,32 +99,17 @@ export class JobsService {
     const refuse = () =>
       new DomainError(ErrorCode.CONFLICT, `Job ${id} cannot be held: it is ${job.state.toLowerCase()} in engine ${job.engine}; only jobs still waiting in the gateway can be held`, { id });
     if (job.state !== 'PENDING' || job.submitStatus === 'SUBMITTED') throw refuse();
-    const actor = `user:${caller.username}`;
-    const ok = await this.jobs.apply({
-      jobId: job.id,
-      expectSubmitStatus: ['WAITING', 'READY'],
-      job: { state: 'HELD', reason: Reason.JobHeldUser, submitStatus: 'WAITING' },
-      tasks: job.tasks.filter((t) => t.state === 'PENDING').map((t) => ({ index: t.index, data: { state: 'HELD', reason: Reason.JobHeldUser } })),
-      events: [{ arrayIndex: null, fromState: 'PENDING', toState: 'HELD', reason: Reason.JobHeldUser, actor }],
-    });
-    if (!ok) throw refuse();
-    return this.changed(job.id);
+    if (!(await this.lifecycle.hold(job, `user:${caller.username}`))) throw refuse();
+    return this.reread(job.id);
   }
 
   /** scontrol release: the gate decides what the job waits for next. */
   async release(caller: Principal, id: number): Promise<JobRow> {
     const job = await this.get(caller, id);
     if (job.state !== 'HELD') return job;
-    const actor = `user:${caller.username}`;
-    await this.jobs.apply({
-      jobId: job.id,
-      expectSubmitStatus: ['WAITING'],
-      job: { state: 'PENDING', reason: Reason.QueuedInGateway },
-      tasks: job.tasks.filter((t) => t.state === 'HELD').map((t) => ({ index: t.index, data: { state: 'PENDING', reason: Reason.QueuedInGateway } })),
-      events: [{ arrayIndex: null, fromState: 'HELD', toState: 'PENDING', reason: 'released', actor }],
-    });
+    await this.lifecycle.release(job, `user:${caller.username}`);
     await this.queue.sweep().catch(logFailure(this.log, 'could not enqueue a sweep for a released job; the periodic one will run', { jobId: job.id }));
-    return this.changed(job.id);
+    return this.reread(job.id);
   }
 
   async output(caller: Principal, id: number, args: OutputArgs): Promise<OutputChunk> {
@@ -168,6 +120,19 @@ export class JobsService {
     if (args.arrayIndex === null && job.tasks.length > 0) throw badInput(`job ${id} is an array job: name the task with arrayIndex`, { field: 'arrayIndex' });
     if (args.tail !== null && (args.tail < 1 || args.tail > 100_000)) throw badInput('tail must be 1-100000 lines', { field: 'tail' });
     if (args.offset < 0 || args.limit < 1 || args.limit > MAX_OUTPUT_BYTES) throw badInput(`offset must be >= 0 and limit 1-${MAX_OUTPUT_BYTES}`, { field: 'limit' });
+    return this.readOutput(job, args);
+  }
+
+  /**
+   * The gateway's own read of a job's output, for a caller checked elsewhere (a notebook's progress shows
+   * the tail of its job's log). Null when the job does not exist.
+   */
+  async outputAsSystem(jobId: number, args: OutputArgs): Promise<OutputChunk | null> {
+    const job = await this.jobs.findById(jobId);
+    return job && this.readOutput(job, args);
+  }
+
+  private async readOutput(job: JobRow, args: OutputArgs): Promise<OutputChunk> {
     if (!job.engineRef) return { path: null, data: '', nextOffset: 0, size: 0 };
     return this.engines.get(job.engine).output(job.engineRef, job.id, {
       stream: args.stream,
@@ -180,9 +145,7 @@ export class JobsService {
     });
   }
 
-  private async changed(jobId: number): Promise<JobRow> {
-    const job = (await this.jobs.findById(jobId)) as JobRow;
-    await this.updates.publish([{ jobId, userId: job.userId }]);
-    return job;
+  private async reread(jobId: number): Promise<JobRow> {
+    return (await this.jobs.findById(jobId)) as JobRow;
   }
 }

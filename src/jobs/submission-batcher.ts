@@ -17,9 +17,11 @@ interface Pending {
 const MAX_BATCH = 500;
 
 /**
- * Group commit for submissions: plain jobs submitted in the same event-loop turn are stored with one
- * INSERT and enqueued with one queue write. Each round trip to PostgreSQL and Redis costs far more
- * than a row, so under load this multiplies throughput; a lone submission waits one tick at most.
+ * Stores accepted jobs (JobLifecycle.accept) and, once committed, enqueues them and tells subscribers.
+ * Group commit: plain jobs submitted in the same event-loop turn are stored with one INSERT and enqueued
+ * with one queue write. Each round trip to PostgreSQL and Redis costs far more than a row, so under load
+ * this multiplies throughput; a lone submission waits one tick at most. An array job (its tasks are rows
+ * too) is stored on its own at once.
  */
 @Injectable()
 export class SubmissionBatcher {
@@ -34,8 +36,13 @@ export class SubmissionBatcher {
     @InjectPinoLogger(SubmissionBatcher.name) private readonly log: PinoLogger,
   ) {}
 
-  /** Stores a plain job: READY ones are enqueued for their engine, WAITING ones left to the gate. */
-  store(job: NewJob, queued: QueuedRequest | null = null): Promise<number> {
+  /** Stores a job: READY ones are enqueued for their engine, WAITING ones left to the gate. */
+  async store(job: NewJob, queued: QueuedRequest | null): Promise<number> {
+    if (job.arrayIndices) {
+      const id = await this.jobs.create(job, queued ? this.limits.queuedGuard([queued]) : undefined);
+      await this.committed([job], [id]);
+      return id;
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ job, queued, resolve, reject });
       if (this.pending.length >= MAX_BATCH) void this.flush();
@@ -68,13 +75,17 @@ export class SubmissionBatcher {
     const stored = batch.filter((_, i) => typeof results[i] === 'number');
     const ids = results.filter((r): r is number => typeof r === 'number');
     if (ids.length === 0) return;
-    // The rows are committed: a failed enqueue only delays these jobs until the next sweep.
-    const ready = ids.filter((_, i) => stored[i].job.submitStatus === 'READY');
+    await this.committed(stored.map((p) => p.job), ids);
+    stored.forEach((p, i) => p.resolve(ids[i]));
+  }
+
+  /** The rows are committed: a failed enqueue only delays these jobs until the next sweep. */
+  private async committed(jobs: NewJob[], ids: number[]): Promise<void> {
+    const ready = ids.filter((_, i) => jobs[i].submitStatus === 'READY');
     await Promise.all([
       this.queue.submit(ready).catch(logFailure(this.log, 'could not enqueue stored jobs; the sweeper will', { jobIds: ready })),
       ready.length < ids.length ? this.queue.sweep().catch(logFailure(this.log, 'could not enqueue a sweep for gated jobs; the periodic one will run', { jobIds: ids })) : undefined,
-      this.updates.publish(stored.map((p, i) => ({ jobId: ids[i], userId: p.job.userId }))),
+      this.updates.publish(jobs.map((j, i) => ({ jobId: ids[i], userId: j.userId }))),
     ]);
-    stored.forEach((p, i) => p.resolve(ids[i]));
   }
 }

@@ -53,24 +53,4 @@ export class LimitsRepository {
       .map((r) => footprint({ cpus: r.cpus, gpus: r.gpus, openTasks: r.open_tasks, maxConcurrent: r.max_concurrent }))
       .reduce((a, b) => ({ jobs: a.jobs + b.jobs, cpus: a.cpus + b.cpus, gpus: a.gpus + b.gpus }), { jobs: 0, cpus: 0, gpus: 0 });
   }
-
-  /**
-   * Admission of one job under the user's running caps, serialised per user so two workers never
-   * both admit the last free place: `decide` sees the usage; a reason sends the job back to wait in
-   * the gateway with it, null begins the submit attempt (which makes the job count as admitted).
-   */
-  admit(jobId: number, userId: number, decide: (usage: Usage) => string | null): Promise<{ attempt: number } | { waitReason: string } | null> {
-    return this.prisma.$transaction(async (tx) => {
-      await this.lockUser(tx, userId);
-      const reason = decide(await this.runningUsage(userId, tx, jobId));
-      if (reason) {
-        const { count } = await tx.job.updateMany({ where: { id: jobId, submitStatus: 'READY' }, data: { submitStatus: 'WAITING', reason } });
-        return count ? { waitReason: reason } : null;
-      }
-      const updated = await tx.job.updateMany({ where: { id: jobId, submitStatus: 'READY' }, data: { submitAttempts: { increment: 1 } } });
-      if (!updated.count) return null;
-      const job = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { submitAttempts: true } });
-      return { attempt: job.submitAttempts };
-    });
-  }
 }

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/load-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import { type Footprint, type Limits, effectiveLimits, exceedsAlone, hasRunningLimits, runningBlock } from './effective-limits';
 import { LimitsRepository } from './limits.repository';
-import type { InsertGuard } from '../jobs/jobs.repository';
+import type { AttemptCheck, InsertGuard } from '../jobs/jobs.repository';
 
 /** A submission's maxQueued check: who, how many tasks it adds (an array counts its tasks), the user's limit. */
 export interface QueuedRequest {
@@ -99,9 +99,17 @@ export class LimitsService {
     return hasRunningLimits(this.limitsOf(groups));
   }
 
-  /** The exact admission before a job goes to its engine; null when the job is no longer READY. */
-  admit(jobId: number, userId: number, groups: string[], job: Footprint): Promise<{ attempt: number } | { waitReason: string } | null> {
+  /**
+   * The exact admission before a job goes to its engine, run in the transaction that begins its submit
+   * attempt (JobLifecycle.beginAttempt): serialised per user, so two workers never both admit the last free
+   * place. Returns the Slurm reason to wait with, or null to go. Null (no check) for users without running caps.
+   */
+  admission(jobId: number, userId: number, groups: string[], job: Footprint): AttemptCheck | null {
     const limits = this.limitsOf(groups);
-    return this.repo.admit(jobId, userId, (usage) => runningBlock(limits, usage, job));
+    if (!hasRunningLimits(limits)) return null;
+    return async (tx) => {
+      await this.repo.lockUsers(tx, [userId]);
+      return runningBlock(limits, await this.repo.runningUsage(userId, tx, jobId), job);
+    };
   }
 }

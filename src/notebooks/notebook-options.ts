@@ -1,7 +1,6 @@
 import { badInput } from '../common/domain-error';
-import { memoryValueMB } from '../sbatch/memory';
-import { timeValueMinutes } from '../sbatch/time-limit';
-import { type Bounds, type ResolvedProfile, formatDuration, formatMemory } from './notebook-profiles';
+import { formatTimeValue, memoryValueMB, timeValueMinutes } from '../sbatch';
+import { type Bounds, type ResolvedProfile, formatMemory } from './notebook-profiles';
 
 /** What a notebook runs with, normalized (the contract's `options` JSON plus the numbers behind it). */
 export interface NotebookOptions {
@@ -41,7 +40,7 @@ export function defaultOptions(profile: ResolvedProfile): ResolvedOptions {
     memory: formatMemory(profile.memoryMB),
     memoryMB: profile.memoryMB,
     gpus: profile.gpus,
-    time: formatDuration(profile.defaultTimeMinutes),
+    time: formatTimeValue(profile.defaultTimeMinutes),
     timeMinutes: profile.defaultTimeMinutes,
     image: profile.image,
   };
@@ -105,8 +104,8 @@ export function resolveOptions(profile: ResolvedProfile, input: unknown): Resolv
         result.memory = formatMemory(result.memoryMB);
       }
       if (key === 'time') {
-        result.timeMinutes = grammar(key, raw, u.timeMinutes ?? fixed.timeMinutes, timeValueMinutes, formatDuration);
-        result.time = formatDuration(result.timeMinutes);
+        result.timeMinutes = grammar(key, raw, u.timeMinutes ?? fixed.timeMinutes, timeValueMinutes, formatTimeValue);
+        result.time = formatTimeValue(result.timeMinutes);
       }
       if (key === 'image') {
         const choices = u.image ?? (profile.image ? [profile.image] : []);

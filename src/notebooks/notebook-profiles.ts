@@ -1,5 +1,4 @@
-import { memoryValueMB } from '../sbatch/memory';
-import { timeValueMinutes } from '../sbatch/time-limit';
+import { formatTimeValue, memoryValueMB, timeValueMinutes } from '../sbatch';
 import type { NotebooksConfig, ProfileConfig } from './notebooks-config.schema';
 
 export interface Bounds {
@@ -43,11 +42,6 @@ export function formatMemory(mb: number): string {
   return `${mb}M`;
 }
 
-/** Minutes as H:MM:SS, hours unbounded ("2:00:00", "48:00:00"); sbatch reads it back unchanged. */
-export function formatDuration(minutes: number): string {
-  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:00`;
-}
-
 type Fail = (key: string, message: string) => never;
 
 function memory(value: string, key: string, fail: Fail): number {
@@ -83,7 +77,7 @@ function resolveProfile(p: ProfileConfig, where: string, partitions: { name: str
   if (memoryMB === 0) fail(`${where}.memory`, 'a notebook needs a memory size (0 = whole node is not allowed)');
   const maxTimeMinutes = duration(p.maxTime, `${where}.maxTime`, fail);
   if (partition!.maxTimeMinutes !== -1 && maxTimeMinutes > partition!.maxTimeMinutes) {
-    fail(`${where}.maxTime`, `${p.maxTime} exceeds the maximum time of partition ${p.partition} (${formatDuration(partition!.maxTimeMinutes)})`);
+    fail(`${where}.maxTime`, `${p.maxTime} exceeds the maximum time of partition ${p.partition} (${formatTimeValue(partition!.maxTimeMinutes)})`);
   }
   const u = p.userOptions;
   const mem = u.memory && { min: memory(u.memory.min, `${where}.userOptions.memory.min`, fail), max: memory(u.memory.max, `${where}.userOptions.memory.max`, fail) };

@@ -2,9 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/load-config';
-import { EngineRegistry } from '../engines/engine-registry';
-import { storedJobView, storedPlacement } from '../jobs/engine-job';
-import { JobsRepository } from '../jobs/jobs.repository';
 import { JobsService } from '../jobs/jobs.service';
 import { type NotebookState, deriveTransition, needsOutputTail } from './notebook-state';
 import { NotebookUpdatesPubSub } from './notebook-updates.pubsub';
@@ -24,9 +21,7 @@ export class NotebookStateService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: NotebooksRepository,
-    private readonly jobsRepo: JobsRepository,
     private readonly jobs: JobsService,
-    private readonly engines: EngineRegistry,
     private readonly updates: NotebookUpdatesPubSub,
     @InjectPinoLogger(NotebookStateService.name) private readonly log: PinoLogger,
   ) {}
@@ -95,17 +90,8 @@ export class NotebookStateService {
   private async outputTail(nb: NotebookRow): Promise<string | null> {
     if (!nb.job.engineRef) return null;
     try {
-      const job = await this.jobsRepo.findById(nb.jobId);
-      if (!job) return null;
-      const chunk = await this.engines.get(job.engine).output(job.engineRef!, job.id, {
-        stream: 'stdout',
-        arrayIndex: null,
-        tailLines: TAIL_LINES,
-        offset: 0,
-        limit: 64 * 1024,
-        job: storedJobView(job),
-        seen: storedPlacement(job, null),
-      });
+      const chunk = await this.jobs.outputAsSystem(nb.jobId, { stream: 'stdout', arrayIndex: null, tail: TAIL_LINES, offset: 0, limit: 64 * 1024 });
+      if (!chunk) return null;
       const text = chunk.data.trim().split('\n').join(' | ');
       return text.length > MAX_TAIL_CHARS ? `…${text.slice(-MAX_TAIL_CHARS)}` : text;
     } catch (e) {

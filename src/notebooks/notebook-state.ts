@@ -1,6 +1,6 @@
 import { isTerminal } from '../domain/job';
 import type { JobRow } from '../jobs/jobs.repository';
-import { formatDuration } from './notebook-profiles';
+import { formatTimeValue } from '../sbatch';
 
 /**
  * A notebook's state derived from its job (notebook contract "States"). Pure, so every rule is tested
@@ -45,7 +45,7 @@ export function stopReason(nb: Pick<NotebookFacts, 'stopRequested' | 'stopActor'
   if (nb.stopRequested) return `stopped by ${nb.stopActor ?? 'request'}`;
   switch (job.state) {
     case 'TIMEOUT':
-      return `maximum time reached (${job.timeLimitMinutes && job.timeLimitMinutes > 0 ? formatDuration(job.timeLimitMinutes) : 'time limit'})`;
+      return `maximum time reached (${job.timeLimitMinutes && job.timeLimitMinutes > 0 ? formatTimeValue(job.timeLimitMinutes) : 'time limit'})`;
     case 'COMPLETED':
       return 'the server exited (exit code 0)';
     case 'CANCELLED':

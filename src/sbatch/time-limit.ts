@@ -12,6 +12,11 @@ const FORMS: { pattern: RegExp; seconds: (p: number[]) => number }[] = [
   { pattern: /^(\d+)-(?:(\d+)(?::(\d+)(?::(\d+))?)?)?$/, seconds: ([d, h = 0, m = 0, s = 0]) => d * 86400 + h * 3600 + m * 60 + s },
 ];
 
+/** Minutes in that grammar as H:MM:SS, hours unbounded ("2:00:00", "48:00:00"): timeValueMinutes reads it back unchanged. */
+export function formatTimeValue(minutes: number): string {
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}:00`;
+}
+
 /** The grammar of --time / --time-min; throws ValueError. Returns minutes, -1 for no limit. */
 export function timeValueMinutes(value: string): number {
   if (/^(-1|infinite|unlimited)$/i.test(value)) return -1;

@@ -1,8 +1,8 @@
 /**
  * Slurm's ways of writing a duration. Which one a column uses is part of what scripts parse, so
- * each says in its comment which Slurm function it copies and which columns print it. The
- * notebooks' `formatDuration` (src/notebooks/notebook-profiles.ts) is another text, sbatch's
- * `--time` grammar with unbounded hours, and is not one of these.
+ * each says in its comment which Slurm function it copies and which columns print it. sbatch's
+ * `--time` grammar (hours unbounded) is not one of these: its formatter lives beside its parser
+ * (formatTimeValue in src/sbatch/time-limit.ts).
  */
 
 const DAY = 86_400;

@@ -3,29 +3,14 @@
  * the vocabulary every feature, engine and the CLI share. Depends on nothing.
  */
 
+/** States a job never leaves. */
+const FINAL_STATES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL'] as const;
+
 /** Gateway job states. */
-export const JOB_STATES = [
-  'PENDING',
-  'HELD',
-  'RUNNING',
-  'SUSPENDED',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'OUT_OF_MEMORY',
-  'NODE_FAIL',
-] as const;
+export const JOB_STATES = ['PENDING', 'HELD', 'RUNNING', 'SUSPENDED', ...FINAL_STATES] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const TERMINAL_STATES: ReadonlySet<JobState> = new Set([
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'OUT_OF_MEMORY',
-  'NODE_FAIL',
-]);
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set(FINAL_STATES);
 
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.has(state);

@@ -1,6 +1,7 @@
 import type { QueuePosition, NotebookRow } from '../notebooks.repository';
 import { publicOptions, type NotebookOptions, OPTION_LABELS, changeable, defaultOptions } from '../notebook-options';
-import { type ResolvedProfile, formatDuration, formatMemory } from '../notebook-profiles';
+import { formatTimeValue } from '../../sbatch';
+import { type ResolvedProfile, formatMemory } from '../notebook-profiles';
 import { notebookMessage, notebookUrl } from '../notebook-state';
 import type { NotebookModel, NotebookProfileModel, NotebookProfileOptionModel } from './notebook.model';
 
@@ -54,7 +55,7 @@ export function toProfileModel(p: ResolvedProfile): NotebookProfileModel {
     if (name === 'cpus') return option(name, String(d.cpus), String(u.cpus!.min), String(u.cpus!.max));
     if (name === 'gpus') return option(name, String(d.gpus), String(u.gpus!.min), String(u.gpus!.max));
     if (name === 'memory') return option(name, d.memory, formatMemory(u.memoryMB!.min), formatMemory(u.memoryMB!.max));
-    if (name === 'time') return option(name, d.time, formatDuration(u.timeMinutes!.min), formatDuration(u.timeMinutes!.max));
+    if (name === 'time') return option(name, d.time, formatTimeValue(u.timeMinutes!.min), formatTimeValue(u.timeMinutes!.max));
     return option(name, d.image!, null, null, u.image!);
   });
   return {
@@ -66,7 +67,7 @@ export function toProfileModel(p: ResolvedProfile): NotebookProfileModel {
     memory: formatMemory(p.memoryMB),
     memoryMB: p.memoryMB,
     gpus: p.gpus,
-    maxTime: formatDuration(p.maxTimeMinutes),
+    maxTime: formatTimeValue(p.maxTimeMinutes),
     maxTimeMinutes: p.maxTimeMinutes,
     allowGroups: p.allowGroups ?? [],
     options,
