@@ -5,7 +5,6 @@ import type { AppConfig, ResolvedEngine } from '../config/load-config';
 import { DomainError, ErrorCode } from '../common/domain-error';
 import type { Engine } from './engine';
 import { htcondorEngine } from './htcondor/htcondor-engine-factory';
-import { KubernetesEngine } from './kubernetes/kubernetes-engine';
 import { LocalEngine } from './local/local-engine';
 import { slurmEngine } from './slurm/slurm-engine-factory';
 
@@ -31,7 +30,10 @@ export class EngineRegistry implements OnModuleDestroy {
           logger: logger.logger.child({ engine: engine.name }),
           security: config.site.security,
         });
-      case 'kubernetes':
+      case 'kubernetes': {
+        // Loaded only where a Kubernetes engine is configured: @kubernetes/client-node alone takes ~0.8 s
+        // to load here, a quarter of a gateway process's start (bench/restart.ts).
+        const { KubernetesEngine } = require('./kubernetes/kubernetes-engine') as typeof import('./kubernetes/kubernetes-engine');
         return new KubernetesEngine({
           name: engine.name,
           config: engine,
@@ -41,6 +43,7 @@ export class EngineRegistry implements OnModuleDestroy {
           logger: logger.logger.child({ engine: engine.name }),
           security: config.site.security,
         });
+      }
       case 'slurm':
         return slurmEngine(engine, config.cluster, logger.logger.child({ engine: engine.name }), config.site.security);
       case 'htcondor':
