@@ -1,5 +1,5 @@
 import { GatewayFixture } from '../../test/support/gateway-fixture';
-import { GraphqlError, gql } from '../../test/support/graphql-client';
+import { GraphqlError, gql, refusal } from '../../test/support/graphql-client';
 
 /** Bad input everywhere gets a clear error and leaves no row behind (issue 2, "Done means"). */
 
@@ -49,6 +49,20 @@ describe('bad input', () => {
     const e = await rejected(alice, vars);
     expect(e.code).toBe('BAD_USER_INPUT');
     expect(e.message).toMatch(message);
+  });
+
+  it('refuses a structured JobSpec by field: GraphQL its shape, the JobSpec schema its values', async () => {
+    const submitJob = (input: Record<string, unknown>) => gql(gw.url, alice, `mutation($input: JobSpecInput!, $cwd: String) { submitJob(input: $input, cwd: $cwd) { jobId } }`, { input, cwd: gw.dir });
+    expect(await refusal(submitJob({ script: OK, array: { indices: [3, 1], maxConcurrent: null } }))).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'invalid JobSpec field array.indices[1] = 1: expected ascending indices without duplicates',
+      details: { field: 'array.indices[1]', value: '1', allowed: 'ascending indices without duplicates' },
+    });
+    expect(await refusal(submitJob({ script: OK, name: null }))).toMatchObject({ code: 'BAD_USER_INPUT', details: { field: 'name' } });
+    expect(await refusal(submitJob({ script: OK, environment: { A: 1 } }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^invalid JobSpec field environment\.A = 1: expected a string without NUL$/) });
+    expect(await refusal(submitJob({ script: OK, colour: 'blue' }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/"colour" is not defined by type "JobSpecInput"/) });
+    expect(await refusal(submitJob({ ntasks: 1 }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/"script" of required type "String!" was not provided/) });
+    expect(await refusal(submitJob({ script: OK, gpus: { count: 1, type: null, per: 'socket' } }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/"socket" does not exist in "GpuPer" enum/) });
   });
 
   it('refuses a body that is not valid UTF-8', async () => {

@@ -1,7 +1,7 @@
 import type { ResolvedPartition } from '../config/load-config';
 import type { ArrayTaskRef, EngineJob, JobOwner, NativeDependency } from '../engines/engine';
 import type { JobSpec } from '../domain/job';
-import type { JobRow } from './jobs.repository';
+import { type JobRow, storedSpec } from './jobs.repository';
 
 /** Who a job runs as on every engine: the owner's uid, gid, supplementary groups and home, as the directory gave them. */
 export function ownerOf(user: { username: string; uid: number | null; gid: number | null; groupIds: number[]; home: string | null }): JobOwner {
@@ -33,7 +33,7 @@ export function toEngineJob(
 /** A stored job with all its tasks, as an engine reads its output (the partition no longer matters then). */
 export function storedJobView(job: JobRow): EngineJob {
   return toEngineJob(
-    { ...job, spec: job.spec as unknown as JobSpec, tasks: job.tasks.map((t) => ({ index: t.index, rawId: t.rawId })) },
+    { ...job, spec: storedSpec(job), tasks: job.tasks.map((t) => ({ index: t.index, rawId: t.rawId })) },
     ownerOf(job.user),
     { enginePartition: job.partition } as ResolvedPartition,
   );
@@ -51,7 +51,7 @@ export function storedToEngineJob(job: JobRow, partition: ResolvedPartition, dep
   return toEngineJob(
     {
       ...job,
-      spec: job.spec as unknown as JobSpec,
+      spec: storedSpec(job),
       tasks: job.tasks.filter((t) => t.state === 'PENDING' || t.state === 'HELD').map((t) => ({ index: t.index, rawId: t.rawId })),
     },
     ownerOf(job.user),

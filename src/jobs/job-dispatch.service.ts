@@ -7,10 +7,9 @@ import { EngineRefusedError, EngineUnavailableError } from '../engines/engine-er
 import { Reason, isTerminal } from '../domain/job';
 import { JobMetrics } from './job-metrics';
 import { JobLifecycle } from './job-lifecycle';
-import { type JobRow, JobsRepository } from './jobs.repository';
+import { type JobRow, JobsRepository, storedSpec } from './jobs.repository';
 import { ownerOf, storedToEngineJob } from './engine-job';
 import { dependencyIds, nativeDependency } from './dependency-gate';
-import type { JobSpec } from '../domain/job';
 import type { NativeDependency } from '../engines/engine';
 import { LimitsService } from '../limits/limits.service';
 import { footprintOfJob } from '../limits/job-footprint';
@@ -97,7 +96,7 @@ export class JobDispatchService {
 
   /** What the engine itself must wait for: the gate released the job once those jobs had their engine refs. */
   private async nativeDependency(job: JobRow): Promise<NativeDependency | null> {
-    const spec = job.spec as unknown as JobSpec;
+    const spec = storedSpec(job);
     const ids = dependencyIds(spec);
     if (ids.length === 0) return null;
     const deps = new Map((await this.jobs.findForDependencies(ids)).map((d) => [d.id, d]));

@@ -3,9 +3,8 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { EngineRegistry } from '../engines/engine-registry';
 import { JobQueueService } from '../queue/job-queue.service';
 import { type GateDecision, decideGate, dependencyIds } from './dependency-gate';
-import type { JobSpec } from '../domain/job';
 import { JobLifecycle } from './job-lifecycle';
-import { type JobRow, JobsRepository } from './jobs.repository';
+import { type JobRow, JobsRepository, storedSpec } from './jobs.repository';
 import { LimitsService } from '../limits/limits.service';
 import { footprintOfJob } from '../limits/job-footprint';
 
@@ -29,10 +28,10 @@ export class JobGateService {
   async evaluate(now = new Date()): Promise<number> {
     const waiting = await this.jobs.findWaiting(BATCH);
     if (waiting.length === 0) return 0;
-    const deps = new Map((await this.jobs.findForDependencies([...new Set(waiting.flatMap((j) => dependencyIds(j.spec as unknown as JobSpec)))])).map((d) => [d.id, d]));
+    const deps = new Map((await this.jobs.findForDependencies([...new Set(waiting.flatMap((j) => dependencyIds(storedSpec(j))))])).map((d) => [d.id, d]));
     const decisions: { job: JobRow; decision: GateDecision }[] = [];
     for (const job of waiting) {
-      const spec = job.spec as unknown as JobSpec;
+      const spec = storedSpec(job);
       const singleton = spec.dependency?.items.some((i) => i.type === 'singleton') ? await this.jobs.hasEarlierUnfinished(job.userId, job.name, job.id) : false;
       let decision: GateDecision = decideGate({ state: job.state, spec }, deps, singleton, now, this.nativeEngine(job.engine));
       // A per-user running cap keeps an otherwise eligible job here; dispatch re-checks under a lock.

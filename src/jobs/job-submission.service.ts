@@ -8,14 +8,13 @@ import type { Principal } from '../auth/principal';
 import { EngineRegistry } from '../engines/engine-registry';
 import type { EngineJob } from '../engines/engine';
 import { PartitionsService } from '../partitions/partitions.service';
-import { parseBatchScript, validateJobSpec } from '../sbatch';
+import { parseBatchScript, parseJobSpecInput } from '../sbatch';
 import { GATED_DEPENDENCY_TYPES, dependencyIds } from './dependency-gate';
-import type { JobSpec } from '../domain/job';
+import type { JobSpec, JobSpecInput, ValidJobSpec } from '../domain/job';
 import { JobMetrics } from './job-metrics';
 import { JobLifecycle } from './job-lifecycle';
 import { JobsRepository } from './jobs.repository';
 import { ownerOf, toEngineJob } from './engine-job';
-import { buildStructuredSpec } from './structured-spec';
 import { LimitsService, type QueuedRequest } from '../limits/limits.service';
 import { footprint, jobGpus } from '../limits/job-footprint';
 import { assertUnixIdentity } from '../users/unix-identity';
@@ -64,8 +63,9 @@ export class JobSubmissionService {
     return this.counted(async () => this.store(caller, await this.prepare(caller, this.parse(input), input.cwd)));
   }
 
-  async submitJob(caller: Principal, input: unknown, cwd: string | null): Promise<number> {
-    return this.counted(async () => this.store(caller, await this.prepare(caller, buildStructuredSpec(input), cwd)));
+  /** A structured JobSpec (`submitJob`, notebooks): parsed by the schema once, absent fields defaulted. */
+  async submitJob(caller: Principal, input: JobSpecInput, cwd: string | null): Promise<number> {
+    return this.counted(async () => this.store(caller, await this.prepare(caller, parseJobSpecInput(input, this.config.limits), cwd)));
   }
 
   /** `sbatch --test-only`: what would be stored and what the engine would run; stores nothing. */
@@ -76,7 +76,7 @@ export class JobSubmissionService {
     return { spec: prepared.spec, engine: engine.name, translation: engine.translate(prepared.preview) };
   }
 
-  private parse(input: BatchScriptInput): JobSpec {
+  private parse(input: BatchScriptInput): ValidJobSpec {
     const { spec } = parseBatchScript(
       { script: input.script, optionArgs: input.args, scriptArgs: input.scriptArgs, env: input.env, scriptName: input.scriptName },
       this.config.limits,
@@ -95,10 +95,10 @@ export class JobSubmissionService {
     }
   }
 
-  private async prepare(caller: Principal, parsed: JobSpec, cwd: string | null): Promise<PreparedJob> {
+  /** `parsed` passed the JobSpec schema where it was parsed (sbatch or structured): it is not checked again. */
+  private async prepare(caller: Principal, parsed: ValidJobSpec, cwd: string | null): Promise<PreparedJob> {
     // Every job runs as its owner (DESIGN.md §4): without a uid/gid at or above the site's minimum there is no one to run it as.
     assertUnixIdentity(caller, this.config.site.security);
-    validateJobSpec(parsed, this.config.limits);
     this.checkPrivileged(caller, parsed);
     const spec = await this.resolveDependencies(caller, parsed);
     const partition = this.partitions.resolve(spec.partitions, caller);

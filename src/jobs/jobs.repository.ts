@@ -2,11 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { ArrayTask as TaskRow, Job as JobRowBase, JobEvent as EventRow, User as UserRow } from '../generated/prisma/client';
-import { JobState, TERMINAL_STATES } from '../domain/job';
+import { JobState, TERMINAL_STATES, type JobSpec } from '../domain/job';
 
 export type JobRow = JobRowBase & { user: UserRow; tasks: TaskRow[] };
 export type { TaskRow, EventRow };
 export type SubmitStatus = JobRowBase['submitStatus'];
+
+/**
+ * A stored job's JobSpec. The column is written only with a spec the schema accepted at submission,
+ * so it is trusted as read: parsing it again on every dispatch, gate pass and listing would cost for nothing.
+ */
+export function storedSpec(job: Pick<JobRowBase, 'spec'>): JobSpec {
+  return job.spec as JobSpec;
+}
 
 const withUserAndTasks = { user: true, tasks: { orderBy: { index: 'asc' } } } as const;
 const TERMINAL = [...TERMINAL_STATES] as JobState[];

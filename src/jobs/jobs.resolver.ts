@@ -1,5 +1,4 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import GraphQLJSON from 'graphql-type-json';
 import { RESOLVER_COST } from '../graphql/operation-cost';
 import { badInput } from '../common/domain-error';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
@@ -9,6 +8,8 @@ import { Scope } from '../auth/authorization/scopes';
 import type { Principal } from '../auth/principal';
 import { BatchScriptArgs, envFromArg } from './dto/batch-script.args';
 import { JobFilterInput, PageInput } from './dto/job-filter.input';
+import { JobSpecInputType } from './dto/job-spec.input';
+import type { JobSpecInput } from '../domain/job';
 import { JobSubmissionService } from './job-submission.service';
 import { JobUpdatedMessage, JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsService } from './jobs.service';
@@ -109,7 +110,7 @@ export class JobsResolver {
   @Mutation(() => SubmitResultModel, { description: 'Submit a structured JobSpec (absent fields get sbatch defaults).' })
   async submitJob(
     @CurrentPrincipal() p: Principal,
-    @Args('input', { type: () => GraphQLJSON }) input: unknown,
+    @Args('input', { type: () => JobSpecInputType }) input: JobSpecInput,
     @Args('cwd', { type: () => String, nullable: true }) cwd: string | null,
   ): Promise<SubmitResultModel> {
     return { jobId: await this.submission.submitJob(p, input, cwd ?? null) };

@@ -1,5 +1,5 @@
 import { type JobSpec, isTerminal } from '../domain/job';
-import type { JobRow } from '../jobs/jobs.repository';
+import { type JobRow, storedSpec } from '../jobs/jobs.repository';
 import type { Footprint } from './effective-limits';
 
 /** GPUs the whole job asks for: `--gpus` per job, or per node / per task multiplied out. */
@@ -11,7 +11,7 @@ export function jobGpus(spec: Pick<JobSpec, 'gpus' | 'nodes' | 'ntasks'>): numbe
 
 /** A stored job's footprint: its array tasks not finished yet, under its throttle. */
 export function footprintOfJob(job: JobRow): Footprint {
-  const spec = job.spec as unknown as JobSpec;
+  const spec = storedSpec(job);
   const openTasks = job.tasks.length ? job.tasks.filter((t) => !isTerminal(t.state)).length : null;
   return footprint({ cpus: job.cpus, gpus: job.gpus, openTasks, maxConcurrent: spec.array?.maxConcurrent ?? null });
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput } from '../common/domain-error';
+import type { JobSpecInput } from '../domain/job';
 import type { ResolvedOptions } from './notebook-options';
 import type { ResolvedProfile } from './notebook-profiles';
 
@@ -62,7 +63,7 @@ export interface NotebookJobInput {
  * limits, partition ACLs and history apply. The environment travels as the submitter's environment
  * with --export=ALL, which every engine delivers to the job.
  */
-export function notebookJobSpec(n: NotebookJobInput): Record<string, unknown> {
+export function notebookJobSpec(n: NotebookJobInput): JobSpecInput {
   const environment: Record<string, string> = {
     ...n.hubEnvironment,
     HPCG_NOTEBOOK_ID: String(n.notebookId),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE } from '../engines/kubernetes/allowed-images';
+import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE } from '../domain/job';
 
 /**
  * The `notebooks` section of the site file (notebook contract, "Site configuration"). Grammar checks

@@ -1,5 +1,4 @@
-import type { ArraySpec } from '../domain/job';
-import { MAX_COUNT } from './sbatch-limits';
+import { type ArraySpec, MAX_COUNT } from '../domain/job';
 import { ValueError } from './value-error';
 
 const forms = (maxIndex: number) =>

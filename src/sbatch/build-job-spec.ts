@@ -1,6 +1,5 @@
-import type { JobSpec } from '../domain/job';
+import { type JobSpec, MAX_NAME_LENGTH } from '../domain/job';
 import { CollectedOptions, Origin } from './collected-options';
-import { MAX_NAME_LENGTH } from './sbatch-limits';
 
 export interface BuildInput {
   script: string;

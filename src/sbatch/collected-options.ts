@@ -5,8 +5,10 @@ import type {
   GetUserEnvSpec,
   GpuRequest,
   LicenseRequest,
+  MailType,
   NodeRange,
   OpenMode,
+  PropagateName,
   SignalSpec,
 } from '../domain/job';
 import type { Source } from './sbatch-error';
@@ -74,7 +76,7 @@ export interface CollectedOptions {
   deadline?: Slot<Date>;
   signal?: Slot<SignalSpec>;
   /** Accumulates over every --mail-type, as in sbatch. */
-  mailType: string[];
+  mailType: MailType[];
   mailUser?: Slot<string | null>;
   nice?: Slot<number>;
   nodeList?: Slot<string | null>;
@@ -83,7 +85,7 @@ export interface CollectedOptions {
   reservations?: Slot<string[] | null>;
   licenses?: Slot<LicenseRequest[] | null>;
   noKill?: Slot<boolean>;
-  propagate?: Slot<string[]>;
+  propagate?: Slot<PropagateName[]>;
   getUserEnv?: Slot<GetUserEnvSpec>;
   verbose?: Slot<true>;
   client: ClientOptions & { quietOrigin?: Origin };

@@ -1,5 +1,4 @@
-import type { NodeRange } from '../domain/job';
-import { MAX_COUNT } from './sbatch-limits';
+import { type NodeRange, MAX_COUNT } from '../domain/job';
 import { ValueError } from './value-error';
 
 const COUNT_FORMS = `a whole number from 1 to ${MAX_COUNT}`;

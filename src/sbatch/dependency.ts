@@ -1,8 +1,5 @@
-import type { DependencyItem, DependencySpec, DependencyType } from '../domain/job';
-import { ABSOLUTE_MAX_ARRAY_SIZE, MAX_JOB_ID, MAX_TIME_MINUTES } from './sbatch-limits';
+import { DEPENDENCY_TYPES, type DependencyItem, type DependencySpec, type DependencyType, ABSOLUTE_MAX_ARRAY_SIZE, MAX_JOB_ID, MAX_TIME_MINUTES } from '../domain/job';
 import { ValueError } from './value-error';
-
-export const DEPENDENCY_TYPES: readonly DependencyType[] = ['after', 'afterany', 'afterok', 'afternotok', 'aftercorr', 'afterburstbuffer', 'singleton'];
 
 const ALLOWED =
   'type:jobid[:jobid...] items joined by "," (all must be satisfied) or "?" (any one suffices), with type one of after, afterany, afterok, afternotok, aftercorr, afterburstbuffer, or singleton; jobid may be 123, 123_4 (one array task), 123_* and, for after only, 123+MINUTES';

@@ -1,5 +1,4 @@
-import type { GetUserEnvSpec } from '../domain/job';
-import { MAX_GET_USER_ENV_SECONDS } from './sbatch-limits';
+import { type GetUserEnvSpec, MAX_GET_USER_ENV_SECONDS } from '../domain/job';
 import { ValueError } from './value-error';
 
 const ALLOWED = `[TIMEOUT][S|L]: a timeout in seconds (1-${MAX_GET_USER_ENV_SECONDS}) and/or S (su without -) or L (login shell), e.g. 10, 10L, S`;

@@ -1,5 +1,4 @@
-import type { GpuRequest } from '../domain/job';
-import { MAX_COUNT, MAX_NAME_LENGTH } from './sbatch-limits';
+import { type GpuRequest, MAX_COUNT, MAX_NAME_LENGTH } from '../domain/job';
 import { ValueError } from './value-error';
 
 const TYPE = /^[A-Za-z0-9_.-]+$/;

@@ -9,7 +9,7 @@ export { splitCommandLine } from './split-command-line';
 export type { SplitCommandLine } from './split-command-line';
 export { SbatchError } from './sbatch-error';
 export type { SbatchErrorDetails } from './sbatch-error';
-export { validateJobSpec } from './validate-job-spec';
+export { parseJobSpecInput, validateJobSpec } from './validate-job-spec';
 export { formatTimeValue, parseTimeLimit, timeValueMinutes } from './time-limit';
 export { memoryValueMB, parseMemoryMB } from './memory';
 export { DEFAULT_PARSE_LIMITS } from './sbatch-limits';

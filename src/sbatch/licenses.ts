@@ -1,5 +1,4 @@
-import type { LicenseRequest } from '../domain/job';
-import { MAX_COUNT, MAX_NAME_LENGTH } from './sbatch-limits';
+import { type LicenseRequest, MAX_COUNT, MAX_NAME_LENGTH } from '../domain/job';
 import { ValueError } from './value-error';
 
 const ALLOWED = `a comma list of name[@server][:count] (count 1 to ${MAX_COUNT}, default 1), e.g. matlab:2,ansys@db`;

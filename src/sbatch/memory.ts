@@ -1,4 +1,4 @@
-import { MAX_MEMORY_MB } from './sbatch-limits';
+import { MAX_MEMORY_MB } from '../domain/job';
 import { SbatchError, detailValue, quoteValue } from './sbatch-error';
 import { ValueError } from './value-error';
 

@@ -1,4 +1,4 @@
-import type { GpuRequest } from '../domain/job';
+import { type GpuRequest, MAX_NICE, MAX_PRIORITY } from '../domain/job';
 import { parseArray } from './array-spec';
 import { parseDateTime } from './begin-time';
 import { CollectedOptions, MemoryField, Origin, Slot, describeOrigin } from './collected-options';
@@ -13,7 +13,7 @@ import { memoryValueMB } from './memory';
 import { optionLabel } from './option-table';
 import { parsePropagate } from './propagate';
 import { SbatchError, describeSource, detailValue, quoteValue, sourceDetails } from './sbatch-error';
-import { MAX_NICE, MAX_PRIORITY, ParseLimits } from './sbatch-limits';
+import { ParseLimits } from './sbatch-limits';
 import { parseSignal } from './signal-spec';
 import { freeText, hostList, jobName, nameList, partitionList, pathPattern, simpleName } from './text-values';
 import { timeValueMinutes } from './time-limit';

@@ -1,7 +1,6 @@
-import type { JobSpec } from '../domain/job';
+import { type JobSpec, type ValidJobSpec, ABSOLUTE_MAX_ARRAY_SIZE, CROSS_RULES } from '../domain/job';
 import { buildJobSpec, Origins } from './build-job-spec';
 import { ClientOptions, emptyCollected, describeOrigin } from './collected-options';
-import { CROSS_RULES } from './cross-field-rules';
 import { scanDirectives } from './directives';
 import { readEnvOptions } from './env-options';
 import { Occurrence, Token, getopt } from './getopt';
@@ -9,7 +8,7 @@ import { checkArgvStrings, hetJobError, isHetJobSeparator } from './input-checks
 import { applyOption, checkVerboseQuiet } from './option-handlers';
 import { optionLabel } from './option-table';
 import { COMMAND_LINE, SbatchError, describeSource, detailValue, quoteValue, sourceDetails } from './sbatch-error';
-import { ABSOLUTE_MAX_ARRAY_SIZE, ParseLimits } from './sbatch-limits';
+import { ParseLimits } from './sbatch-limits';
 import { checkScript } from './script-checks';
 import { validateJobSpec } from './validate-job-spec';
 
@@ -29,7 +28,8 @@ export interface ParseInput {
 }
 
 export interface ParseResult {
-  spec: JobSpec;
+  /** Checked against the JobSpec schema here, once: the submission does not check it again. */
+  spec: ValidJobSpec;
   client: ClientOptions;
   /** What sbatch would print as a warning (e.g. #SLURM directives, a node count lowered to the task count). */
   warnings: string[];
@@ -169,7 +169,7 @@ export function parseBatchScript(input: ParseInput, limits: ParseLimits): ParseR
   );
   checkCrossRules(spec, origins);
   // The parser's own guarantee: what it returns is what every engine may rely on.
-  validateJobSpec(spec, limits);
+  const valid = validateJobSpec(spec, limits);
   const { parsable, wait, testOnly, json, quiet } = collected.client;
-  return { spec, client: { parsable, wait, testOnly, json, quiet }, warnings };
+  return { spec: valid, client: { parsable, wait, testOnly, json, quiet }, warnings };
 }

@@ -1,11 +1,8 @@
-import { MAX_NAME_LENGTH, MAX_PATH_LENGTH, MAX_TEXT_LENGTH } from './sbatch-limits';
+import { MAX_NAME_LENGTH, MAX_PATH_LENGTH, MAX_TEXT_LENGTH, PARTITION_NAME } from '../domain/job';
 import { ValueError } from './value-error';
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
-
-/** Partition names, as the site configuration allows them. */
-export const PARTITION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** A job name: any text without control characters (Slurm shows it in squeue and file names). */
 export function jobName(value: string): string {

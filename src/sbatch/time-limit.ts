@@ -1,4 +1,4 @@
-import { MAX_TIME_MINUTES } from './sbatch-limits';
+import { MAX_TIME_MINUTES } from '../domain/job';
 import { SbatchError, detailValue, quoteValue } from './sbatch-error';
 import { ValueError } from './value-error';
 

@@ -1,7 +1,7 @@
-import type { JobSpec } from '../domain/job';
+import { jobSpecDefaults, type JobSpec } from '../domain/job';
 import { SbatchError } from './sbatch-error';
-import { cli } from '../../test/sbatch/parse';
-import { validateJobSpec } from './validate-job-spec';
+import { LIMITS, cli } from '../../test/sbatch/parse';
+import { parseJobSpecInput, validateJobSpec } from './validate-job-spec';
 
 /** A spec using most fields, as the parser builds it. */
 const base = (): JobSpec =>
@@ -94,7 +94,7 @@ describe('validateJobSpec', () => {
     ['nodeList', { nodeList: 'a b' }],
     ['priority', { priority: -1 }],
     ['reservations', { reservations: [] }],
-    ['licenses[0]', { licenses: [{ name: 'a b', count: 1 }] }],
+    ['licenses[0].name', { licenses: [{ name: 'a b', count: 1 }] }],
     ['propagate[0]', { propagate: ['core'] }],
     ['getUserEnv.mode', { getUserEnv: { timeoutSeconds: null, mode: 'X' } }],
     ['noKill', { noKill: undefined }],
@@ -131,5 +131,48 @@ describe('validateJobSpec', () => {
     expect(refusalOf(spec, { maxArraySize: 1001 }).message).toContain('array.indices[1] = 5000: expected an index from 0 to 1000');
     expect(refusalOf(withField({ array: { indices: [4_000_001], maxConcurrent: null } })).details).toMatchObject({ field: 'array.indices[0]' });
     expect(refusalOf(base(), { maxScriptBytes: 4 }).details).toMatchObject({ field: 'script', allowed: 'at most 4 bytes' });
+  });
+});
+
+describe('parseJobSpecInput', () => {
+  const SCRIPT = '#!/bin/sh\necho hi\n';
+  const refusal = (input: unknown) => {
+    try {
+      parseJobSpecInput(input, LIMITS);
+    } catch (e) {
+      if (e instanceof SbatchError) return e;
+      throw e;
+    }
+    throw new Error('expected parseJobSpecInput to refuse the input');
+  };
+
+  it('gives absent fields the value sbatch gives an absent option, and keeps what was given', () => {
+    const spec = parseJobSpecInput({ script: SCRIPT, ntasks: 2, image: 'bash:5' }, LIMITS);
+    expect(spec).toEqual({ ...jobSpecDefaults(), script: SCRIPT, ntasks: 2, image: 'bash:5' });
+    expect(spec).not.toHaveProperty('oversubscribe');
+    expect(spec).toStrictEqual(validateJobSpec(spec, LIMITS));
+  });
+
+  it('refuses an unknown field by name, listing the known ones', () => {
+    const e = refusal({ script: SCRIPT, colour: 'blue' });
+    expect(e.message).toMatch(/^invalid JobSpec field colour = "blue": unknown field; expected only JobSpec fields \(name, partitions, .*, image\)$/);
+    expect(refusal({ script: SCRIPT, gpus: { count: 1, type: null, per: 'job', model: 'x' } }).details).toMatchObject({ field: 'gpus.model', allowed: 'only GpuRequest fields (count, type, per)' });
+  });
+
+  it('refuses null where sbatch has no "unset" (a null is not an absent field)', () => {
+    expect(refusal({ script: SCRIPT, name: null }).message).toBe('invalid JobSpec field name = null: expected a job name of 1 to 255 characters without control characters');
+    expect(refusal({ script: SCRIPT, image: null }).details).toMatchObject({ field: 'image' });
+  });
+
+  it('names defaulted fields by their defaults in a rule over several fields', () => {
+    expect(refusal({ script: SCRIPT, gpus: { count: 1, type: null, per: 'task' } }).message).toBe(
+      'invalid JobSpec: gpus ({"count":1,"type":null,"per":"task"}) counts GPUs per task, but the job gives no task count; expected -n/--ntasks together with --gpus-per-task',
+    );
+  });
+
+  it("applies the site's limits and keeps a variable named __proto__", () => {
+    expect(refusal({ script: SCRIPT, array: { indices: [LIMITS.maxArraySize], maxConcurrent: null } }).details).toMatchObject({ field: 'array.indices[0]' });
+    const environment = JSON.parse('{"__proto__":"x"}') as Record<string, string>;
+    expect(Object.keys(parseJobSpecInput({ script: SCRIPT, environment }, LIMITS).environment)).toEqual(['__proto__']);
   });
 });

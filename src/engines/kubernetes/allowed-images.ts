@@ -9,10 +9,6 @@ import { forbidden } from '../../common/domain-error';
  * normalisation ("alpine" and "docker.io/library/alpine:latest" are different entries).
  */
 
-/** A reference as the site may write it: no blanks, no wildcard (matching is exact). */
-export const IMAGE_REFERENCE = /^[^\s*?]+$/;
-export const IMAGE_REFERENCE_MESSAGE = 'a container image reference, matched exactly (no spaces, no "*" or "?" wildcards)';
-
 /** The profile keys that name images; a structural subset of ResolvedProfile. */
 export interface ImageProfile {
   partition: string;

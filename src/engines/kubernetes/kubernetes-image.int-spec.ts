@@ -11,7 +11,7 @@ import { type KubernetesGateway, startKubernetesGateway } from '../../../test/ku
  */
 jest.setTimeout(90_000);
 
-const SUBMIT = `mutation($input: JSON!) { submitJob(input: $input) { jobId } }`;
+const SUBMIT = `mutation($input: JobSpecInput!) { submitJob(input: $input) { jobId } }`;
 const SPAWN = `mutation($p: String!, $o: JSON) { spawnNotebook(profile: $p, options: $o) { id } }`;
 const ATTACKS = [
   'docker.io/library/alpine',

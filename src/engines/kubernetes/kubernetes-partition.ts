@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ResolvedPartition } from '../../config/load-config';
 import { parseEnginePartitions } from '../engine-partitions';
-import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE, partitionImages, type ImageProfile } from './allowed-images';
+import { IMAGE_REFERENCE, IMAGE_REFERENCE_MESSAGE } from '../../domain/job';
+import { partitionImages, type ImageProfile } from './allowed-images';
 
 /**
  * What a partition of a Kubernetes engine adds to the common partition keys: the image that runs the

@@ -1,5 +1,5 @@
 import type { JobSpec } from '../../domain/job';
-import type { JobRow } from '../jobs.repository';
+import { type JobRow, storedSpec } from '../jobs.repository';
 import type { JobModel } from './job.model';
 
 function dependencyText(spec: JobSpec): string | null {
@@ -13,7 +13,7 @@ function dependencyText(spec: JobSpec): string | null {
 }
 
 export function toJobModel(row: JobRow): JobModel {
-  const spec = row.spec as unknown as JobSpec;
+  const spec = storedSpec(row);
   const isArray = row.tasks.length > 0;
   const defaultOut = isArray ? 'slurm-%A_%a.out' : 'slurm-%j.out';
   return {

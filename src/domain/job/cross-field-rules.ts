@@ -1,4 +1,4 @@
-import type { JobSpec } from '../domain/job';
+import type { JobSpec } from './job-spec';
 
 export type CrossField = 'timeLimitMinutes' | 'timeMinMinutes' | 'begin' | 'deadline' | 'memPerGpuMB' | 'gpus' | 'ntasks' | 'ntasksPerNode' | 'nodes';
 
@@ -6,8 +6,8 @@ export type CrossField = 'timeLimitMinutes' | 'timeMinMinutes' | 'begin' | 'dead
 export type Namer = (field: CrossField) => string;
 
 /**
- * Rules that tie options together (Slurm's controller refuses these jobs). Shared by the parser,
- * which names the options and their sources, and validateJobSpec, which names the fields.
+ * Rules that tie options together (Slurm's controller refuses these jobs). Shared by the sbatch
+ * parser, which names the options and their sources, and the JobSpec schema, which names the fields.
  */
 export interface CrossRule {
   field: CrossField;
