@@ -2,7 +2,7 @@
 // `npm start`: build, then run the gateway API and its worker against the local PostgreSQL and Redis,
 // with the local executor as the engine. Ctrl-C stops both (gracefully: in-flight work finishes).
 'use strict';
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -11,6 +11,8 @@ const { ROOT, log, ensureServices, build } = require('./lib');
 async function main() {
   await ensureServices();
   build();
+  // Migrations are their own step: the API and worker refuse a database that is behind.
+  execFileSync(process.execPath, [path.join(ROOT, 'dist/src/migrate.js')], { stdio: 'inherit' });
   const env = { ...process.env };
   if (!env.HPCG_ADMIN_TOKEN && !env.HPCG_ADMIN_TOKEN_FILE) {
     // A first start gets a bootstrap admin token, kept where only this user can read it.

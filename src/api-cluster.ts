@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import pino from 'pino';
 import type { AppConfig } from './config/load-config';
-import { ensureDatabase, migrate } from './database/migrator';
+import { assertMigrated } from './database/migrator';
 
 /** Exit code of a replica that found the configuration invalid: restarting it cannot help. */
 const CONFIG_ERROR_EXIT = 2;
@@ -12,14 +12,13 @@ const CRASH_WINDOW_MS = 30_000;
 /**
  * HPCG_API_PROCESSES > 1: this process supervises that many API replicas sharing one port (Node's
  * cluster module hands connections to them in turn). One process runs one event loop, i.e. one core;
- * replicas are independent, like replicas on several hosts, so nothing else changes. Migrations run
- * here once, before the replicas start. A replica that dies is replaced; SIGTERM stops them all
+ * replicas are independent, like replicas on several hosts, so nothing else changes. The database
+ * is checked here once, before the replicas start. A replica that dies is replaced; SIGTERM stops them all
  * gracefully.
  */
 export async function superviseApi(config: AppConfig): Promise<void> {
   const log = pino({ level: config.logLevel, base: { role: 'api-supervisor', pid: process.pid } });
-  await ensureDatabase(config.databaseUrl);
-  await migrate(config.databaseUrl);
+  await assertMigrated(config.databaseUrl);
 
   let stopping = false;
   const crashes: number[] = [];

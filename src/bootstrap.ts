@@ -7,17 +7,16 @@ import { TextDecoder } from 'node:util';
 import { superviseApi } from './api-cluster';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig, type AppConfig } from './config/load-config';
-import { ensureDatabase, migrate } from './database/migrator';
+import { MigrationsPendingError, assertMigrated } from './database/migrator';
 import { bodyTooLargeHandler } from './graphql/body-limit';
 
 export type Role = 'api' | 'worker';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Builds, migrates and starts one process of the gateway; returns the app so tests can close it. */
+/** Builds and starts one process of the gateway on a migrated database; returns the app so tests can close it. */
 export async function startApp(role: Role, config: AppConfig = loadConfig()): Promise<NestExpressApplication> {
-  await ensureDatabase(config.databaseUrl);
-  await migrate(config.databaseUrl);
+  await assertMigrated(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(role === 'api' ? AppModule.api(config) : AppModule.worker(config), {
     bufferLogs: true,
     bodyParser: false,
@@ -57,7 +56,9 @@ export function main(role: Role): void {
     else await startApp(role, config);
   };
   run().catch((e: Error) => {
-    process.stderr.write(`hpcg ${role}: ${e instanceof ConfigError ? e.message : (e.stack ?? e.message)}\n`);
-    process.exit(e instanceof ConfigError ? 2 : 1);
+    // What an operator must fix is said without a stack trace, and a restart loop cannot fix it (exit 2).
+    const operatorsFix = e instanceof ConfigError || e instanceof MigrationsPendingError;
+    process.stderr.write(`hpcg ${role}: ${operatorsFix ? e.message : (e.stack ?? e.message)}\n`);
+    process.exit(operatorsFix ? 2 : 1);
   });
 }

@@ -45,12 +45,55 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-export async function migrate(databaseUrl: string): Promise<MigrationResult> {
-  const dir = migrationsDir();
-  const names = readdirSync(dir, { withFileTypes: true })
+function migrationNames(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'migration.sql')))
     .map((d) => d.name)
     .sort();
+}
+
+/**
+ * A gateway process starts only on a database its build knows (issue 15: migrations are their own step,
+ * `hpcg-migrate`, not a cost of every start). One query; throws naming what is missing and what to run.
+ */
+export async function assertMigrated(databaseUrl: string): Promise<void> {
+  const names = migrationNames(migrationsDir());
+  const client = new Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const done = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    ).catch((e: { code?: string }) => {
+      if (e.code === '42P01') return { rows: [] }; // no migrations table: a new database
+      throw e;
+    });
+    const applied = new Set(done.rows.map((r) => r.migration_name));
+    const pending = names.filter((n) => !applied.has(n));
+    if (pending.length) {
+      throw new MigrationsPendingError(
+        `the database is not migrated for this version (${pending.length} pending: ${pending.join(', ')}); run the migration step first: \`hpcg-migrate\` (\`npm run migrate\` in a checkout), then start again`,
+      );
+    }
+  } catch (e) {
+    if (e instanceof MigrationsPendingError) throw e;
+    const code = (e as { code?: string }).code;
+    // 3D000: no such database, which only the migration step creates.
+    if (code === '3D000') throw new MigrationsPendingError(`the database does not exist yet: run \`hpcg-migrate\` (\`npm run migrate\` in a checkout) to create and migrate it`);
+    throw e;
+  } finally {
+    // Closing a client that never connected fails too; the error that matters is the one above.
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** What an operator must do before the gateway can start; printed without a stack trace. */
+export class MigrationsPendingError extends Error {
+  override readonly name = 'MigrationsPendingError';
+}
+
+export async function migrate(databaseUrl: string): Promise<MigrationResult> {
+  const dir = migrationsDir();
+  const names = migrationNames(dir);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   const result: MigrationResult = { applied: [], alreadyApplied: [] };
