@@ -2,7 +2,8 @@
  * The GraphQL operations the CLI sends, one function each. Documents select only what the commands
  * print: `spec` carries the whole script and `events` grows with the job, so both are opt-in.
  */
-import type { GatewayClient } from './gateway-client';
+import { randomUUID } from 'node:crypto';
+import { type GatewayClient, GatewayRequestError, GatewayUnreachableError } from './gateway-client';
 import type { GatewayJob, GatewayJobFilter, GatewayPartition, GatewayTestResult, GatewayUser } from './gateway-types';
 
 export interface JobSelection {
@@ -79,9 +80,27 @@ export interface BatchScriptVariables {
 const BATCH_ARGS = '$script: String, $args: [String!], $scriptArgs: [String!], $env: JSON, $cwd: String, $scriptName: String';
 const BATCH_VALUES = 'script: $script, args: $args, scriptArgs: $scriptArgs, env: $env, cwd: $cwd, scriptName: $scriptName';
 
-export async function submitBatchScript(client: GatewayClient, input: BatchScriptVariables): Promise<number> {
-  const query = `mutation CliSubmit(${BATCH_ARGS}) { submitBatchScript(${BATCH_VALUES}) { jobId } }`;
-  return (await client.request<{ submitBatchScript: { jobId: number } }>(query, { ...input })).submitBatchScript.jobId;
+/** How long sbatch keeps trying a submission whose answer was lost (the gateway restarting: seconds). */
+const SUBMIT_RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * One submission, sent again with the same idempotency key while its answer is lost (a connection
+ * error, a proxy's 502-504) or the gateway says it cannot answer now (UNAVAILABLE: its database or the
+ * engine): a submission the gateway did store returns that job, so a retry never makes a second one.
+ * Any other answer, an error included, is final.
+ */
+export async function submitBatchScript(client: GatewayClient, input: BatchScriptVariables, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
+  const query = `mutation CliSubmit(${BATCH_ARGS}, $key: String) { submitBatchScript(${BATCH_VALUES}, idempotencyKey: $key) { jobId } }`;
+  const variables = { ...input, key: randomUUID() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await client.request<{ submitBatchScript: { jobId: number } }>(query, variables)).submitBatchScript.jobId;
+    } catch (e) {
+      const lost = (e instanceof GatewayUnreachableError && e.transient) || (e instanceof GatewayRequestError && e.code === 'UNAVAILABLE');
+      if (!lost || attempt >= SUBMIT_RETRY_DELAYS_MS.length) throw e;
+      await sleep(SUBMIT_RETRY_DELAYS_MS[attempt]);
+    }
+  }
 }
 
 export async function testBatchScript(client: GatewayClient, input: BatchScriptVariables): Promise<GatewayTestResult> {

@@ -4,6 +4,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { submitBatchScript } from './gateway-api';
 import { GatewayClient, GatewayRequestError, GatewayUnreachableError, TokenRefusedError } from './gateway-client';
 
 const servers: Server[] = [];
@@ -87,5 +88,49 @@ describe('GatewayClient', () => {
     await expect(clientFor(url).request('query X { x }')).rejects.toThrow(`cannot reach the gateway at ${url}: HTTP 502 Bad Gateway`);
     const html = await serve((_req, res) => res.end('<html>hello</html>'));
     await expect(clientFor(html).request('query X { x }')).rejects.toThrow('the answer is not JSON (is HPCG_URL the gateway?)');
+  });
+});
+
+describe('submitBatchScript over a lost answer', () => {
+  const BATCH = { script: '#!/bin/sh\n', args: [], scriptArgs: [], env: {}, cwd: '/tmp', scriptName: null };
+
+  it('sends the same idempotency key again after a connection error or a proxy 502, and returns the job', async () => {
+    const keys: string[] = [];
+    let n = 0;
+    const url = await serve((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        keys.push((JSON.parse(body) as { variables: { key: string } }).variables.key);
+        n++;
+        if (n === 1) return req.socket.destroy(); // the answer is lost
+        if (n === 2) return res.writeHead(502).end('bad gateway');
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { submitBatchScript: { jobId: 7 } } }));
+      });
+    });
+    const slept: number[] = [];
+    await expect(submitBatchScript(clientFor(url), BATCH, async (ms) => void slept.push(ms))).resolves.toBe(7);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(slept).toEqual([500, 1000]);
+  });
+
+  it('an answer from the gateway is final: a GraphQL error is not sent again', async () => {
+    let n = 0;
+    const url = await serve((_req, res) => {
+      n++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ errors: [{ message: 'Invalid partition', extensions: { code: 'BAD_USER_INPUT' } }] }));
+    });
+    await expect(submitBatchScript(clientFor(url), BATCH, async () => undefined)).rejects.toBeInstanceOf(GatewayRequestError);
+    expect(n).toBe(1);
+  });
+
+  it('gives up after the last retry with the connection error', async () => {
+    const url = await serve((req) => req.socket.destroy());
+    const slept: number[] = [];
+    await expect(submitBatchScript(clientFor(url), BATCH, async (ms) => void slept.push(ms))).rejects.toBeInstanceOf(GatewayUnreachableError);
+    expect(slept).toEqual([500, 1000, 2000, 4000, 8000]);
   });
 });

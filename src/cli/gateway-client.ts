@@ -12,6 +12,8 @@ export class GatewayUnreachableError extends Error {
   constructor(
     readonly url: string,
     readonly reason: string,
+    /** The request may not have reached the gateway, or its answer was lost: sending it again can help. */
+    readonly transient = false,
   ) {
     super(`cannot reach the gateway at ${url}: ${reason}`);
   }
@@ -65,19 +67,20 @@ export class GatewayClient {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (err) {
-      throw new GatewayUnreachableError(this.config.url, describeNetworkError(err));
+      throw new GatewayUnreachableError(this.config.url, describeNetworkError(err), true);
     }
 
     if (response.status === 401) throw new TokenRefusedError(this.config.token !== null);
     const text = await response.text().catch((err: unknown) => {
-      throw new GatewayUnreachableError(this.config.url, describeNetworkError(err));
+      throw new GatewayUnreachableError(this.config.url, describeNetworkError(err), true);
     });
     let body: { data?: T | null; errors?: GraphQLErrorBody[] };
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
       const why = response.ok ? 'the answer is not JSON (is HPCG_URL the gateway?)' : `HTTP ${response.status} ${response.statusText}`.trim();
-      throw new GatewayUnreachableError(this.config.url, why);
+      // A proxy's 502/503/504: the gateway behind it is restarting or overloaded.
+      throw new GatewayUnreachableError(this.config.url, why, response.status >= 502 && response.status <= 504);
     }
 
     const errors = Array.isArray(body.errors) ? body.errors : [];

@@ -12,6 +12,11 @@ describe('apiErrorOf: the one table from errors to API codes', () => {
     expect(apiErrorOf(e)).toEqual({ code, message: e.message, details: e.details });
   });
 
+  it('a lost database connection is UNAVAILABLE (try again), without the driver\'s words', () => {
+    const lost = Object.assign(new Error('Raw query failed. Code: `57P01`'), { meta: { driverAdapterError: { cause: { code: '57P01' } } } });
+    expect(apiErrorOf(lost)).toEqual({ code: ErrorCode.UNAVAILABLE, message: expect.stringMatching(/^the database connection was lost/), details: { service: 'database' } });
+  });
+
   it('hides anything else', () => expect(apiErrorOf(new Error('boom'))).toBeNull());
 });
 

@@ -71,11 +71,20 @@ describe('schema and migrations agree', () => {
     expect(array.id).toBeGreaterThan(plain.id);
     expect([plain.gpus, array.gpus]).toEqual([1, 1]);
     // The group commit: ids come back in the order given, each job with its first event.
-    const many = await jobs.createPlainMany([
-      { ...base, name: 'm1', arrayIndices: null },
+    const many = (await jobs.createPlainMany([
+      { ...base, name: 'm1', arrayIndices: null, idempotencyKey: 'k1' },
       { ...base, name: 'm2', arrayIndices: null, state: 'HELD', submitStatus: 'WAITING', eligibleTime: null },
-    ]);
+    ])) as number[];
     const [m1, m2] = await Promise.all(many.map((id) => jobs.findById(id)));
+    // A key used again by the same user stores nothing and answers the job stored first, plain or array;
+    // the same key of another user is another submission.
+    const waiting = { state: 'HELD' as const, submitStatus: 'WAITING' as const, eligibleTime: null };
+    const again = await jobs.createPlainMany([{ ...base, name: 'm1-again', arrayIndices: null, idempotencyKey: 'k1' }, { ...base, ...waiting, name: 'm3', arrayIndices: null, idempotencyKey: 'k3' }]);
+    expect(again[0]).toBe(many[0]);
+    expect(await jobs.create({ ...base, name: 'arr-again', arrayIndices: [7], idempotencyKey: 'k3' })).toBe(again[1]);
+    const other = await new UsersRepository(prisma).create({ username: 'drift2', uid: null, gid: null, home: null, groups: [], admin: false });
+    expect(await jobs.create({ ...base, ...waiting, userId: other.id, name: 'theirs', arrayIndices: null, idempotencyKey: 'k1' })).not.toBe(many[0]);
+    expect((await jobs.list({ names: ['m1-again', 'arr-again'] }, 0, 10)).total).toBe(0);
     expect([m1?.name, m2?.name, m2?.state, m2?.submitStatus]).toEqual(['m1', 'm2', 'HELD', 'WAITING']);
     expect(m1?.eligibleTime?.getTime()).toBe(base.eligibleTime.getTime());
     expect((await jobs.events(many[1])).map((e) => e.toState)).toEqual(['HELD']);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { TaskUpdate } from '../engines/engine';
 import { type JobSpec, type JobState, Reason, isTerminal } from '../domain/job';
@@ -44,6 +45,9 @@ export class JobLifecycle {
     const gated = needsGate(a.spec);
     const job: NewJob = {
       ...a,
+      // Every job carries a key: the client's, or one drawn here, so the store may retry a write whose
+      // connection was lost without storing the job twice (SubmissionBatcher).
+      idempotencyKey: a.idempotencyKey ?? randomUUID(),
       spec: a.spec as object,
       state: a.spec.hold ? 'HELD' : 'PENDING',
       reason: a.spec.hold ? Reason.JobHeldUser : gated ? (a.spec.dependency ? Reason.Dependency : Reason.BeginTime) : Reason.QueuedInGateway,

@@ -59,13 +59,13 @@ export class JobSubmissionService {
   ) {}
 
   /** Returns the new job's id; the job itself is read only if a client asks for it. */
-  async submitBatchScript(caller: Principal, input: BatchScriptInput): Promise<number> {
-    return this.counted(async () => this.store(caller, await this.prepare(caller, this.parse(input), input.cwd)));
+  async submitBatchScript(caller: Principal, input: BatchScriptInput, key: string | null = null): Promise<number> {
+    return this.counted(async () => this.store(caller, await this.prepare(caller, this.parse(input), input.cwd), key));
   }
 
   /** A structured JobSpec (`submitJob`, notebooks): parsed by the schema once, absent fields defaulted. */
-  async submitJob(caller: Principal, input: JobSpecInput, cwd: string | null): Promise<number> {
-    return this.counted(async () => this.store(caller, await this.prepare(caller, parseJobSpecInput(input, this.config.limits), cwd)));
+  async submitJob(caller: Principal, input: JobSpecInput, cwd: string | null, key: string | null = null): Promise<number> {
+    return this.counted(async () => this.store(caller, await this.prepare(caller, parseJobSpecInput(input, this.config.limits), cwd), key));
   }
 
   /** `sbatch --test-only`: what would be stored and what the engine would run; stores nothing. */
@@ -175,7 +175,7 @@ export class JobSubmissionService {
     return { ...spec, dependency: { ...spec.dependency!, items } };
   }
 
-  private store(caller: Principal, p: PreparedJob): Promise<number> {
+  private store(caller: Principal, p: PreparedJob, key: string | null): Promise<number> {
     return this.lifecycle.accept(
       {
         userId: caller.userId,
@@ -193,6 +193,7 @@ export class JobSubmissionService {
         gpus: p.gpus,
         arrayIndices: p.spec.array?.indices ?? null,
         actor: `user:${caller.username}`,
+        idempotencyKey: key ?? undefined,
       },
       p.queued,
     );

@@ -40,6 +40,8 @@ export interface NewJob {
   /** Array task indices, ascending; null for a plain job. */
   arrayIndices: number[] | null;
   actor: string;
+  /** The same (user, key) again stores nothing and answers the job stored first; absent: never matched. */
+  idempotencyKey?: string;
 }
 
 export interface JobQuery {
@@ -90,25 +92,26 @@ export class JobsRepository {
    * Inserts the job, its first event and its array tasks in ONE statement (one round trip: this is
    * the submission hot path) and returns its id. Ids come from the shared job_id_seq, so task ids
    * (JobIDRaw) never collide with job ids; the first task carries the array's own id, as in Slurm.
+   * A job whose idempotency key its user already used is not inserted: the id returned is that job's.
    */
   async create(job: NewJob, guard?: InsertGuard): Promise<number> {
-    if (!guard) return this.insertOne(this.prisma, job);
-    return this.prisma.$transaction(async (tx) => {
-      const [refused] = await guard(tx);
-      if (refused) throw refused;
-      return this.insertOne(tx, job);
-    });
+    if (!guard) return (await this.insertOne(this.prisma, job)) ?? (await this.storedUnderKey(job));
+    const [result] = await this.guarded([job], guard, async (tx, [one]) => [await this.insertOne(tx, one)]);
+    if (result instanceof Error) throw result;
+    return result;
   }
 
-  private async insertOne(db: Db, job: NewJob): Promise<number> {
+  private async insertOne(db: Db, job: NewJob): Promise<number | null> {
     const indices = job.arrayIndices ?? [];
     const rows = await db.$queryRaw<{ id: number }[]>`
       WITH j AS (
         INSERT INTO jobs (user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
-                          account, time_limit_minutes, nodes, cpus, gpus, eligible_time, updated_at)
+                          account, time_limit_minutes, nodes, cpus, gpus, eligible_time, idempotency_key, updated_at)
         VALUES (${job.userId}, ${job.name}, ${job.partition}, ${job.engine}, ${job.state}::"JobState", ${job.reason},
                 ${job.submitStatus}::"SubmitStatus", ${JSON.stringify(job.spec)}::jsonb, ${job.workdir}, ${job.submitDir}, ${job.submitHost},
-                ${job.account}, ${job.timeLimitMinutes}::int, ${job.nodes}, ${job.cpus}, ${job.gpus}, ${job.eligibleTime}::timestamptz, now())
+                ${job.account}, ${job.timeLimitMinutes}::int, ${job.nodes}, ${job.cpus}, ${job.gpus}, ${job.eligibleTime}::timestamptz,
+                ${job.idempotencyKey ?? null}, now())
+        ON CONFLICT (user_id, idempotency_key) DO NOTHING
         RETURNING id, state, reason
       ), e AS (
         INSERT INTO job_events (job_id, to_state, reason, actor) SELECT id, state, reason, ${job.actor} FROM j
@@ -118,54 +121,77 @@ export class JobsRepository {
         FROM j, unnest(${indices}::int[]) WITH ORDINALITY AS x(idx, ord)
       )
       SELECT id FROM j`;
-    return rows[0].id;
+    return rows[0]?.id ?? null;
   }
 
   /**
    * Inserts many plain (non-array) jobs and their first events in ONE statement: the group commit of
-   * concurrent submissions. Returns the new ids in the order of `jobs`.
+   * concurrent submissions. Returns the new ids in the order of `jobs` (an id already stored under a
+   * job's idempotency key for a repeated one). With `guard` (e.g. maxQueued), in ONE transaction: the
+   * guard runs first (it may take locks that last until the commit) and refuses some jobs, whose place
+   * holds the refusal, unless their key names a job already stored (a retry is answered, not refused).
    */
-  async createPlainMany(jobs: NewJob[]): Promise<number[]> {
-    return this.insertPlainMany(this.prisma, jobs);
+  async createPlainMany(jobs: NewJob[], guard?: InsertGuard): Promise<(number | Error)[]> {
+    if (!guard) return this.settle(jobs, await this.insertPlainMany(this.prisma, jobs));
+    return this.guarded(jobs, guard, (tx, admitted) => this.insertPlainMany(tx, admitted));
   }
 
-  /**
-   * The same group commit under a guard (e.g. maxQueued): in ONE transaction, `guard` runs first (it may
-   * take locks that last until the commit) and refuses some jobs; the others are inserted. Returns, in the
-   * order of `jobs`, each new id or the guard's refusal.
-   */
-  async createPlainManyGuarded(jobs: NewJob[], guard: InsertGuard): Promise<(number | Error)[]> {
-    return this.prisma.$transaction(async (tx) => {
-      const refusals = await guard(tx);
-      const admitted = jobs.filter((_, i) => !refusals[i]);
-      const ids = admitted.length ? await this.insertPlainMany(tx, admitted) : [];
+  private async guarded(jobs: NewJob[], guard: InsertGuard, insert: (tx: Prisma.TransactionClient, admitted: NewJob[]) => Promise<(number | null)[]>): Promise<(number | Error)[]> {
+    const merged = await this.prisma.$transaction(async (tx) => {
+      const refused = await guard(tx);
+      const admitted = jobs.filter((_, i) => !refused[i]);
+      const ids = admitted.length ? await insert(tx, admitted) : [];
       let next = 0;
-      return jobs.map((_, i) => refusals[i] ?? ids[next++]);
+      return jobs.map((_, i) => refused[i] ?? ids[next++]);
     });
+    // A refused job whose key names one already stored is a retry: it is answered with that job, not refused.
+    const settled = await this.settle(jobs, merged.map((r) => (r instanceof Error ? null : r)));
+    return merged.map((r, i) => (r instanceof Error && typeof settled[i] !== 'number' ? r : settled[i]));
   }
 
-  private async insertPlainMany(db: Db, jobs: NewJob[]): Promise<number[]> {
-    const col = <K extends keyof NewJob>(k: K) => jobs.map((j) => j[k]);
-    const rows = await db.$queryRaw<{ id: number }[]>`
+  /** Fills in, for each job not inserted (null), the job stored earlier under its idempotency key. */
+  private async settle(jobs: NewJob[], ids: (number | null)[]): Promise<(number | Error)[]> {
+    const missing = jobs.filter((j, i) => ids[i] === null && j.idempotencyKey);
+    if (missing.length === 0) return ids.map((id, i) => id ?? new Error(`job ${i} of the batch was not stored`));
+    const rows = await this.prisma.$queryRaw<{ user_id: number; idempotency_key: string; id: number }[]>`
+      SELECT j.user_id, j.idempotency_key, j.id FROM jobs j
+      JOIN unnest(${missing.map((j) => j.userId)}::int[], ${missing.map((j) => j.idempotencyKey as string)}::text[]) AS k(user_id, idempotency_key)
+        ON j.user_id = k.user_id AND j.idempotency_key = k.idempotency_key`;
+    const stored = new Map(rows.map((r) => [`${r.user_id} ${r.idempotency_key}`, r.id]));
+    return ids.map((id, i) => id ?? stored.get(`${jobs[i].userId} ${jobs[i].idempotencyKey}`) ?? new Error(`job ${i} of the batch was not stored`));
+  }
+
+  private async storedUnderKey(job: NewJob): Promise<number> {
+    const [r] = await this.settle([job], [null]);
+    if (r instanceof Error) throw r;
+    return r;
+  }
+
+  private async insertPlainMany(db: Db, jobs: NewJob[]): Promise<(number | null)[]> {
+    const col = <K extends keyof NewJob>(k: K) => jobs.map((j) => j[k] ?? null);
+    const rows = await db.$queryRaw<{ id: number | null }[]>`
       WITH input AS MATERIALIZED (
         SELECT nextval('job_id_seq')::int AS id, x.*
         FROM unnest(${col('userId')}::int[], ${col('name')}::text[], ${col('partition')}::text[], ${col('engine')}::text[],
                     ${col('state')}::text[], ${col('reason')}::text[], ${col('submitStatus')}::text[],
                     ${jobs.map((j) => JSON.stringify(j.spec))}::jsonb[], ${col('workdir')}::text[], ${col('submitDir')}::text[],
                     ${col('submitHost')}::text[], ${col('account')}::text[], ${col('timeLimitMinutes')}::int[], ${col('nodes')}::int[],
-                    ${col('cpus')}::int[], ${col('gpus')}::int[], ${col('eligibleTime')}::timestamptz[], ${col('actor')}::text[])
+                    ${col('cpus')}::int[], ${col('gpus')}::int[], ${col('eligibleTime')}::timestamptz[], ${col('actor')}::text[],
+                    ${col('idempotencyKey')}::text[])
           WITH ORDINALITY AS x(user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir,
-                               submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, actor, ord)
+                               submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, actor, idempotency_key, ord)
       ), j AS (
         INSERT INTO jobs (id, user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
-                          account, time_limit_minutes, nodes, cpus, gpus, eligible_time, updated_at)
+                          account, time_limit_minutes, nodes, cpus, gpus, eligible_time, idempotency_key, updated_at)
         SELECT id, user_id, name, partition, engine, state::"JobState", reason, submit_status::"SubmitStatus", spec, workdir, submit_dir,
-               submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, now()
+               submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, idempotency_key, now()
         FROM input
+        ON CONFLICT (user_id, idempotency_key) DO NOTHING
+        RETURNING id
       ), e AS (
-        INSERT INTO job_events (job_id, to_state, reason, actor) SELECT id, state::"JobState", reason, actor FROM input
+        INSERT INTO job_events (job_id, to_state, reason, actor) SELECT i.id, i.state::"JobState", i.reason, i.actor FROM input i JOIN j ON j.id = i.id
       )
-      SELECT id FROM input ORDER BY ord`;
+      SELECT j.id FROM input i LEFT JOIN j ON j.id = i.id ORDER BY i.ord`;
     return rows.map((r) => r.id);
   }
 

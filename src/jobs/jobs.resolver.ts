@@ -6,6 +6,7 @@ import { RequireScope } from '../auth/authorization/access.decorator';
 import { mayAccess } from '../auth/authorization/ownership';
 import { Scope } from '../auth/authorization/scopes';
 import type { Principal } from '../auth/principal';
+import { IDEMPOTENCY_KEY_DESCRIPTION, idempotencyKey } from './dto/idempotency-key';
 import { BatchScriptArgs, envFromArg } from './dto/batch-script.args';
 import { JobFilterInput, PageInput } from './dto/job-filter.input';
 import { JobSpecInputType } from './dto/job-spec.input';
@@ -102,8 +103,12 @@ export class JobsResolver {
 
   @RequireScope(Scope.JobsWrite)
   @Mutation(() => SubmitResultModel, { description: 'sbatch: submit a batch script with sbatch options.' })
-  async submitBatchScript(@CurrentPrincipal() p: Principal, @Args() args: BatchScriptArgs): Promise<SubmitResultModel> {
-    return { jobId: await this.submission.submitBatchScript(p, scriptInput(args)) };
+  async submitBatchScript(
+    @CurrentPrincipal() p: Principal,
+    @Args() args: BatchScriptArgs,
+    @Args('idempotencyKey', { type: () => String, nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION }) key: string | null,
+  ): Promise<SubmitResultModel> {
+    return { jobId: await this.submission.submitBatchScript(p, scriptInput(args), idempotencyKey(key)) };
   }
 
   @RequireScope(Scope.JobsWrite)
@@ -112,8 +117,9 @@ export class JobsResolver {
     @CurrentPrincipal() p: Principal,
     @Args('input', { type: () => JobSpecInputType }) input: JobSpecInput,
     @Args('cwd', { type: () => String, nullable: true }) cwd: string | null,
+    @Args('idempotencyKey', { type: () => String, nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION }) key: string | null,
   ): Promise<SubmitResultModel> {
-    return { jobId: await this.submission.submitJob(p, input, cwd ?? null) };
+    return { jobId: await this.submission.submitJob(p, input, cwd ?? null, idempotencyKey(key)) };
   }
 
   @RequireScope(Scope.JobsWrite)

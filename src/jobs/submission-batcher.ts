@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../common/domain-error';
 import { logFailure } from '../common/log-failure';
+import { isConnectionLoss } from '../database/connection-loss';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
@@ -39,7 +41,7 @@ export class SubmissionBatcher {
   /** Stores a job: READY ones are enqueued for their engine, WAITING ones left to the gate. */
   async store(job: NewJob, queued: QueuedRequest | null): Promise<number> {
     if (job.arrayIndices) {
-      const id = await this.jobs.create(job, queued ? this.limits.queuedGuard([queued]) : undefined);
+      const id = await this.retryingLostConnection(() => this.jobs.create(job, queued ? this.limits.queuedGuard([queued]) : undefined), 1);
       await this.committed([job], [id]);
       return id;
     }
@@ -59,11 +61,10 @@ export class SubmissionBatcher {
     this.pending = [];
     if (batch.length === 0) return;
     let results: (number | Error)[];
+    // Only a batch with a maxQueued check pays for a transaction and the users' locks.
     try {
-      // Only a batch with a maxQueued check pays for a transaction and the users' locks.
-      results = batch.some((p) => p.queued)
-        ? await this.jobs.createPlainManyGuarded(batch.map((p) => p.job), this.limits.queuedGuard(batch.map((p) => p.queued)))
-        : await this.jobs.createPlainMany(batch.map((p) => p.job));
+      const guard = batch.some((p) => p.queued) ? this.limits.queuedGuard(batch.map((p) => p.queued)) : undefined;
+      results = await this.retryingLostConnection(() => this.jobs.createPlainMany(batch.map((p) => p.job), guard), batch.length);
     } catch (e) {
       for (const p of batch) p.reject(e);
       return;
@@ -77,6 +78,31 @@ export class SubmissionBatcher {
     if (ids.length === 0) return;
     await this.committed(stored.map((p) => p.job), ids);
     stored.forEach((p, i) => p.resolve(ids[i]));
+  }
+
+  /**
+   * A database connection lost under a write (a failover, pg_terminate_backend) is retried once on a fresh
+   * one: harmless, because every job carries an idempotency key (the client's or one accept drew), so a
+   * write that did commit is found, not repeated. A second loss is reported as such, not as "internal".
+   */
+  private async retryingLostConnection<T>(write: () => Promise<T>, jobs: number): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      if (!isConnectionLoss(e)) throw e;
+      this.log.warn({ jobs, err: (e as Error).message }, 'database connection lost while storing submissions; retrying once');
+    }
+    try {
+      return await write();
+    } catch (e) {
+      if (!isConnectionLoss(e)) throw e;
+      this.log.error({ jobs, err: (e as Error).message }, 'database connection lost again while storing submissions');
+      throw new DomainError(
+        ErrorCode.UNAVAILABLE,
+        'the database connection was lost twice while storing this submission, so whether it was stored is not known: submit it again with the same idempotency key (hpcg sbatch does this by itself), which returns the job if it was stored and stores it once if not',
+        { service: 'database' },
+      );
+    }
   }
 
   /** The rows are committed: a failed enqueue only delays these jobs until the next sweep. */

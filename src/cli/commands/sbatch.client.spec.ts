@@ -60,6 +60,7 @@ describe('client test: hpcg sbatch', () => {
       env: { PATH: '/usr/bin', SBATCH_ACCOUNT: 'physics' },
       cwd: dir,
       scriptName: 'job.sh',
+      key: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });
 
