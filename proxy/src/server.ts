@@ -83,8 +83,10 @@ export class ProxyServer {
     this.metrics = new ProxyMetrics(this.pools, this.table);
     this.errors = new ErrorPages(config.errorTarget, config.errorPath, log);
     const trustedPeers = new TrustedPeers(config.trustedProxies);
-    this.forwarder = new Forwarder({ xForward: config.xForward, trustedPeers, upstreamTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
-    this.websockets = new WebsocketProxy({ xForward: config.xForward, trustedPeers, idleMs: t.websocketIdleMs, handshakeTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
+    this.forwarder = new Forwarder({ xForward: config.xForward, trustedPeers, upstreamTimeoutMs: t.upstreamMs, responseHeadersTimeoutMs: t.responseHeadersMs }, this.errors, this.metrics, log);
+    // A handshake is a wait for response headers: the shorter of the two limits applies (0 = off).
+    const handshakeTimeoutMs = t.responseHeadersMs > 0 && (t.upstreamMs === 0 || t.responseHeadersMs < t.upstreamMs) ? t.responseHeadersMs : t.upstreamMs;
+    this.websockets = new WebsocketProxy({ xForward: config.xForward, trustedPeers, idleMs: t.websocketIdleMs, handshakeTimeoutMs }, this.errors, this.metrics, log);
 
     this.publicServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes, requestTimeout: 0, headersTimeout: t.headersMs, noDelay: true }, this.onRequest);
     this.publicServer.keepAliveTimeout = t.keepAliveMs;

@@ -32,7 +32,7 @@ describe('loadProxyConfig', () => {
     expect(c.api).toEqual({ host: '127.0.0.1', port: 8001 });
     expect(c.metrics).toEqual({ host: '127.0.0.1', port: 8002 });
     expect(c.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'hpcg:proxy:', resyncMs: 30_000, activityFlushMs: 1000 });
-    expect(c.timeouts).toMatchObject({ connectMs: 5000, upstreamMs: 300_000, keepAliveMs: 5000, websocketIdleMs: 0 });
+    expect(c.timeouts).toMatchObject({ connectMs: 5000, upstreamMs: 300_000, responseHeadersMs: 30_000, keepAliveMs: 5000, websocketIdleMs: 0 });
     expect(c.limits.maxApiBodyBytes).toBe(1024 * 1024);
   });
 
@@ -154,6 +154,10 @@ proxy:
     expect(c.listen).toEqual({ host: '', port: 9000 });
     expect(c.api.port).toBe(9001);
     expect([c.timeouts.upstreamMs, c.xForward, c.logLevel]).toEqual([1234, false, 'debug']);
+    expect(loadProxyConfig({ config: bare, responseHeaderTimeout: 0 }, TOKEN).timeouts.responseHeadersMs).toBe(0);
+    const timeouts = write('proxy:\n  http:\n    timeouts: { responseHeaders: 1500ms }\n');
+    expect(loadProxyConfig({ config: timeouts }, TOKEN).timeouts.responseHeadersMs).toBe(1500);
+    expect(loadProxyConfig({ config: timeouts, responseHeaderTimeout: 700 }, TOKEN).timeouts.responseHeadersMs).toBe(700);
     const withApi = write('proxy:\n  http:\n    api: 127.0.0.1:7001\n');
     expect(loadProxyConfig({ config: withApi, port: 9000 }, TOKEN).api.port).toBe(7001);
   });

@@ -50,6 +50,8 @@ export interface ProxyConfig {
   timeouts: {
     connectMs: number;
     upstreamMs: number;
+    /** From a request fully sent upstream to its response headers; 0 = no limit but upstreamMs. */
+    responseHeadersMs: number;
     clientMs: number;
     keepAliveMs: number;
     headersMs: number;
@@ -208,6 +210,7 @@ export function loadProxyConfig(flags: CliFlags = {}, env: NodeJS.ProcessEnv = p
     timeouts: {
       connectMs: t.connect,
       upstreamMs: flags.proxyTimeout ?? t.upstream,
+      responseHeadersMs: flags.responseHeaderTimeout ?? t.responseHeaders,
       clientMs: flags.timeout ?? t.client,
       keepAliveMs: flags.keepAliveTimeout ?? t.keepAlive,
       headersMs: t.headers,

@@ -55,6 +55,13 @@ const timeoutsSchema = z
     connect: duration.prefault('5s'),
     /** An upstream exchange with no byte in either direction (including the wait for the response). */
     upstream: duration.prefault('5m'),
+    /**
+     * From the moment a request is fully sent upstream until the response headers arrive; after it the
+     * client gets 504 and a pool member is ejected (a hung process answers nothing, and the 5-minute
+     * `upstream` timeout would stall every request sent to it). 30s, like HAProxy's common `timeout server`,
+     * is far beyond any API call here (long work runs as jobs or over websockets); 0 turns it off.
+     */
+    responseHeaders: duration.prefault('30s'),
     /** A client connection with no byte in either direction while a request is open. */
     client: duration.prefault('5m'),
     /** How long an idle client keep-alive connection stays open. */
