@@ -1,12 +1,14 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
+import Redis from 'ioredis';
 import { type ClientResponse, request, waitFor } from '../../test/proxy/http-client';
 import { type HttpUpstream, startHttpUpstream } from '../../test/proxy/http-upstream';
 import { type MemberProcess, startMember } from '../../test/proxy/member-process';
 import { type RunningProxy, startProxy } from '../../test/proxy/proxy-harness';
+import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../../test/proxy/redis';
 import type { ProxyStatus } from './observability/status';
 
-/** The edge proxy under real faults (issue 15, item 8): hung and resetting upstreams. */
+/** The edge proxy under real faults (issue 15, item 8): hung and resetting upstreams, another proxy's routes. */
 
 jest.setTimeout(40_000);
 
@@ -166,6 +168,44 @@ describe('retries', () => {
     } finally {
       await proxy.stop();
       await resetter.close();
+    }
+  });
+});
+
+describe('routes another proxy left in the shared Redis', () => {
+  let hub: HttpUpstream;
+  let stale: HttpUpstream;
+  let prefix: string;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    hub = await startHttpUpstream('hub');
+    stale = await startHttpUpstream('stale');
+    redis = new Redis(SHARED_REDIS_URL);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await hub.close();
+    await stale.close();
+  });
+  beforeEach(() => {
+    prefix = uniquePrefix();
+  });
+  afterEach(() => deleteKeys(SHARED_REDIS_URL, prefix));
+
+  it('--default-target replaces a stale "/" route at start, as configurable-http-proxy does, and the API may change it afterwards', async () => {
+    await redis.hset(`${prefix}routes`, '/', JSON.stringify({ target: stale.url }), '/user/ann', JSON.stringify({ target: stale.url, jupyterhub: true }));
+    const proxy = await startProxy({ store: 'redis', redis: { url: SHARED_REDIS_URL, keyPrefix: prefix } }, { defaultTarget: hub.url });
+    try {
+      expect(upstreamOf(await request(`${proxy.publicUrl}/hub/login`))).toBe('hub');
+      expect(JSON.parse((await redis.hget(`${prefix}routes`, '/'))!)).toEqual({ target: hub.url });
+      expect(JSON.parse((await proxy.api('GET', '/api/routes')).body)['/'].target).toBe(hub.url);
+      // Only "/" is the proxy's to set: other routes in the table are kept.
+      expect(upstreamOf(await request(`${proxy.publicUrl}/user/ann/tree`))).toBe('stale');
+      expect((await proxy.api('POST', '/api/routes/', { target: stale.url })).status).toBe(201);
+      expect(upstreamOf(await request(`${proxy.publicUrl}/hub/login`))).toBe('stale');
+    } finally {
+      await proxy.stop();
     }
   });
 });
