@@ -6,6 +6,7 @@ import { type HttpUpstream, startHttpUpstream } from '../../test/proxy/http-upst
 import { type MemberProcess, startMember } from '../../test/proxy/member-process';
 import { type RunningProxy, startProxy } from '../../test/proxy/proxy-harness';
 import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from '../../test/proxy/redis';
+import { defaultKeyPrefix } from './config/load-config';
 import type { ProxyStatus } from './observability/status';
 
 /** The edge proxy under real faults (issue 15, item 8): hung and resetting upstreams, another proxy's routes. */
@@ -206,6 +207,30 @@ describe('routes another proxy left in the shared Redis', () => {
       expect(upstreamOf(await request(`${proxy.publicUrl}/hub/login`))).toBe('stale');
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it('without a keyPrefix, proxies with different API tokens never see each other’s routes; replicas with the same token share them', async () => {
+    const tokenA = `hub-a-${uniquePrefix()}`;
+    const tokenB = `hub-b-${uniquePrefix()}`;
+    const redisOnly = { store: 'redis', redis: { url: SHARED_REDIS_URL, resync: '300ms' } };
+    const a = await startProxy(redisOnly, {}, { CONFIGPROXY_AUTH_TOKEN: tokenA });
+    const replicaOfA = await startProxy(redisOnly, {}, { CONFIGPROXY_AUTH_TOKEN: tokenA });
+    const b = await startProxy(redisOnly, { defaultTarget: stale.url }, { CONFIGPROXY_AUTH_TOKEN: tokenB });
+    try {
+      expect((await a.api('POST', '/api/routes/', { target: hub.url }, tokenA)).status).toBe(201);
+      await waitFor('the replica to route "/"', async () => (await request(`${replicaOfA.publicUrl}/x`)).status === 200, 3000);
+      expect(upstreamOf(await request(`${replicaOfA.publicUrl}/x`))).toBe('hub');
+      // b's --default-target did not take over a's "/", and a's route is not in b's table.
+      expect(upstreamOf(await request(`${a.publicUrl}/x`))).toBe('hub');
+      expect(upstreamOf(await request(`${b.publicUrl}/x`))).toBe('stale');
+      expect(Object.keys(JSON.parse((await b.api('GET', '/api/routes', undefined, tokenB)).body))).toEqual(['/']);
+      expect(await redis.hget(`${defaultKeyPrefix(tokenA)}routes`, '/')).toContain(hub.url);
+      expect(await redis.hget(`${defaultKeyPrefix(tokenB)}routes`, '/')).toContain(stale.url);
+    } finally {
+      await Promise.all([a.stop(), replicaOfA.stop(), b.stop()]);
+      await deleteKeys(SHARED_REDIS_URL, defaultKeyPrefix(tokenA));
+      await deleteKeys(SHARED_REDIS_URL, defaultKeyPrefix(tokenB));
     }
   });
 });

@@ -40,8 +40,12 @@ const redisSchema = z
   .object({
     /** Default: the REDIS_URL environment variable, else redis://127.0.0.1:6379. */
     url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
-    /** Every key and channel the proxy uses starts with this; replicas sharing a table share it. */
-    keyPrefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and "_:.-" (1-64)').default('hpcg:proxy:'),
+    /**
+     * Every key and channel the proxy uses starts with this; replicas sharing a table share it.
+     * Default: "hpcg:proxy:<hash of the API token>:", so only proxies driven with the same token
+     * (replicas of one deployment) share a table.
+     */
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and "_:.-" (1-64)').optional(),
     /** Full reload of the table, a safety net for change messages lost while Redis was unreachable. */
     resync: duration.prefault('30s'),
     /** How often each replica writes the last activity it saw to Redis. */
