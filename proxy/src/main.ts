@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import { CommanderError } from 'commander';
 import type { Logger } from 'pino';
-import { Primary } from './cluster/primary';
+import { Primary, REPLACEMENT_WORKER_ENV } from './cluster/primary';
 import { linkToPrimary } from './cluster/worker-link';
 import { parseCliFlags } from './config/cli-flags';
 import { formatListenAddress } from './config/listen-address';
@@ -43,17 +43,17 @@ export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void
     process.exit(1);
   });
   if (config.workers > 1 && cluster.isPrimary) await supervise(config, log);
-  else await serve(config, cluster.isWorker ? log.child({ worker: cluster.worker?.id }) : log);
+  else await serve(config, cluster.isWorker ? log.child({ worker: cluster.worker?.id }) : log, env[REPLACEMENT_WORKER_ENV] !== '1');
 }
 
 /** One process doing everything, or one worker of several. */
-async function serve(config: ProxyConfig, log: Logger): Promise<void> {
+async function serve(config: ProxyConfig, log: Logger, claimDefaultRoute: boolean): Promise<void> {
   const worker = cluster.isWorker;
   // Workers leave the metrics listener to the primary, which aggregates them.
   const server = new ProxyServer(worker ? { ...config, metrics: null } : config, log);
   let addresses;
   try {
-    addresses = await server.start();
+    addresses = await server.start({ claimDefaultRoute });
   } catch (e) {
     log.fatal({ err: (e as Error).message }, 'hpcg-proxy could not start');
     await server.stop().catch(() => undefined);

@@ -75,6 +75,7 @@ export class ProxyServer {
     this.table = new RouteTable(this.pools, this.upstreams, config.hostRouting);
     const now = Date.now();
     for (const r of config.routes) this.table.addConfigRoute(r.path, r.target, now);
+    // Also the fallback when "/" is deleted through the API (start() writes it to the store as well).
     if (config.defaultTarget) this.table.addConfigRoute('/', config.defaultTarget, now);
     this.store =
       config.store.kind === 'redis'
@@ -83,8 +84,10 @@ export class ProxyServer {
     this.metrics = new ProxyMetrics(this.pools, this.table);
     this.errors = new ErrorPages(config.errorTarget, config.errorPath, log);
     const trustedPeers = new TrustedPeers(config.trustedProxies);
-    this.forwarder = new Forwarder({ xForward: config.xForward, trustedPeers, upstreamTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
-    this.websockets = new WebsocketProxy({ xForward: config.xForward, trustedPeers, idleMs: t.websocketIdleMs, handshakeTimeoutMs: t.upstreamMs }, this.errors, this.metrics, log);
+    this.forwarder = new Forwarder({ xForward: config.xForward, trustedPeers, upstreamTimeoutMs: t.upstreamMs, responseHeadersTimeoutMs: t.responseHeadersMs }, this.errors, this.metrics, log);
+    // A handshake is a wait for response headers: the shorter of the two limits applies (0 = off).
+    const handshakeTimeoutMs = t.responseHeadersMs > 0 && (t.upstreamMs === 0 || t.responseHeadersMs < t.upstreamMs) ? t.responseHeadersMs : t.upstreamMs;
+    this.websockets = new WebsocketProxy({ xForward: config.xForward, trustedPeers, idleMs: t.websocketIdleMs, handshakeTimeoutMs }, this.errors, this.metrics, log);
 
     this.publicServer = http.createServer({ maxHeaderSize: config.limits.maxHeaderBytes, requestTimeout: 0, headersTimeout: t.headersMs, noDelay: true }, this.onRequest);
     this.publicServer.keepAliveTimeout = t.keepAliveMs;
@@ -115,8 +118,15 @@ export class ProxyServer {
     if (this.metricsServer) this.metricsServer.maxConnections = 256;
   }
 
-  async start(): Promise<ProxyAddresses> {
+  /**
+   * `claimDefaultRoute: false` is for a worker replacing a dead one: the deployment is already
+   * running, and "/" may since have been set through the API.
+   */
+  async start({ claimDefaultRoute = true } = {}): Promise<ProxyAddresses> {
     await this.store.start();
+    // As configurable-http-proxy does at start: --default-target is "/" in the route table (replacing
+    // whatever another proxy left there in a shared store); the API may change it afterwards.
+    if (this.config.defaultTarget && claimDefaultRoute) await this.store.set('/', { target: this.config.defaultTarget });
     for (const pool of this.pools.values()) pool.start();
     const c = this.config;
     const [pub, api, metrics, ssh] = await Promise.all([

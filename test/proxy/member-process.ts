@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 /**
  * A pool member in its own process, so a test can kill it the hard way (SIGKILL) and start it again
- * on the same port. It answers /healthz, counts the other requests it serves, and reports the count
+ * on the same port, or hang it (SIGSTOP) and let it go on. It answers /healthz, counts the other requests it serves, and reports the count
  * on GET /__count.
  */
 const MEMBER_SCRIPT = `
@@ -32,6 +32,10 @@ export interface MemberProcess {
   kill(): Promise<void>;
   /** Starts the member again on the same port. */
   restart(): Promise<void>;
+  /** SIGSTOP: the process hangs; the kernel still accepts connections for it, nothing answers. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   /** Requests served (other than health checks) by the current process. */
   served(): Promise<number>;
 }
@@ -62,6 +66,12 @@ export async function startMember(name: string): Promise<MemberProcess> {
     },
     async restart() {
       ({ child } = await launch(name, port));
+    },
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
     },
     async served() {
       const res = await fetch(`${member.url}/__count`);

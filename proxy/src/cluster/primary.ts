@@ -14,6 +14,8 @@ const STATUS_TIMEOUT_MS = 2000;
 const CRASH_WINDOW_MS = 60_000;
 const MAX_CRASHES = 5;
 const RESPAWN_DELAY_MS = 500;
+/** Set in the environment of a worker started in place of a dead one. */
+export const REPLACEMENT_WORKER_ENV = 'HPCG_PROXY_REPLACEMENT_WORKER';
 
 /**
  * With proxy.http.workers > 1 this process only supervises: it forks the workers (each a replica
@@ -101,9 +103,10 @@ export class Primary {
     if (this.metricsServer) await new Promise<void>((resolve) => this.metricsServer!.close(() => resolve()));
   }
 
-  private fork(): Promise<{ listen: string; api: string }> {
+  /** `replacement`: the worker takes a dead one's place (it must not reset "/" to --default-target). */
+  private fork(replacement = false): Promise<{ listen: string; api: string }> {
     return new Promise((resolve, reject) => {
-      const worker = cluster.fork();
+      const worker = cluster.fork(replacement ? { [REPLACEMENT_WORKER_ENV]: '1' } : {});
       const onMessage = (message: unknown) => {
         if (isWorkerMessage(message) && message.type === 'hpcg:ready') {
           worker.off('message', onMessage);
@@ -139,7 +142,7 @@ export class Primary {
     }
     setTimeout(() => {
       if (this.stopping) return;
-      this.fork().catch((err: Error) => this.log.error({ err: err.message }, 'replacement worker failed to start'));
+      this.fork(true).catch((err: Error) => this.log.error({ err: err.message }, 'replacement worker failed to start'));
     }, RESPAWN_DELAY_MS);
   }
 }

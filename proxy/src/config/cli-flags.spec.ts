@@ -20,9 +20,10 @@ describe('command-line flags', () => {
   });
 
   it('parses millisecond timeouts and the proxy’s own flags', () => {
-    expect(parseCliFlags(['--timeout', '30000', '--proxy-timeout', '5000', '--store', 'memory', '--metrics-port', '8002'], quiet())).toEqual({
+    expect(parseCliFlags(['--timeout', '30000', '--proxy-timeout', '5000', '--response-header-timeout', '2500', '--store', 'memory', '--metrics-port', '8002'], quiet())).toEqual({
       timeout: 30000,
       proxyTimeout: 5000,
+      responseHeaderTimeout: 2500,
       store: 'memory',
       metricsPort: 8002,
     });

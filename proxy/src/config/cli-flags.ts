@@ -23,6 +23,8 @@ export interface CliFlags {
   timeout?: number;
   /** CHP's --proxy-timeout: milliseconds an upstream may stay silent. */
   proxyTimeout?: number;
+  /** Milliseconds from a request fully sent upstream to the response headers (timeouts.responseHeaders). */
+  responseHeaderTimeout?: number;
   keepAliveTimeout?: number;
   config?: string;
   store?: 'redis' | 'memory';
@@ -70,6 +72,7 @@ export function buildCli(): Command {
     .option('--no-x-forward', "don't add X-Forwarded-* headers to proxied requests")
     .option('--timeout <ms>', 'milliseconds a client may stay silent while a request is open', millis)
     .option('--proxy-timeout <ms>', 'milliseconds an upstream may stay silent before the request fails with 504', millis)
+    .option('--response-header-timeout <ms>', 'milliseconds from a request fully sent upstream to its response headers before 504 (0 = off)', millis)
     .option('--keep-alive-timeout <ms>', 'milliseconds an idle client keep-alive connection stays open', millis)
     .option('--config <file>', 'site configuration file (default: $HPCG_CONFIG, else ./hpcg.yaml)')
     .addOption(new Option('--store <kind>', 'where API routes live').choices(['redis', 'memory']))

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProxyConfigError, loadProxyConfig } from './load-config';
+import { ProxyConfigError, defaultKeyPrefix, loadProxyConfig } from './load-config';
 
 const TOKEN = { CONFIGPROXY_AUTH_TOKEN: 'a-token-of-sixteen+' };
 
@@ -31,8 +31,8 @@ describe('loadProxyConfig', () => {
     expect(c.listen).toEqual({ host: '0.0.0.0', port: 8000 });
     expect(c.api).toEqual({ host: '127.0.0.1', port: 8001 });
     expect(c.metrics).toEqual({ host: '127.0.0.1', port: 8002 });
-    expect(c.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: 'hpcg:proxy:', resyncMs: 30_000, activityFlushMs: 1000 });
-    expect(c.timeouts).toMatchObject({ connectMs: 5000, upstreamMs: 300_000, keepAliveMs: 5000, websocketIdleMs: 0 });
+    expect(c.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379', keyPrefix: defaultKeyPrefix(TOKEN.CONFIGPROXY_AUTH_TOKEN), keyPrefixDerived: true, resyncMs: 30_000, activityFlushMs: 1000 });
+    expect(c.timeouts).toMatchObject({ connectMs: 5000, upstreamMs: 300_000, responseHeadersMs: 30_000, keepAliveMs: 5000, websocketIdleMs: 0 });
     expect(c.limits.maxApiBodyBytes).toBe(1024 * 1024);
   });
 
@@ -154,6 +154,10 @@ proxy:
     expect(c.listen).toEqual({ host: '', port: 9000 });
     expect(c.api.port).toBe(9001);
     expect([c.timeouts.upstreamMs, c.xForward, c.logLevel]).toEqual([1234, false, 'debug']);
+    expect(loadProxyConfig({ config: bare, responseHeaderTimeout: 0 }, TOKEN).timeouts.responseHeadersMs).toBe(0);
+    const timeouts = write('proxy:\n  http:\n    timeouts: { responseHeaders: 1500ms }\n');
+    expect(loadProxyConfig({ config: timeouts }, TOKEN).timeouts.responseHeadersMs).toBe(1500);
+    expect(loadProxyConfig({ config: timeouts, responseHeaderTimeout: 700 }, TOKEN).timeouts.responseHeadersMs).toBe(700);
     const withApi = write('proxy:\n  http:\n    api: 127.0.0.1:7001\n');
     expect(loadProxyConfig({ config: withApi, port: 9000 }, TOKEN).api.port).toBe(7001);
   });
@@ -179,7 +183,21 @@ proxy:
   it('takes the Redis URL from the file, else REDIS_URL', () => {
     expect(loadProxyConfig({}, { ...TOKEN, REDIS_URL: 'redis://r:6380' }).store).toMatchObject({ kind: 'redis', url: 'redis://r:6380' });
     const file = write('proxy:\n  http:\n    redis: { url: "redis://file:6381", keyPrefix: "site1:" }\n');
-    expect(loadProxyConfig({ config: file }, { ...TOKEN, REDIS_URL: 'redis://r:6380' }).store).toMatchObject({ url: 'redis://file:6381', keyPrefix: 'site1:' });
+    expect(loadProxyConfig({ config: file }, { ...TOKEN, REDIS_URL: 'redis://r:6380' }).store).toMatchObject({ url: 'redis://file:6381', keyPrefix: 'site1:', keyPrefixDerived: false });
+  });
+
+  it('names the Redis route table after the API token unless keyPrefix is set, so unrelated proxies never share one', () => {
+    const prefix = (token: string, file?: string) => {
+      const store = loadProxyConfig({ config: file }, { CONFIGPROXY_AUTH_TOKEN: token, HPCG_CONFIG: '' }).store;
+      return store.kind === 'redis' ? store.keyPrefix : null;
+    };
+    const hubA = prefix('token-of-hub-a-0123456789');
+    expect(hubA).toMatch(/^hpcg:proxy:[0-9a-f]{16}:$/);
+    expect(hubA).not.toContain('token-of-hub-a');
+    expect(prefix('token-of-hub-a-0123456789')).toBe(hubA); // replicas of one deployment share it
+    expect(prefix('token-of-hub-b-0123456789')).not.toBe(hubA);
+    // The old shared default still works when written out.
+    expect(prefix('token-of-hub-b-0123456789', write('proxy:\n  http:\n    redis: { keyPrefix: "hpcg:proxy:" }\n'))).toBe('hpcg:proxy:');
   });
 
   it('reads proxy.http.trustedProxies (none by default) and names the entry that is not an address block', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -27,7 +28,20 @@ export type SshFrontConfig = Omit<ProxySshSettings, 'probe'> & { probe: (SshProb
 
 export type StoreConfig =
   | { kind: 'memory' }
-  | { kind: 'redis'; url: string; keyPrefix: string; resyncMs: number; activityFlushMs: number };
+  | { kind: 'redis'; url: string; keyPrefix: string; keyPrefixDerived: boolean; resyncMs: number; activityFlushMs: number };
+
+/** The key prefix every hpcg-proxy used before it was derived from the token; still honoured when set explicitly. */
+export const LEGACY_KEY_PREFIX = 'hpcg:proxy:';
+
+/**
+ * The route table of a deployment is named after its API token: replicas driven by one JupyterHub
+ * share the token and so the table, while an unrelated proxy on the same Redis gets its own instead
+ * of silently serving (and overwriting) another's routes. Hashed, so the token never appears in Redis.
+ */
+export function defaultKeyPrefix(authToken: string): string {
+  const digest = createHash('sha256').update('hpcg-proxy route table\0').update(authToken).digest('hex');
+  return `${LEGACY_KEY_PREFIX}${digest.slice(0, 16)}:`;
+}
 
 /** Everything hpcg-proxy needs, validated once at start-up. Nothing else reads files, flags or process.env. */
 export interface ProxyConfig {
@@ -50,6 +64,8 @@ export interface ProxyConfig {
   timeouts: {
     connectMs: number;
     upstreamMs: number;
+    /** From a request fully sent upstream to its response headers; 0 = no limit but upstreamMs. */
+    responseHeadersMs: number;
     clientMs: number;
     keepAliveMs: number;
     headersMs: number;
@@ -187,16 +203,24 @@ export function loadProxyConfig(flags: CliFlags = {}, env: NodeJS.ProcessEnv = p
   if (!/^rediss?:\/\//.test(redisUrl)) throw flagError(flags.redisUrl ? '--redis-url' : 'REDIS_URL', `"${redisUrl}" is not a redis:// URL`);
 
   const t = http.timeouts;
+  const authToken = readToken(env, http.authTokenFile, where);
   return {
     configFile: hasFile ? file : null,
     listen,
     api,
     metrics,
-    authToken: readToken(env, http.authTokenFile, where),
+    authToken,
     store:
       storeKind === 'memory'
         ? { kind: 'memory' }
-        : { kind: 'redis', url: redisUrl, keyPrefix: http.redis.keyPrefix, resyncMs: http.redis.resync, activityFlushMs: http.redis.activityFlush },
+        : {
+            kind: 'redis',
+            url: redisUrl,
+            keyPrefix: http.redis.keyPrefix ?? defaultKeyPrefix(authToken),
+            keyPrefixDerived: http.redis.keyPrefix === undefined,
+            resyncMs: http.redis.resync,
+            activityFlushMs: http.redis.activityFlush,
+          },
     defaultTarget: checkUrlFlag('--default-target', flags.defaultTarget) ?? http.defaultTarget ?? null,
     errorTarget: errorTarget ?? null,
     errorPath: errorPath ?? null,
@@ -208,6 +232,7 @@ export function loadProxyConfig(flags: CliFlags = {}, env: NodeJS.ProcessEnv = p
     timeouts: {
       connectMs: t.connect,
       upstreamMs: flags.proxyTimeout ?? t.upstream,
+      responseHeadersMs: flags.responseHeaderTimeout ?? t.responseHeaders,
       clientMs: flags.timeout ?? t.client,
       keepAliveMs: flags.keepAliveTimeout ?? t.keepAlive,
       headersMs: t.headers,

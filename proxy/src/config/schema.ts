@@ -40,8 +40,12 @@ const redisSchema = z
   .object({
     /** Default: the REDIS_URL environment variable, else redis://127.0.0.1:6379. */
     url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
-    /** Every key and channel the proxy uses starts with this; replicas sharing a table share it. */
-    keyPrefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and "_:.-" (1-64)').default('hpcg:proxy:'),
+    /**
+     * Every key and channel the proxy uses starts with this; replicas sharing a table share it.
+     * Default: "hpcg:proxy:<hash of the API token>:", so only proxies driven with the same token
+     * (replicas of one deployment) share a table.
+     */
+    keyPrefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'letters, digits and "_:.-" (1-64)').optional(),
     /** Full reload of the table, a safety net for change messages lost while Redis was unreachable. */
     resync: duration.prefault('30s'),
     /** How often each replica writes the last activity it saw to Redis. */
@@ -55,6 +59,13 @@ const timeoutsSchema = z
     connect: duration.prefault('5s'),
     /** An upstream exchange with no byte in either direction (including the wait for the response). */
     upstream: duration.prefault('5m'),
+    /**
+     * From the moment a request is fully sent upstream until the response headers arrive; after it the
+     * client gets 504 and a pool member is ejected (a hung process answers nothing, and the 5-minute
+     * `upstream` timeout would stall every request sent to it). 30s, like HAProxy's common `timeout server`,
+     * is far beyond any API call here (long work runs as jobs or over websockets); 0 turns it off.
+     */
+    responseHeaders: duration.prefault('30s'),
     /** A client connection with no byte in either direction while a request is open. */
     client: duration.prefault('5m'),
     /** How long an idle client keep-alive connection stays open. */

@@ -9,7 +9,7 @@ import { type ForwardedInfo, RequestHead, buildRequestHead, filterResponseHeader
 import type { TrustedPeers } from './trusted-peer';
 import type { Upstream } from './upstream';
 import { kConnected } from './upstream-agent';
-import { IDEMPOTENT_METHODS, describeFailure, isConnectFailure, isResetBeforeResponse } from './upstream-failure';
+import { IDEMPOTENT_METHODS, RESPONSE_HEADERS_TIMEOUT_CODE, abortWaitingForHeaders, describeFailure, isConnectFailure, isResetBeforeResponse, nothingSent } from './upstream-failure';
 
 export interface ForwarderOptions {
   xForward: boolean;
@@ -17,6 +17,8 @@ export interface ForwarderOptions {
   trustedPeers: TrustedPeers;
   /** An upstream exchange with no byte in either direction fails after this long (504 before the response). */
   upstreamTimeoutMs: number;
+  /** From the request fully sent to the response headers (504, and a pool member is ejected); 0 = off. */
+  responseHeadersTimeoutMs: number;
 }
 
 /** "/path?q" for origin-form targets, and the same for absolute-form ones ("http://host/path?q"). */
@@ -93,31 +95,42 @@ export class Forwarder {
     });
     let responded = false;
     let timedOut = false;
+    let headersTimer: NodeJS.Timeout | null = null;
     trackUpstreamRequest(req.socket, preq);
 
     preq.once('response', (pres: IncomingMessage) => {
       responded = true;
+      if (headersTimer) clearTimeout(headersTimer);
       const status = pres.statusCode ?? 502;
       this.metrics.observeUpstream(route.metricLabel, (performance.now() - started) / 1000);
       this.metrics.countRequest(route.metricLabel, status);
       res.writeHead(status, pres.statusMessage, filterResponseHeaders(pres.rawHeaders, this.draining));
       relay(pres, res, preq, status < 300 ? route : null);
     });
+    // The wait for the response starts once the whole request is out; a hung upstream never answers.
+    if (this.options.responseHeadersTimeoutMs > 0) {
+      preq.once('finish', () => {
+        if (!responded) headersTimer = setTimeout(abortWaitingForHeaders, this.options.responseHeadersTimeoutMs, preq, this.options.responseHeadersTimeoutMs);
+      });
+    }
     preq.on('timeout', () => {
       timedOut = true;
       preq.destroy();
     });
     preq.on('error', (err: NodeJS.ErrnoException) => {
+      if (headersTimer) clearTimeout(headersTimer);
       if (responded) {
         res.destroy();
         return;
       }
       if (res.destroyed || res.writableEnded || req.socket.destroyed) return; // the client went away first
       const socket = preq.socket as (Socket & { [kConnected]?: boolean }) | null;
-      const connectFailed = !timedOut && isConnectFailure(err, socket?.[kConnected]);
+      const headersLate = err.code === RESPONSE_HEADERS_TIMEOUT_CODE;
+      const connectFailed = !timedOut && !headersLate && isConnectFailure(err, socket?.[kConnected]);
       const failure = describeFailure(err, timedOut, this.options.upstreamTimeoutMs);
-      if (member && connectFailed) member.pool.eject(member, failure.detail);
-      const safeToRepeat = !head.hasBody && IDEMPOTENT_METHODS.has(req.method ?? '') && isResetBeforeResponse(err);
+      // A member that does not answer in time is as unusable as one that refuses: out until it passes `rise` checks.
+      if (member && (connectFailed || headersLate)) member.pool.eject(member, failure.detail);
+      const safeToRepeat = !headersLate && (nothingSent(preq, socket) || (!head.hasBody && IDEMPOTENT_METHODS.has(req.method ?? '') && isResetBeforeResponse(err)));
       const retry = !retried && !timedOut && (member ? connectFailed || safeToRepeat : preq.reusedSocket && safeToRepeat);
       if (retry) {
         this.log.debug({ requestId: head.requestId, upstream: upstream.url, err: failure.detail }, 'retrying on another upstream connection');

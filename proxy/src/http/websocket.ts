@@ -115,7 +115,7 @@ export class WebsocketProxy {
       socket.removeListener('close', abandon);
       const connectFailed = !timedOut && isConnectFailure(err, (preq.socket as (Socket & { [kConnected]?: boolean }) | null)?.[kConnected]);
       const failure = describeFailure(err, timedOut, this.options.handshakeTimeoutMs);
-      if (member && connectFailed) member.pool.eject(member, failure.detail);
+      if (member && (connectFailed || timedOut)) member.pool.eject(member, failure.detail);
       if (member && connectFailed && !retried) {
         this.attempt(req, socket, head, route, h, member, true);
         return;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { LEGACY_KEY_PREFIX } from '../config/load-config';
 import type { RouteData } from '../routing/route';
 import { cleanRoutePath } from '../routing/route-path';
 import { RouteTable, RouteTargetError } from '../routing/route-table';
@@ -9,6 +10,8 @@ import { RouteStore, StoreStatus, StoreUnavailableError, StoredRoute } from './r
 export interface RedisStoreOptions {
   url: string;
   keyPrefix: string;
+  /** The prefix was derived from the API token (no proxy.http.redis.keyPrefix): look for a table under the old default. */
+  keyPrefixDerived?: boolean;
   resyncMs: number;
   activityFlushMs: number;
   /** How long start() waits for Redis before giving up. */
@@ -96,6 +99,7 @@ export class RedisRouteStore implements RouteStore {
     this.subscriber.on('message', (_channel: string, message: string) => this.applyMessage(message));
     await this.subscriber.subscribe(this.channel);
     await this.resync();
+    if (this.options.keyPrefixDerived) await this.warnAboutLegacyTable();
     // A reconnect may have lost change messages: reload everything once the connection is back.
     this.subscriber.on('ready', () => void this.resync().catch((e) => this.logRedisError(e as Error)));
     this.timers.push(setInterval(() => void this.resync().catch((e) => this.logRedisError(e as Error)), this.options.resyncMs));
@@ -217,6 +221,17 @@ export class RedisRouteStore implements RouteStore {
     await this.exec(this.client.multi().set(this.epochKey, fresh, 'NX'));
     const [adopted] = await this.exec(this.client.multi().get(this.epochKey));
     this.epoch = typeof adopted === 'string' ? adopted : fresh;
+  }
+
+  /** A site upgrading from the shared default prefix finds its routes not carried over: say why and how. */
+  private async warnAboutLegacyTable(): Promise<void> {
+    const [legacy, own] = await this.exec(this.client.multi().hlen(`${LEGACY_KEY_PREFIX}routes`).hlen(this.routesKey));
+    if (Number(legacy) > 0 && Number(own) === 0) {
+      this.log.warn(
+        { keyPrefix: this.options.keyPrefix, legacyRoutes: Number(legacy) },
+        `routes under the old shared prefix "${LEGACY_KEY_PREFIX}" are not used: this proxy's table is named after its API token; set proxy.http.redis.keyPrefix: "${LEGACY_KEY_PREFIX}" to keep serving that table`,
+      );
+    }
   }
 
   /** Writes the activity seen by this replica since the last flush. */
