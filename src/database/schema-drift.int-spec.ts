@@ -6,6 +6,7 @@ import { LimitsRepository } from '../limits/limits.repository';
 import { NotebooksRepository } from '../notebooks/notebooks.repository';
 import { EngineCapacityRepository } from '../partitions/engine-capacity.repository';
 import { createTestDatabase } from '../../test/support/test-database';
+import { DatabaseIdentityRepository } from './database-identity.repository';
 import { migrate } from './migrator';
 import { PrismaService } from './prisma.service';
 
@@ -33,6 +34,22 @@ describe('schema and migrations agree', () => {
     const rows = await prisma.$queryRaw<{ migration_name: string; checksum: string }[]>`SELECT migration_name, checksum FROM "_prisma_migrations"`;
     expect(rows.map((r) => r.migration_name)).toEqual(again.alreadyApplied);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
+  });
+
+  it('reads the id the database drew at creation: a UUID, the same on every read, another for another database', async () => {
+    const id = await new DatabaseIdentityRepository(prisma).id();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(await new DatabaseIdentityRepository(prisma).id()).toBe(id);
+    // One row only: a second one is refused by the table itself.
+    await expect(prisma.$executeRaw`INSERT INTO "database_identity" DEFAULT VALUES`).rejects.toThrow();
+    const other = await createTestDatabase();
+    const otherPrisma = new PrismaService({ databaseUrl: other.url } as AppConfig);
+    try {
+      expect(await new DatabaseIdentityRepository(otherPrisma).id()).not.toBe(id);
+    } finally {
+      await otherPrisma.$disconnect();
+      await other.drop();
+    }
   });
 
   it('writes and reads users, tokens, jobs, array tasks and events', async () => {

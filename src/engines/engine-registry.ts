@@ -8,22 +8,26 @@ import { htcondorEngine } from './htcondor/htcondor-engine-factory';
 import { LocalEngine } from './local/local-engine';
 import { slurmEngine } from './slurm/slurm-engine-factory';
 
+/** The id of the gateway's database (read once per process in EnginesModule): engines that keep state of their own bind it to this id. */
+export const DATABASE_ID = 'DATABASE_ID';
+
 /** One Engine per configured engine, built from the site configuration. */
 @Injectable()
 export class EngineRegistry implements OnModuleDestroy {
   private readonly engines = new Map<string, Engine>();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @InjectPinoLogger('engines') logger: PinoLogger) {
-    for (const engine of config.engines) this.engines.set(engine.name, this.build(engine, config, logger));
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DATABASE_ID) databaseId: string, @InjectPinoLogger('engines') logger: PinoLogger) {
+    for (const engine of config.engines) this.engines.set(engine.name, this.build(engine, config, databaseId, logger));
   }
 
-  private build(engine: ResolvedEngine, config: AppConfig, logger: PinoLogger): Engine {
+  private build(engine: ResolvedEngine, config: AppConfig, databaseId: string, logger: PinoLogger): Engine {
     switch (engine.kind) {
       case 'local':
         return new LocalEngine({
           name: engine.name,
           slots: engine.slots,
           stateDir: engine.stateDir,
+          databaseId,
           killWaitSeconds: engine.killWait,
           pollIntervalMs: 200,
           clusterName: config.cluster,

@@ -11,6 +11,9 @@ export interface LogLine {
   msg?: string;
 }
 
+/** The database id test engines serve unless a test says otherwise (the state directory records it). */
+export const TEST_DATABASE_ID = '00000000-0000-4000-8000-000000000001';
+
 /** A scratch root for one test file: state directories and job working directories inside it. */
 export class Scratch {
   readonly root = mkdtempSync(join(tmpdir(), 'hpcg-local-'));
@@ -28,7 +31,7 @@ export class Scratch {
       warn: (o: object, msg?: string) => this.logs.push({ level: 'warn', o, msg }),
       error: (o: object, msg?: string) => this.logs.push({ level: 'error', o, msg }),
     };
-    const b = new LocalEngine({ name: 'local', slots: 2, killWaitSeconds: 1, pollIntervalMs: 50, clusterName: 'testcluster', logger, ...overrides });
+    const b = new LocalEngine({ name: 'local', slots: 2, killWaitSeconds: 1, pollIntervalMs: 50, clusterName: 'testcluster', databaseId: TEST_DATABASE_ID, logger, ...overrides });
     this.engines.push(b);
     return b;
   }

@@ -7,7 +7,7 @@ import { isAlive, signalStamped } from './runtime/process-stamp';
 import { writeFileAtomic } from './runtime/state-files';
 import { taskDir } from './state-layout';
 import { spawnLauncher } from './task-launcher';
-import { claimTask, publishExit, settleCancelledPending, settleLostTask } from './task-outcome';
+import { claimTask, publishExit, releaseUnstartedClaim, settleCancelledPending, settleLostTask } from './task-outcome';
 import { classifyTask } from './task-phase';
 import { readTaskSnapshot } from './task-snapshot';
 import F = require('./runtime/task-files');
@@ -122,8 +122,14 @@ export class Executor {
       const id = `${jobId}/${task.key}`;
       if (this.doneTasks.has(id)) continue;
       const dir = taskDir(stateDir, jobId, task.key);
-      const snapshot = await readTaskSnapshot(dir);
-      const phase = classifyTask(snapshot, now, isAlive);
+      let snapshot = await readTaskSnapshot(dir);
+      let phase = classifyTask(snapshot, now, isAlive);
+      if (phase.kind === 'unstarted' && snapshot.claim && releaseUnstartedClaim(dir, snapshot.claim)) {
+        log.warn({ jobId, arrayIndex: task.arrayIndex, claimedAt: snapshot.claim.claimedAt, claimer: snapshot.claim.claimer?.pid ?? null }, 'local task requeued: its launcher never started');
+        this.startedTasks.delete(id);
+        snapshot = await readTaskSnapshot(dir);
+        phase = classifyTask(snapshot, now, isAlive);
+      }
       switch (phase.kind) {
         case 'done':
           this.taskDone(jobId, task.key, phase.exit.state, phase.exit.exitCode);
@@ -140,6 +146,8 @@ export class Executor {
           else unfinished++;
           break;
         }
+        // Not released: its launcher passed the gate meanwhile, and runs.
+        case 'unstarted':
         case 'running':
           unfinished++;
           entry.running++;
@@ -164,7 +172,8 @@ export class Executor {
     const dir = taskDir(this.opts.stateDir, jobId, key);
     const id = `${jobId}/${key}`;
     // A cancel may have claimed it in the meantime: then it never starts.
-    if (!claimTask(dir, 'executor')) return;
+    const claim = claimTask(dir, 'executor');
+    if (!claim?.attempt) return;
     this.writtenReasons.delete(id);
     this.startedTasks.add(id);
     const failed = (err: Error) => {
@@ -172,7 +181,7 @@ export class Executor {
       this.opts.logger.error({ jobId, task: key, err: err.message }, 'local task launcher failed to start');
     };
     try {
-      spawnLauncher(dir, failed);
+      spawnLauncher(dir, claim.attempt, failed);
     } catch (e) {
       failed(e as Error);
       return;

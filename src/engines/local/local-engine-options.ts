@@ -9,6 +9,8 @@ export interface LocalEngineOptions {
   slots: number;
   /** e.g. <HPCG_STATE_DIR>/local/<name>; created if missing. */
   stateDir: string;
+  /** The gateway database's id (DatabaseIdentityRepository): the state directory serves that database only. */
+  databaseId: string;
   /** Slurm's KillWait: SIGTERM, then SIGKILL after this many seconds. */
   killWaitSeconds: number;
   /** Executor loop period. */

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, totalmem, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import { Engine, EngineHealth, EngineJob, LiveJobRef, OutputChunk, OutputRequest, PartitionCapacity, TaggedJob, TaskUpdate } from '../engine';
 import { EngineUnavailableError, translatedOrRefused } from '../engine-errors';
@@ -14,6 +14,8 @@ import { readOutputChunk } from './output-reader';
 import type { LocalHost } from './resource-request';
 import type { WorkerIdentity } from './run-as';
 import { installSrunShim, srunDir } from './srun-shim';
+import { assertReachableByJobOwners } from './state-dir-access';
+import { bindStateDir } from './state-dir-identity';
 import { parseRef } from './state-layout';
 import { syncJobTasks } from './sync-tasks';
 import { missingJobUpdate } from '../shared/missing-job';
@@ -91,6 +93,7 @@ export class LocalEngine implements Engine {
    * directory shared with another gateway database (or older records) must not make the gateway adopt them.
    */
   async findByTag(job: TaggedJob): Promise<string | null> {
+    this.prepareStateDir();
     const record = await this.store.read(job.id);
     if (!record) return null;
     const candidate = { ref: String(job.id), nonce: record.job.nonce ?? null, owner: record.job.owner.username };
@@ -98,6 +101,7 @@ export class LocalEngine implements Engine {
   }
 
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {
+    this.prepareStateDir();
     const record = await this.store.read(parseRef(ref, jobId));
     // Never reached the engine: nothing is running, so nothing to stop.
     if (!record) return;
@@ -106,6 +110,7 @@ export class LocalEngine implements Engine {
   }
 
   async syncAll(refs: LiveJobRef[]): Promise<TaskUpdate[]> {
+    this.prepareStateDir();
     const updates: TaskUpdate[] = [];
     for (const { jobId, ref } of refs) {
       const record = await this.readForSync(jobId, ref);
@@ -116,6 +121,7 @@ export class LocalEngine implements Engine {
   }
 
   async output(ref: string, jobId: number, request: OutputRequest): Promise<OutputChunk> {
+    this.prepareStateDir();
     const record = await this.store.read(parseRef(ref, jobId));
     if (!record) throw notFound(`job ${jobId} is not known to engine ${this.name}`, { jobId });
     const task = singleTask(record, request.arrayIndex);
@@ -178,6 +184,11 @@ export class LocalEngine implements Engine {
     };
   }
 
+  /**
+   * Checked before the first use of the state directory in this process (and again after a failure): it
+   * must be this database's and reachable by the job owners. Refused otherwise: the worker does not start,
+   * and the API answers UNAVAILABLE with the reason.
+   */
   private prepareStateDir(): void {
     if (this.stateDirReady) return;
     const dir = this.opts.stateDir;
@@ -186,8 +197,13 @@ export class LocalEngine implements Engine {
       // A root worker runs jobs as their owners, whose shells must reach their script inside (search only, no listing).
       if (this.worker.uid === 0) {
         chmodSync(dir, (statSync(dir).mode & 0o7777) | 0o111);
-        const closed = closedAncestor(dir);
-        if (closed) throw new Error(`${closed} is not searchable by other users (mode ${(statSync(closed).mode & 0o777).toString(8)}), so jobs running as their owners cannot reach their scripts; chmod o+x ${closed} or set HPCG_STATE_DIR elsewhere`);
+        assertReachableByJobOwners(dir);
+      }
+      const binding = bindStateDir(dir, this.opts.databaseId);
+      if (binding.kind === 'adopted' && binding.jobs > 0) {
+        this.opts.logger.warn({ stateDir: dir, databaseId: this.opts.databaseId, jobs: binding.jobs }, 'local state directory from before database ids were recorded; adopted for this database');
+      } else if (binding.kind === 'adopted') {
+        this.opts.logger.info({ stateDir: dir, databaseId: this.opts.databaseId }, 'local state directory bound to this database');
       }
       installSrunShim(dir);
     } catch (e) {
@@ -221,12 +237,4 @@ function assertSameJob(existing: JobRecord, job: EngineJob, engine: string, stat
     `engine ${engine} already holds a different job ${job.id} (${old.spec.name}, owner ${old.owner.username}, submitted ${existing.submittedAt}): its state directory ${stateDir} belongs to another gateway database`,
     { engine, jobId: job.id, stateDir },
   );
-}
-
-/** The first folder above `dir` that users other than its owner cannot pass through, if any. */
-function closedAncestor(dir: string): string | null {
-  for (let d = dirname(resolve(dir)); ; d = dirname(d)) {
-    if ((statSync(d).mode & 0o001) === 0) return d;
-    if (d === dirname(d)) return null;
-  }
 }

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive, liveGroupMembers, ProcessStamp } from './runtime/process-stamp';
+import { isAlive, liveGroupMembers, ProcessStamp, stampOf } from './runtime/process-stamp';
 import { publishExclusive, readJsonIfExists, writeFileAtomic } from './runtime/state-files';
 import type { ClaimRecord, ExitRecord, TaskSnapshot } from './task-snapshot';
 import F = require('./runtime/task-files');
@@ -9,10 +11,30 @@ import F = require('./runtime/task-files');
  * starting a task while an API replica cancels it): the first writer wins and the loser reads the result.
  */
 
-/** Take the task: only one of executor (start) and cancel (never start) ever gets it. */
-export function claimTask(dir: string, by: ClaimRecord['by']): boolean {
+/**
+ * Take the task: only one of executor (start) and cancel (never start) ever gets it. An executor's claim
+ * names a fresh start attempt and the claiming process. Returns the claim written, or null.
+ */
+export function claimTask(dir: string, by: ClaimRecord['by']): ClaimRecord | null {
   const claim: ClaimRecord = { claimedAt: new Date().toISOString(), by };
-  return publishExclusive(join(dir, F.CLAIM), JSON.stringify(claim));
+  if (by === 'executor') Object.assign(claim, { attempt: randomBytes(8).toString('hex'), claimer: stampOf(process.pid) });
+  return publishExclusive(join(dir, F.CLAIM), JSON.stringify(claim)) ? claim : null;
+}
+
+/**
+ * Gives up a start attempt whose launcher never passed its gate, and puts the task back in the queue.
+ * The gate is taken first, so a launcher arriving late finds it taken and runs nothing; only then does
+ * the claim go. Called by the executor alone (one per state directory), and nothing else removes
+ * claims, so the claim removed is `claim`. False: the launcher won its gate first, and runs.
+ */
+export function releaseUnstartedClaim(dir: string, claim: ClaimRecord): boolean {
+  if (!F.isAttempt(claim.attempt)) return false;
+  const gate = join(dir, F.launchGate(claim.attempt));
+  const taken = publishExclusive(gate, JSON.stringify({ abandonedAt: new Date().toISOString() }), 0o644);
+  // Not taken: by its launcher (it runs), or by an earlier requeue that stopped before removing the claim.
+  if (!taken && typeof (readJsonIfExists(gate) as { pid?: unknown } | null)?.pid === 'number') return false;
+  rmSync(join(dir, F.CLAIM), { force: true });
+  return true;
 }
 
 export function markCancelRequested(dir: string): void {

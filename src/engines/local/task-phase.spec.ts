@@ -1,4 +1,4 @@
-import { classifyTask, LAUNCHER_LOST_REASON, LAUNCHER_NEVER_STARTED_REASON, LAUNCHER_START_GRACE_MS } from './task-phase';
+import { classifyTask, LAUNCHER_LOST_REASON, LAUNCHER_NEVER_STARTED_REASON, LAUNCHER_START_GRACE_MS, ORPHANED_CLAIM_GRACE_MS } from './task-phase';
 import { EMPTY_SNAPSHOT, TaskSnapshot } from './task-snapshot';
 
 const now = new Date('2030-01-01T12:00:00Z');
@@ -26,6 +26,23 @@ describe('classifyTask', () => {
       kind: 'lost',
       reason: LAUNCHER_NEVER_STARTED_REASON,
     });
+  });
+
+  it('a claim whose launcher never passed its gate goes back to the queue: soon when its claimer died, after the grace when it lives', () => {
+    const claimer = { pid: 77, startTicks: '5', bootId: null };
+    const claimed = (waitedMs: number) => snap({ claim: { claimedAt: ago(waitedMs), by: 'executor', attempt: '0123456789abcdef', claimer } });
+    const claimerAlive = (s: { pid: number }) => s.pid === claimer.pid;
+    expect(classifyTask(claimed(ORPHANED_CLAIM_GRACE_MS - 100), now, dead)).toEqual({ kind: 'running' });
+    expect(classifyTask(claimed(ORPHANED_CLAIM_GRACE_MS + 1), now, dead)).toEqual({ kind: 'unstarted' });
+    expect(classifyTask(claimed(ORPHANED_CLAIM_GRACE_MS + 1), now, claimerAlive)).toEqual({ kind: 'running' });
+    expect(classifyTask(claimed(LAUNCHER_START_GRACE_MS + 1), now, claimerAlive)).toEqual({ kind: 'unstarted' });
+    // A requeue that took the gate but did not get to remove the claim is finished by the next pass.
+    expect(classifyTask({ ...claimed(10), abandoned: true }, now, claimerAlive)).toEqual({ kind: 'unstarted' });
+  });
+
+  it('a launcher that passed its gate and died is NODE_FAIL, never requeued (its script may have run)', () => {
+    const claim = { claimedAt: ago(LAUNCHER_START_GRACE_MS + 1), by: 'executor' as const, attempt: '0123456789abcdef', claimer: null };
+    expect(classifyTask(snap({ claim, launcher: stamp }), now, dead)).toEqual({ kind: 'lost', reason: LAUNCHER_LOST_REASON });
   });
 
   it('a cancel before start (marker only, or claimed by cancel) never runs', () => {

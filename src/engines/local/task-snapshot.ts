@@ -17,12 +17,19 @@ export interface ClaimRecord {
   claimedAt: string;
   /** `executor`: the task was started; `cancel`: it was cancelled before it could start. */
   by: 'executor' | 'cancel';
+  /** Executor claims: the start attempt, whose launcher must win `launch-<attempt>` (absent in claims of older gateways). */
+  attempt?: string;
+  /** Executor claims: the process that claimed, so that a claim left by a dead worker is requeued soon. */
+  claimer?: ProcessStamp | null;
 }
 
 /** Everything the state files of one task say, read in one pass. */
 export interface TaskSnapshot {
   claim: ClaimRecord | null;
+  /** The launcher's stamp: from `launcher`, or from the claimed attempt's gate while that file is not written yet. */
   launcher: ProcessStamp | null;
+  /** The claimed attempt was given up (its gate taken by a requeue that did not finish removing the claim). */
+  abandoned: boolean;
   job: ProcessStamp | null;
   startedAt: Date | null;
   exit: ExitRecord | null;
@@ -33,6 +40,7 @@ export interface TaskSnapshot {
 export const EMPTY_SNAPSHOT: TaskSnapshot = {
   claim: null,
   launcher: null,
+  abandoned: false,
   job: null,
   startedAt: null,
   exit: null,
@@ -61,9 +69,13 @@ export async function readTaskSnapshot(dir: string): Promise<TaskSnapshot> {
     return JSON.parse(t) as T;
   };
   const started = await text(F.START);
+  const claim = await json<ClaimRecord>(F.CLAIM);
+  const gate = F.isAttempt(claim?.attempt) ? await json<Partial<ProcessStamp>>(F.launchGate(claim.attempt)) : null;
+  const gateStamp = typeof gate?.pid === 'number' ? (gate as ProcessStamp) : null;
   return {
-    claim: await json<ClaimRecord>(F.CLAIM),
-    launcher: await json<ProcessStamp>(F.LAUNCHER),
+    claim,
+    launcher: (await json<ProcessStamp>(F.LAUNCHER)) ?? gateStamp,
+    abandoned: gate !== null && gateStamp === null,
     job: await json<ProcessStamp>(F.PID),
     startedAt: started ? new Date(started) : null,
     exit: await json<ExitRecord>(F.EXIT),

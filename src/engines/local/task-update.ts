@@ -35,7 +35,8 @@ export function toTaskUpdate(
     case 'cancelled-pending':
       return { ...base, state: 'CANCELLED', reason: 'cancelled before start', endTime: new Date() };
     default:
-      // No reason written yet: the executor has not looked at the task (Slurm shows "None" then too).
+      // Queued, or going back to the queue (unstarted: the executor requeues it). Without a reason written,
+      // the executor has not looked at the task yet (Slurm shows "None" then too).
       return { ...base, state: 'PENDING', reason: snapshot.reason ?? Reason.None };
   }
 }

@@ -2,13 +2,14 @@
 'use strict';
 /**
  * The local engine's launcher: one detached process per running task, so that a worker restart or
- * crash never touches a job (the role slurmstepd plays for Slurm). Usage: `node launcher.js <taskDir>`.
+ * crash never touches a job (the role slurmstepd plays for Slurm).
  *
  * It runs the batch script in its own process group (so the whole job can be signalled at once), as
  * the job's owner, with stdin/stdout/stderr opened by the owner's own shell after the identity switch
  * (so a user can never make the launcher open a file they could not open themselves). It enforces the
  * time limit and `--signal`, turns a SIGTERM of its own into a cancel of the job, and publishes the
  * final state in `exit.json`. Plain CommonJS: it must run with bare `node`, no TypeScript.
+ * Usage: `node launcher.js <taskDir> <attempt>`, the attempt named in the executor's claim.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -56,6 +57,7 @@ const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpr
 const taskDir = path.resolve(process.argv[2] ?? '');
 const jobDir = path.dirname(path.dirname(taskDir));
 const taskKey = path.basename(taskDir);
+const attempt = process.argv[3] ?? '';
 
 /** @type {import('node:child_process').ChildProcess | null} */
 let child = null;
@@ -63,6 +65,8 @@ let cancelRequested = false;
 let timedOut = false;
 let terminating = false;
 let published = false;
+/** Until the gate is passed the task is not ours: nothing may be written for it, not even a failure. */
+let gatePassed = false;
 let killWaitSeconds = 30;
 /** @type {NodeJS.Timeout[]} */
 const timers = [];
@@ -76,12 +80,12 @@ process.on('SIGHUP', () => undefined);
 try {
   main();
 } catch (e) {
-  finish({ state: 'FAILED', exitCode: null, signal: null, reason: `launcher error: ${errorText(e)}` });
+  if (gatePassed) finish({ state: 'FAILED', exitCode: null, signal: null, reason: `launcher error: ${errorText(e)}` });
+  else process.exit(1);
 }
 
 function main() {
-  const own = stampOf(process.pid);
-  if (own) writeFileAtomic(path.join(taskDir, F.LAUNCHER), JSON.stringify(own));
+  if (!passGate()) process.exit(0);
 
   const record = /** @type {{ plan: LaunchPlan } | null} */ (readJsonIfExists(path.join(jobDir, F.JOB_RECORD)));
   if (!record) throw new Error(`no ${F.JOB_RECORD} in ${jobDir}`);
@@ -121,6 +125,24 @@ function main() {
   });
   child.on('spawn', () => onSpawn(plan));
   child.on('exit', (code, signalName) => onExit(code, signalName));
+}
+
+/**
+ * Wins this attempt's gate before doing anything for the task. The executor gives up an attempt whose
+ * launcher has not shown up (the worker died while starting it) by taking the same gate and requeueing
+ * the task, so a launcher arriving late finds its gate taken and runs nothing: one launcher per task, ever.
+ * @returns {boolean} false: the attempt was given up (or is not the claimed one); exit without a trace
+ */
+function passGate() {
+  const own = stampOf(process.pid);
+  if (!own || !F.isAttempt(attempt)) return false;
+  if (!publishExclusive(path.join(taskDir, F.launchGate(attempt)), JSON.stringify({ ...own, attempt }), 0o644)) return false;
+  // Only a requeue removes a claim, and it takes the gate first: a gate won means the claim is still ours.
+  const claim = /** @type {{ attempt?: string } | null} */ (readJsonIfExists(path.join(taskDir, F.CLAIM)));
+  if (claim?.attempt !== attempt) return false;
+  gatePassed = true;
+  writeFileAtomic(path.join(taskDir, F.LAUNCHER), JSON.stringify(own));
+  return true;
 }
 
 /**
