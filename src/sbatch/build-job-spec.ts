@@ -11,6 +11,9 @@ export interface BuildInput {
 
 export type Origins = Partial<Record<keyof JobSpec, Origin>>;
 
+/** sbatch options that set a JobSpec field only when given. */
+const OPTION_ONLY_FIELDS = ['nodeList', 'excludeNodes', 'priority', 'reservations', 'licenses', 'noKill', 'propagate', 'getUserEnv'] as const;
+
 /** sbatch's default job name: the script's base name, "sbatch" for stdin, "wrap" for --wrap. */
 export function defaultJobName(scriptName: string | null, wrapped: boolean): string {
   if (wrapped) return 'wrap';
@@ -84,21 +87,11 @@ export function buildJobSpec(c: CollectedOptions, input: BuildInput, warnings: s
 
   if (sharing?.exclusive && sharing.scope) spec.exclusiveScope = sharing.scope;
   if (sharing && !sharing.exclusive) spec.oversubscribe = true;
-  const nodeList = take('nodeList', c.nodeList);
-  if (nodeList) spec.nodeList = nodeList;
-  const excludeNodes = take('excludeNodes', c.excludeNodes);
-  if (excludeNodes) spec.excludeNodes = excludeNodes;
-  const priority = take('priority', c.priority);
-  if (priority !== undefined) spec.priority = priority;
-  const reservations = take('reservations', c.reservations);
-  if (reservations) spec.reservations = reservations;
-  const licenses = take('licenses', c.licenses);
-  if (licenses) spec.licenses = licenses;
-  const noKill = take('noKill', c.noKill);
-  if (noKill !== undefined) spec.noKill = noKill;
-  const propagate = take('propagate', c.propagate);
-  if (propagate) spec.propagate = propagate;
-  const getUserEnv = take('getUserEnv', c.getUserEnv);
-  if (getUserEnv) spec.getUserEnv = getUserEnv;
+  // Fields present only when their option was given (JobSpec's exactOptional fields).
+  for (const field of OPTION_ONLY_FIELDS) {
+    const value = take(field, c[field] as { value: unknown; origin: Origin } | undefined);
+    // An empty value (`--reservation=`) clears the option, as in sbatch.
+    if (value !== undefined && value !== null && value !== '') (spec as Record<string, unknown>)[field] = value;
+  }
   return { spec, origins };
 }
