@@ -189,6 +189,7 @@ export class SlurmEngine implements Engine {
     const resolved = new Set<string>();
     const final = new Map<string, TaskUpdate>();
     if (accounting.rows) {
+      const goneKeys = new Set(gone.map((g) => taskKey(g.ref, g.arrayIndex)));
       const arrays = new Set(refs.filter((r) => r.openTasks.length).map((r) => r.ref));
       for (const row of accounting.rows) {
         // slurmdbd's first record of a just-ended array can lack the task id (`12`, not `12_1`) for a moment.
@@ -197,7 +198,7 @@ export class SlurmEngine implements Engine {
         const update = read(row, sacctUpdate);
         if (!update) continue;
         if (inSqueue.has(key)) final.set(key, update);
-        else if (!resolved.has(key) && gone.some((g) => taskKey(g.ref, g.arrayIndex) === key)) {
+        else if (!resolved.has(key) && goneKeys.has(key)) {
           resolved.add(key);
           updates.push(update);
         }
