@@ -16,8 +16,11 @@ export interface JobOwner {
   home: string | null;
 }
 
-/** What reconciliation needs to recognise a job's own submission. */
-export type TaggedJob = Pick<EngineJob, 'id' | 'nonce' | 'owner'>;
+/**
+ * What reconciliation needs to recognise a job's own submission. `name` and `submittedAt` (when the
+ * gateway accepted the job: no engine submission of it is older) let an engine ask about that job only.
+ */
+export type TaggedJob = Pick<EngineJob, 'id' | 'nonce' | 'owner'> & { name?: string; submittedAt?: Date };
 
 export interface ArrayTaskRef {
   /** The index a script sees as SLURM_ARRAY_TASK_ID. */
@@ -158,6 +161,11 @@ export interface Engine {
    * owner is never adopted (logged as a possible forgery).
    */
   findByTag(job: TaggedJob): Promise<string | null>;
+  /**
+   * What the engine changed of the job to run it that its user should know (a submitter's variable it cannot
+   * pass on, dropped): the dispatcher records each as a note in the job's events once the engine has the job.
+   */
+  notes?(job: EngineJob): string[];
   /** Cancel the whole job (arrayIndex null) or one array task. Cancelling a finished job is not an error. */
   cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void>;
   /** ONE batched status call for all given live jobs; returns what changed or is current. */

@@ -47,7 +47,7 @@ export class JobDispatchService {
       if (!admission || 'waitReason' in admission) return;
       const { attempt } = admission;
       // Only a submission with this job's nonce and owner is adopted (the engines' findByTag, reconcile-tag.ts).
-      const tagged = { id: jobId, nonce: job.submitNonce, owner: ownerOf(job.user) };
+      const tagged = { id: jobId, nonce: job.submitNonce, owner: ownerOf(job.user), name: job.name, submittedAt: job.submitTime };
       let ref = attempt > 1 ? await this.metrics.time(engine.name, 'findByTag', () => engine.findByTag(tagged)) : null;
       if (ref) this.log.info({ jobId, ref, attempt }, 'reconciled: the engine already has this job');
       if (!ref) {
@@ -65,6 +65,7 @@ export class JobDispatchService {
         await this.lifecycle.engineAcceptedAfterCancel(job, ref);
         return;
       }
+      for (const note of engine.notes?.(storedToEngineJob(job, partition, null)) ?? []) await this.lifecycle.note(job, note, `engine:${engine.name}`);
       this.log.info({ jobId, ref, engine: engine.name }, 'submitted to engine');
     } catch (e) {
       // DESIGN.md §6.4, decided by class only: a refusal no retry can change (a bad request, an owner the

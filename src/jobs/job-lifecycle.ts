@@ -99,6 +99,12 @@ export class JobLifecycle {
     await this.publish(job);
   }
 
+  /** Something done to the job that changes nothing of its state (a variable its engine could not pass on): an event from and to its state. */
+  async note(job: JobRow, text: string, actor: string): Promise<void> {
+    await this.jobs.apply({ jobId: job.id, events: [{ arrayIndex: null, fromState: job.state, toState: job.state, reason: text.slice(0, MAX_REASON), actor }] });
+    await this.publish(job);
+  }
+
   /** The engine could not be reached (or is over a quota): the job stays READY and says why while the queue retries. */
   async engineUnavailable(job: JobRow, reason: string): Promise<void> {
     await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['READY'], job: { reason } });

@@ -204,6 +204,12 @@ export class SlurmCluster {
     delete this.state.pids.slurmctld;
   }
 
+  /** Stops slurmdbd by its PID (an accounting outage): slurmctld keeps running and queues its records. */
+  async stopSlurmdbd(): Promise<void> {
+    await stopPid(this.state.pids.slurmdbd ?? null);
+    delete this.state.pids.slurmdbd;
+  }
+
   /** Runs a Slurm client command against this cluster as root; resolves with stdout. */
   async command(cmd: string, args: string[], input?: string): Promise<string> {
     const child = execFileP(cmd, args, { env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', ...this.env }, timeout: 60_000, maxBuffer: 64 * 2 ** 20 });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { parseSubmitDescription } from '../../../test/htcondor/submit-description-parser';
 import { EngineUnavailableError } from '../engine-errors';
-import type { CommandRequest, CommandResult, CommandRunner } from '../command-runner/command-runner';
+import type { CommandResult, CommandRunner } from '../command-runner/command-runner';
+import { FixtureRunner } from '../../../test/support/fixture-runner';
 import { RunnerUnavailableError } from '../command-runner/command-runner';
 import { engineJob } from '../../../test/local-engine/job-fixtures';
 import { HtcondorEngine } from './htcondor-engine';
@@ -13,21 +14,9 @@ const fixture = (name: string) => readFileSync(join(__dirname, '../../../test/ht
 const ok = (stdout: string): CommandResult => ({ code: 0, stdout, stderr: '' });
 
 /** The runner contract answered with HTCondor's real output formats; every command is recorded. */
-class FixtureRunner implements CommandRunner {
-  readonly requests: CommandRequest[] = [];
-  constructor(private readonly answer: (argv: string[]) => CommandResult | Error) {}
-  async run(request: CommandRequest): Promise<CommandResult> {
-    this.requests.push(request);
-    const r = this.answer(request.argv);
-    if (r instanceof Error) throw r;
-    return r;
-  }
-  describe(): string {
-    return 'fixtures';
-  }
-  async close(): Promise<void> {}
-  tools(): string[] {
-    return this.requests.map((r) => r.argv.find((a) => a.includes('condor_') || a === '/bin/sh') ?? r.argv[0]);
+class CondorRunner extends FixtureRunner {
+  constructor(answer: (argv: string[]) => CommandResult | Error) {
+    super(answer, (a) => a.includes('condor_') || a === '/bin/sh');
   }
 }
 
@@ -64,7 +53,7 @@ const jsonAds = (ads: Record<string, unknown>[]) => `[\n${ads.map((a) => JSON.st
 
 describe('HTCondor engine over the runner contract', () => {
   it('stages the script and gives condor_submit -terse the description on stdin, as the owner', async () => {
-    const runner = new FixtureRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? ok(fixture('condor_submit-terse.txt')) : ok('')));
+    const runner = new CondorRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? ok(fixture('condor_submit-terse.txt')) : ok('')));
     const job = engineJob(50, '/tmp/w', { array: { indices: [1, 7, 20], maxConcurrent: 2 } });
     await expect(engine(runner).submit(job)).resolves.toBe('51');
     const [stage, submit] = runner.requests;
@@ -79,7 +68,7 @@ describe('HTCondor engine over the runner contract', () => {
   });
 
   it('maps ONE condor_q for every live job, then condor_history for those gone, to gateway states', async () => {
-    const runner = new FixtureRunner((argv) => {
+    const runner = new CondorRunner((argv) => {
       if (argv[0] === '/usr/bin/condor_q') return ok(fixture('condor_q.json'));
       if (argv[0] === '/usr/bin/condor_history') return ok(fixture('condor_history.json'));
       if (argv[0] === '/usr/bin/condor_rm') return ok(fixture('condor_rm-constraint.txt'));
@@ -121,7 +110,7 @@ describe('HTCondor engine over the runner contract', () => {
   });
 
   it('reads an empty -json answer as no jobs, and finds a submission by its tag in the queue, or with its nonce and owner in the history', async () => {
-    const runner = new FixtureRunner((argv) => (argv[0] === '/usr/bin/condor_q' ? ok('') : ok(fixture('condor_history.json'))));
+    const runner = new CondorRunner((argv) => (argv[0] === '/usr/bin/condor_q' ? ok('') : ok(fixture('condor_history.json'))));
     const job = engineJob(81, '/tmp/w', {}, { owner: alice });
     await expect(engine(runner).findByTag(job)).resolves.toBe('80');
     const q = runner.requests[0].argv;
@@ -129,7 +118,7 @@ describe('HTCondor engine over the runner contract', () => {
     expect(q[q.indexOf('-attributes') + 1].split(',')).toEqual(expect.arrayContaining(['GatewayJobId', 'GatewayNonce', 'Owner']));
     const h = runner.requests[1].argv;
     expect(h[h.indexOf('-constraint') + 1]).toBe(`GatewayJobId =!= undefined && GatewaySite == "site1" && (GatewayJobId == 81 && GatewayNonce == "${job.nonce}" && Owner == "alice")`);
-    const none = new FixtureRunner(() => ok(''));
+    const none = new CondorRunner(() => ok(''));
     await expect(engine(none).findByTag(engineJob(5, '/tmp/w'))).resolves.toBeNull();
   });
 
@@ -138,7 +127,7 @@ describe('HTCondor engine over the runner contract', () => {
     const { logger, seen } = warnings();
     // mallory guessed the id (wrong nonce), then copied the real nonce from condor_q (wrong owner).
     const forged = [queuedAd(200, 81, '00000000000000000000000000000000', 'mallory'), queuedAd(201, 81, job.nonce, 'mallory'), queuedAd(202, 81, null, 'alice')];
-    const onlyForged = new FixtureRunner((argv) => (argv[0] === '/usr/bin/condor_q' ? ok(jsonAds(forged)) : ok('')));
+    const onlyForged = new CondorRunner((argv) => (argv[0] === '/usr/bin/condor_q' ? ok(jsonAds(forged)) : ok('')));
     await expect(engine(onlyForged, { logger }).findByTag(job)).resolves.toBeNull();
     expect(seen.map((w) => [w.obj.ref, w.obj.foundOwner, w.obj.nonceMatches, w.obj.ownerMatches])).toEqual([
       ['200', 'mallory', false, false],
@@ -149,14 +138,14 @@ describe('HTCondor engine over the runner contract', () => {
     expect(seen[0].obj).toMatchObject({ jobId: 81, engine: 'pool', owner: 'alice', expectedOwner: 'alice' });
 
     // The job's own cluster is adopted even when forgeries come first in the queue.
-    const withOwn = new FixtureRunner(() => ok(jsonAds([...forged, queuedAd(203, 81, job.nonce, 'alice')])));
+    const withOwn = new CondorRunner(() => ok(jsonAds([...forged, queuedAd(203, 81, job.nonce, 'alice')])));
     await expect(engine(withOwn).findByTag(job)).resolves.toBe('203');
     expect(withOwn.tools()).toEqual(['/usr/bin/condor_q']);
   });
 
   it('with submitAs: service, the expected owner is the runner\'s own user (id -un), asked once', async () => {
     const job = engineJob(81, '/tmp/w', {}, { owner: alice });
-    const runner = new FixtureRunner((argv) => {
+    const runner = new CondorRunner((argv) => {
       if (argv[0] === '/usr/bin/id') return ok('svc-gw\n');
       if (argv[0] === '/usr/bin/condor_q') return ok(jsonAds([queuedAd(300, 81, job.nonce, 'alice'), queuedAd(301, 81, job.nonce, 'svc-gw')]));
       return ok('');
@@ -168,7 +157,7 @@ describe('HTCondor engine over the runner contract', () => {
   });
 
   it('cancels with condor_rm, the whole cluster or one array task, and a job already gone is no error', async () => {
-    const runner = new FixtureRunner((argv) => (argv.includes('51') ? ok(fixture('condor_rm-cluster.txt')) : { code: 1, stdout: '', stderr: fixture('condor_rm-gone.txt') }));
+    const runner = new CondorRunner((argv) => (argv.includes('51') ? ok(fixture('condor_rm-cluster.txt')) : { code: 1, stdout: '', stderr: fixture('condor_rm-gone.txt') }));
     const b = engine(runner);
     await b.cancel('51', 50, null);
     await b.cancel('80', 81, 3);
@@ -179,12 +168,12 @@ describe('HTCondor engine over the runner contract', () => {
   });
 
   it('turns an unreachable schedd or submit node into EngineUnavailable, never into "no jobs"', async () => {
-    const unreachable = new FixtureRunner(() => ({ code: 1, stdout: '', stderr: fixture('schedd-unreachable.txt') }));
+    const unreachable = new CondorRunner(() => ({ code: 1, stdout: '', stderr: fixture('schedd-unreachable.txt') }));
     await expect(engine(unreachable).syncAll([{ jobId: 1, ref: '2', openTasks: [] }])).rejects.toBeInstanceOf(EngineUnavailableError);
     await expect(engine(unreachable).findByTag(engineJob(1, '/tmp/w'))).rejects.toBeInstanceOf(EngineUnavailableError);
-    const submitFails = new FixtureRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? { code: 1, stdout: '', stderr: "ERROR: Can't find address of local schedd\n" } : ok('')));
+    const submitFails = new CondorRunner((argv) => (argv.includes('/usr/bin/condor_submit') ? { code: 1, stdout: '', stderr: "ERROR: Can't find address of local schedd\n" } : ok('')));
     await expect(engine(submitFails).submit(engineJob(3, '/tmp/w'))).rejects.toBeInstanceOf(EngineUnavailableError);
-    const down = new FixtureRunner(() => new RunnerUnavailableError('ssh: connect to host submit port 22: Connection refused'));
+    const down = new CondorRunner(() => new RunnerUnavailableError('ssh: connect to host submit port 22: Connection refused'));
     await expect(engine(down).cancel('51', 50, null)).rejects.toBeInstanceOf(EngineUnavailableError);
   });
 });

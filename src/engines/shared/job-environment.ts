@@ -27,6 +27,24 @@ export interface JobEnvironmentInput {
   hostMemoryMB: number;
 }
 
+/** A variable name every engine can pass on (`env NAME=value`, a shell, Slurm, HTCondor): letters, digits and `_`, not starting with a digit. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The submitter's variables whose names are not identifiers (Lmod's exported `BASH_FUNC_module%%`, present
+ * in most HPC login shells, arrives under --export=ALL): an engine drops them rather than fail the job.
+ */
+export function unpassableVariables(env: Record<string, string>, accepts: RegExp = VARIABLE_NAME): string[] {
+  return Object.keys(env).filter((name) => !accepts.test(name));
+}
+
+/** The note a job's events get when variables were dropped; null when none were. */
+export function droppedVariablesNote(names: string[]): string | null {
+  if (names.length === 0) return null;
+  const list = names.map((n) => `"${n}"`).join(', ');
+  return `environment variable${names.length > 1 ? 's' : ''} ${list} not passed to the job: a name must be letters, digits and "_", not starting with a digit`;
+}
+
 /** A login shell's PATH, for `--export=NONE` and for jobs submitted without any environment. */
 export const LOGIN_PATH = '/usr/local/bin:/usr/bin:/bin';
 

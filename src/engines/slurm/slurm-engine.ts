@@ -2,7 +2,7 @@ import { notFound } from '../../common/domain-error';
 import { isTerminal } from '../../domain/job';
 import { parseTimeLimit } from '../../sbatch';
 import { Engine, EngineHealth, EngineJob, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../engine';
-import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engine-errors';
+import { EngineError, EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engine-errors';
 import { SLURM_UNAVAILABLE, sbatchFailure } from './sbatch-failure';
 import type { CommandRequest, CommandResult } from '../command-runner/command-runner';
 import { ownerReadResult, readOutputFile, runEngineCommand } from '../command-runner/engine-commands';
@@ -10,19 +10,33 @@ import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, resolveOutputPath } from '../shar
 import { serviceCommand, SlurmTool, slurmTool } from './slurm-command';
 import { CommandContext, ownerCommand } from '../command-runner/owner-command';
 import type { SlurmEngineOptions } from './slurm-engine-options';
-import { parseSacct, parseSqueue, SACCT_FIELDS, sacctUpdate, SQUEUE_ARGS, squeueUpdate } from './slurm-status';
+import { parseSacct, parseScontrolJobs, parseSqueue, SACCT_FIELDS, type SacctRow, sacctUpdate, SCONTROL_JOBS_ARGS, type ScontrolJobRow, scontrolUpdate, SQUEUE_ARGS, squeueUpdate } from './slurm-status';
 import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
-import { claimedNonce, SbatchPlan, translateJob } from './translate-job';
+import { claimedNonce, droppedVariables, SbatchPlan, translateJob } from './translate-job';
+import { droppedVariablesNote } from '../shared/job-environment';
+import { toSlurmTime } from './slurm-states';
 import { adoptTagged, RunnerIdentity, type TagCandidate } from '../reconcile-tag';
 
-/** How long a job ended in squeue may wait for its accounting record before squeue's word is final. */
+/** How long a job ended in squeue may wait for its accounting record before slurmctld's word is final. */
 const ACCOUNTING_GRACE_MS = 60_000;
+/** A status pass does not wait longer for sacct (slurmdbd down can make it hang): slurmctld's word is used instead. */
+const SACCT_PASS_TIMEOUT_MS = 20_000;
+/**
+ * How long a job that left squeue waits for sacct to answer again before it is reported lost: it left squeue
+ * MinJobAge after it ended, so the gateway missed its end (it was down) AND slurmdbd is down too.
+ */
+const VANISHED_GRACE_MS = 10 * 60_000;
+/** Reconciliation asks sacct from this long before the gateway accepted the job (clocks of two hosts). */
+const RECONCILE_MARGIN_MS = 10 * 60_000;
+
+/** What the accounting records of a pass are: sacct's rows, or why there are none (and whether that may pass). */
+type AccountingAnswer = { rows: SacctRow[] } | { rows: null; why: string; outage: boolean };
 
 /**
  * A Slurm cluster as an engine (DESIGN.md §2): sbatch/squeue/sacct/scancel/sinfo through a
  * CommandRunner (this host, or a login node over SSH). Jobs are submitted as their owner, tagged with
  * the gateway job id and nonce in --comment; status costs ONE squeue call per pass for all jobs of the cluster,
- * plus one sacct call for those that already left squeue.
+ * plus, when some ended or left squeue, one sacct call for them and, without a record from it, one scontrol.
  */
 export class SlurmEngine implements Engine {
   readonly kind = 'slurm';
@@ -30,6 +44,8 @@ export class SlurmEngine implements Engine {
   readonly name: string;
   private readonly ctx: CommandContext;
   private readonly runnerIdentity: RunnerIdentity;
+  /** Jobs gone from squeue while sacct did not answer, since when (by `12` / `12_3`). */
+  private missingSince = new Map<string, number>();
 
   constructor(private readonly opts: SlurmEngineOptions) {
     this.name = opts.name;
@@ -43,7 +59,26 @@ export class SlurmEngine implements Engine {
     return translateJob(job, this.opts.site);
   }
 
+  /**
+   * sbatch as the job's owner. Whatever goes wrong that is not clearly transient (EngineUnavailableError:
+   * slurmctld, sudo or the login node unreachable) is a refusal with its message: the job FAILS with a
+   * reason instead of staying PENDING through retries that would fail the same way.
+   */
   async submit(job: EngineJob): Promise<string> {
+    try {
+      return await this.sbatch(job);
+    } catch (e) {
+      if (e instanceof EngineError) throw e;
+      throw new EngineRefusedError(this.name, `cannot submit job ${job.id} to Slurm on engine ${this.name}: ${(e as Error).message}`, { jobId: job.id });
+    }
+  }
+
+  notes(job: EngineJob): string[] {
+    const note = droppedVariablesNote(droppedVariables(job));
+    return note ? [note] : [];
+  }
+
+  private async sbatch(job: EngineJob): Promise<string> {
     const plan = translatedOrRefused(this.name, job.id, () => this.translate(job));
     const r = await this.run(ownerCommand(this.ctx, job.owner, slurmTool(this.ctx, 'sbatch'), plan.args, plan.env, plan.script), 'sbatch');
     if (r.code !== 0) throw sbatchFailure(this.name, job.id, r.stderr, r.code);
@@ -56,6 +91,8 @@ export class SlurmEngine implements Engine {
   /**
    * A submission is adopted only if its comment carries this job's nonce AND Slurm names the expected
    * owner: any Slurm user can write any --comment, and can read a submitted job's nonce in squeue.
+   * Only the submissions that can be this job's are asked for: its name (of every user, so that a stranger's
+   * job claiming the tag is seen and logged), and in sacct only since the gateway accepted the job.
    */
   async findByTag(job: TaggedJob): Promise<string | null> {
     const expectedOwner = await this.submitter(job);
@@ -65,10 +102,15 @@ export class SlurmEngine implements Engine {
         return claim ? [{ ref: row.ref, nonce: claim.nonce, owner: row.user }] : [];
       });
     const adopt = (candidates: TagCandidate[]) => adoptTagged(job, candidates, { engine: this.name, expectedOwner, logger: this.opts.logger });
-    const live = adopt(claims(parseSqueue(await this.status('squeue', SQUEUE_ARGS))));
+    // squeue and sacct read a comma as a list of names: such a name is not filtered on.
+    const byName = job.name && !job.name.includes(',') ? [`--name=${job.name}`] : [];
+    const live = adopt(claims(parseSqueue(await this.status('squeue', [...SQUEUE_ARGS, ...byName]))));
     if (live || !this.opts.accounting) return live;
     // Gone from squeue (MinJobAge): the accounting record still carries the comment and the user.
-    return adopt(claims(parseSacct(await this.status('sacct', ['-a', '-n', '-P', '-X', '--starttime=now-7days', `--format=${SACCT_FIELDS.join(',')}`]))));
+    const since = job.submittedAt ? toSlurmTime(new Date(job.submittedAt.getTime() - RECONCILE_MARGIN_MS)) : 'now-7days';
+    const recorded = await this.sacct(['-a', '-n', '-P', '-X', `--starttime=${since}`, ...byName, `--format=${SACCT_FIELDS.join(',')}`]);
+    // No accounting storage at all: nothing but squeue could know the job (and it does not).
+    return recorded === 'disabled' ? null : adopt(claims(parseSacct(recorded)));
   }
 
   /**
@@ -92,58 +134,137 @@ export class SlurmEngine implements Engine {
     this.opts.logger.info({ jobId, slurmJobId: target }, 'cancel sent to Slurm');
   }
 
+  /**
+   * One status pass. Live state from squeue (every job slurmctld holds, ended ones for MinJobAge). The final
+   * state of a job that ended: its accounting record (sacct) when slurmdbd answers, else slurmctld's own
+   * (`scontrol show job`, ExitCode as code:signal), else squeue's. sacct failing (no accounting, slurmdbd
+   * down or hanging) degrades the pass instead of failing it, and one job's unreadable record leaves that
+   * job for the next pass without holding back the others. Only squeue failing fails the pass.
+   */
   async syncAll(refs: LiveJobRef[]): Promise<TaskUpdate[]> {
     if (refs.length === 0) return [];
     const byRef = new Map(refs.map((r) => [r.ref, r.jobId]));
+    const problems: string[] = [];
+    const read = <R extends { ref: string; arrayIndex: number | null }>(row: R, update: (jobId: number, row: R) => TaskUpdate): TaskUpdate | null => {
+      const jobId = byRef.get(row.ref);
+      if (jobId === undefined) return null;
+      try {
+        return update(jobId, row);
+      } catch (e) {
+        problems.push(`${taskKey(row.ref, row.arrayIndex)}: ${(e as Error).message}`);
+        return null;
+      }
+    };
+    try {
+      return await this.statusPass(refs, read);
+    } finally {
+      if (problems.length) this.opts.logger.warn({ engine: this.name, problems }, 'Slurm reported jobs the gateway cannot read; they are asked again next pass');
+    }
+  }
+
+  private async statusPass(refs: LiveJobRef[], read: <R extends { ref: string; arrayIndex: number | null }>(row: R, update: (jobId: number, row: R) => TaskUpdate) => TaskUpdate | null): Promise<TaskUpdate[]> {
     const updates: TaskUpdate[] = [];
     // Every job and array task squeue still shows (`--array`: pending tasks one per line too).
     const inSqueue = new Set<string>();
     const ended: { update: TaskUpdate; ref: string }[] = [];
+    const refSet = new Set(refs.map((r) => r.ref));
     for (const row of parseSqueue(await this.status('squeue', SQUEUE_ARGS))) {
-      const jobId = byRef.get(row.ref);
-      if (jobId === undefined) continue;
+      if (!refSet.has(row.ref)) continue;
       inSqueue.add(taskKey(row.ref, row.arrayIndex));
-      const update = squeueUpdate(jobId, row);
-      // squeue's exit code is not the final word for jobs ended by a signal (it says 0:0 where sacct says
-      // 0:15), so those wait for the accounting record. A clean completion is reported at once: holding
-      // it as RUNNING while slurmdbd lags would show more tasks running than the array's throttle allows.
-      if (this.opts.accounting && isTerminal(update.state) && update.state !== 'COMPLETED') ended.push({ update, ref: row.ref });
+      const update = read(row, squeueUpdate);
+      if (!update) continue;
+      // A clean completion is reported at once: holding it as RUNNING while slurmdbd lags would show more
+      // tasks running than the array's throttle allows. Other ends take the final record's exit code and signal.
+      if (isTerminal(update.state) && update.state !== 'COMPLETED') ended.push({ update, ref: row.ref });
       else updates.push(update);
     }
     // Jobs, and array tasks the gateway has not seen finish, that have left squeue (MinJobAge).
     const gone = refs.flatMap((r) => (r.openTasks.length ? r.openTasks : [null]).map((arrayIndex) => ({ jobId: r.jobId, ref: r.ref, arrayIndex }))).filter((t) => !inSqueue.has(taskKey(t.ref, t.arrayIndex)));
-    if (gone.length === 0 && ended.length === 0) return updates;
-    // The accounting record is the final word (Slurm's own sacct), for jobs just ended and those already gone.
+    if (gone.length === 0 && ended.length === 0) {
+      this.missingSince.clear();
+      return updates;
+    }
+
+    const accounting = await this.accountingRecords([...new Set([...gone.map((g) => g.ref), ...ended.map((e) => e.ref)])]);
     const resolved = new Set<string>();
-    if (this.opts.accounting) {
-      const asked = [...new Set([...gone.map((g) => g.ref), ...ended.map((e) => e.ref)])];
-      const rows = parseSacct(await this.status('sacct', ['-n', '-P', '-X', `--jobs=${asked.join(',')}`, `--format=${SACCT_FIELDS.join(',')}`]));
-      const final = new Map<string, TaskUpdate>();
+    const final = new Map<string, TaskUpdate>();
+    if (accounting.rows) {
+      const goneKeys = new Set(gone.map((g) => taskKey(g.ref, g.arrayIndex)));
       const arrays = new Set(refs.filter((r) => r.openTasks.length).map((r) => r.ref));
-      for (const row of rows) {
-        const jobId = byRef.get(row.ref);
+      for (const row of accounting.rows) {
         // slurmdbd's first record of a just-ended array can lack the task id (`12`, not `12_1`) for a moment.
-        if (jobId === undefined || (row.arrayIndex === null && arrays.has(row.ref))) continue;
+        if (row.arrayIndex === null && arrays.has(row.ref)) continue;
         const key = taskKey(row.ref, row.arrayIndex);
-        const update = sacctUpdate(jobId, row);
+        const update = read(row, sacctUpdate);
+        if (!update) continue;
         if (inSqueue.has(key)) final.set(key, update);
-        else {
+        else if (!resolved.has(key) && goneKeys.has(key)) {
           resolved.add(key);
           updates.push(update);
         }
       }
-      for (const e of ended) {
-        const recorded = final.get(taskKey(e.ref, e.update.arrayIndex));
-        if (recorded && isTerminal(recorded.state)) updates.push(recorded);
-        // slurmdbd lags a few seconds; past that, slurmctld's word is taken rather than waiting forever.
-        else if (e.update.endTime && Date.now() - e.update.endTime.getTime() > ACCOUNTING_GRACE_MS) updates.push(e.update);
+    }
+
+    const now = Date.now();
+    const unrecorded = ended.filter((e) => !isTerminal(final.get(taskKey(e.ref, e.update.arrayIndex))?.state ?? 'PENDING'));
+    // slurmdbd lags a few seconds behind slurmctld: while it answers, a just-ended job waits for its record.
+    const settled = unrecorded.filter((e) => !accounting.rows || !e.update.endTime || now - e.update.endTime.getTime() > ACCOUNTING_GRACE_MS);
+    const controller = settled.length ? await this.controllerRecords() : null;
+    for (const e of ended) {
+      const key = taskKey(e.ref, e.update.arrayIndex);
+      const recorded = final.get(key);
+      if (recorded && isTerminal(recorded.state)) updates.push(recorded);
+      else if (settled.includes(e)) {
+        const row = controller?.get(key);
+        updates.push((row && read(row, scontrolUpdate)) || e.update);
       }
     }
-    const where = this.opts.accounting ? 'neither in squeue nor in sacct' : 'no longer in squeue and the engine has no accounting (sacct)';
-    for (const g of gone.filter((t) => !resolved.has(taskKey(t.ref, t.arrayIndex)))) {
-      updates.push({ jobId: g.jobId, arrayIndex: g.arrayIndex, state: 'NODE_FAIL', reason: `Slurm job ${taskKey(g.ref, g.arrayIndex)} is ${where}: its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
+
+    const missing = new Map<string, number>();
+    for (const g of gone) {
+      const key = taskKey(g.ref, g.arrayIndex);
+      if (resolved.has(key)) continue;
+      let where: string;
+      if (!this.opts.accounting) where = 'no longer in squeue and the engine has no accounting (sacct)';
+      else if (accounting.rows) where = 'neither in squeue nor in sacct';
+      else if (!accounting.outage) where = `no longer in squeue and Slurm keeps no accounting (${accounting.why})`;
+      else {
+        // sacct may answer again: wait, but not forever.
+        const since = this.missingSince.get(key) ?? now;
+        missing.set(key, since);
+        if (now - since < VANISHED_GRACE_MS) continue;
+        where = `no longer in squeue and sacct has not answered for ${Math.round((now - since) / 60_000)} min (${accounting.why})`;
+      }
+      updates.push({ jobId: g.jobId, arrayIndex: g.arrayIndex, state: 'NODE_FAIL', reason: `Slurm job ${key} is ${where}: its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
     }
+    this.missingSince = missing;
     return updates;
+  }
+
+  /** sacct's records of these jobs, or why there are none this pass (logged once per pass, not per job). */
+  private async accountingRecords(refs: string[]): Promise<AccountingAnswer> {
+    if (!this.opts.accounting) return { rows: null, why: 'the engine has no accounting', outage: false };
+    let answer: AccountingAnswer;
+    try {
+      const out = await this.sacct(['-n', '-P', '-X', `--jobs=${refs.join(',')}`, `--format=${SACCT_FIELDS.join(',')}`], SACCT_PASS_TIMEOUT_MS);
+      if (out !== 'disabled') return { rows: parseSacct(out) };
+      answer = { rows: null, why: "Slurm's accounting storage is disabled", outage: false };
+    } catch (e) {
+      if (!(e instanceof EngineUnavailableError)) throw e;
+      answer = { rows: null, why: e.message, outage: true };
+    }
+    this.opts.logger.warn({ engine: this.name, jobs: refs.length, err: answer.why }, 'sacct did not answer: final states from slurmctld (scontrol show job) this pass');
+    return answer;
+  }
+
+  /** Every job slurmctld still holds, by `12` / `12_3`; null when scontrol does not answer (squeue's word is used). */
+  private async controllerRecords(): Promise<Map<string, ScontrolJobRow> | null> {
+    try {
+      return new Map(parseScontrolJobs(await this.status('scontrol', SCONTROL_JOBS_ARGS)).map((r) => [taskKey(r.ref, r.arrayIndex), r]));
+    } catch (e) {
+      this.opts.logger.warn({ engine: this.name, err: (e as Error).message }, 'scontrol show job did not answer: final states from squeue this pass');
+      return null;
+    }
   }
 
   async output(ref: string, jobId: number, request: OutputRequest): Promise<OutputChunk> {
@@ -203,6 +324,15 @@ export class SlurmEngine implements Engine {
   /** Reads as the job's owner, so file permissions are the owner's; null when the file does not exist (yet). */
   private async ownerRead(job: EngineJob, program: string, args: string[]): Promise<string | null> {
     return ownerReadResult(await this.run(ownerCommand(this.ctx, job.owner, program, args), program), this.name, job.id);
+  }
+
+  /** sacct's output; 'disabled' when the cluster keeps no accounting; EngineUnavailableError when slurmdbd does not answer. */
+  private async sacct(args: string[], timeoutMs?: number): Promise<string | 'disabled'> {
+    const r = await this.run({ ...serviceCommand(this.ctx, 'sacct', args), ...(timeoutMs ? { timeoutMs } : {}) }, 'sacct');
+    if (r.code === 0) return r.stdout;
+    const why = r.stderr.trim() || `exit ${r.code}`;
+    if (/accounting storage is disabled/i.test(why)) return 'disabled';
+    throw new EngineUnavailableError(this.name, `sacct failed on engine ${this.name}: ${why.split('\n').pop()}`);
   }
 
   /** A status command: its failure is never read as "no jobs" (DESIGN.md §6). */

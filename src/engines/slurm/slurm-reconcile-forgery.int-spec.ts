@@ -22,9 +22,12 @@ let release: () => Promise<void>;
 beforeAll(async () => ({ cluster, release } = await sharedSlurmCluster()), 120_000);
 afterAll(() => release?.());
 
-/** sbatch run by the attacker herself, straight to Slurm: a held job (it stays in squeue) with the comment she chose. */
+/**
+ * sbatch run by the attacker herself, straight to Slurm: a held job (it stays in squeue) with the comment she
+ * chose, and the victim's job name (reconciliation asks Slurm only for jobs of that name; names are public in squeue).
+ */
 async function attackerSbatch(comment: string): Promise<string> {
-  const out = await cluster.command('runuser', ['-u', ATTACKER, '--', '/usr/bin/env', `SLURM_CONF=${cluster.slurmConf}`, 'sbatch', '--parsable', '--hold', '--chdir=/tmp', '--output=/dev/null', `--comment=${comment}`, '--wrap=echo attacker']);
+  const out = await cluster.command('runuser', ['-u', ATTACKER, '--', '/usr/bin/env', `SLURM_CONF=${cluster.slurmConf}`, 'sbatch', '--parsable', '--hold', '--chdir=/tmp', '--output=/dev/null', '--job-name=victim', `--comment=${comment}`, '--wrap=echo attacker']);
   return out.trim().split(';')[0];
 }
 

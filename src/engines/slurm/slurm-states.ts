@@ -65,3 +65,9 @@ export function slurmTime(text: string): Date | null {
   const d = new Date(t);
   return Number.isNaN(d.getTime()) ? null : d;
 }
+
+/** A time as Slurm's clients read it, in the submit node's zone and without one: YYYY-MM-DDTHH:MM:SS. */
+export function toSlurmTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

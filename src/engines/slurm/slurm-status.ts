@@ -125,3 +125,74 @@ export function parseSacct(stdout: string): SacctRow[] {
 export function sacctUpdate(jobId: number, row: SacctRow): TaskUpdate {
   return taskUpdate(jobId, row, splitExitCode(row.exitCode));
 }
+
+/**
+ * `scontrol show job -o`: every job slurmctld still holds (ended ones for MinJobAge), one line each; the
+ * final state and `ExitCode=code:signal` of a job that just ended, when the accounting record is not there
+ * (no slurmdbd, or slurmdbd down).
+ */
+export const SCONTROL_JOBS_ARGS = ['show', 'job', '-o'];
+
+export interface ScontrolJobRow {
+  jobIdRaw: string;
+  ref: string;
+  arrayIndex: number | null;
+  state: string;
+  reason: string;
+  exitCode: string;
+  start: string;
+  end: string;
+  node: string;
+  user: string;
+}
+
+/** The fields read, in the order scontrol prints them (JobId, ArrayJobId and ArrayTaskId come before JobName). */
+const SCONTROL_FIELDS = ['UserId', 'JobState', 'Reason', 'ExitCode', 'StartTime', 'EndTime', 'NodeList'] as const;
+
+/**
+ * `Key=value` pairs separated by spaces, where JobName (and free text after the fields read here: Comment,
+ * WorkDir, Command) may itself hold spaces and `Key=` words. So each field is looked for only after the
+ * one before it, and the ids only before JobName: a job's name can at worst misreport that job itself.
+ * scontrol writes Reason with `_` for spaces. A still-pending array range (`ArrayTaskId=3-5%1`) has no
+ * task to report, and is skipped; so is "No jobs in the system".
+ */
+export function parseScontrolJobs(stdout: string): ScontrolJobRow[] {
+  const rows: ScontrolJobRow[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('JobId=')) continue;
+    const nameAt = line.indexOf(' JobName=');
+    const ids = line.slice(0, nameAt === -1 ? line.length : nameAt);
+    const jobIdRaw = /^JobId=(\d+)/.exec(ids)?.[1];
+    const arrayJob = / ArrayJobId=(\d+)/.exec(ids)?.[1];
+    const arrayTask = / ArrayTaskId=(\S+)/.exec(ids)?.[1];
+    if (!jobIdRaw || nameAt === -1 || (arrayJob && !/^\d+$/.test(arrayTask ?? ''))) continue;
+    const values: Partial<Record<(typeof SCONTROL_FIELDS)[number], string>> = {};
+    let from = nameAt;
+    for (const key of SCONTROL_FIELDS) {
+      const at = line.indexOf(` ${key}=`, from);
+      if (at === -1) break;
+      const start = at + key.length + 2;
+      const end = line.indexOf(' ', start);
+      values[key] = line.slice(start, end === -1 ? line.length : end);
+      from = end === -1 ? line.length : end;
+    }
+    if (values.JobState === undefined || values.ExitCode === undefined) throw new Error(`unexpected scontrol show job line: ${line.slice(0, 200)}`);
+    rows.push({
+      jobIdRaw,
+      ref: arrayJob ?? jobIdRaw,
+      arrayIndex: arrayJob ? Number(arrayTask) : null,
+      state: values.JobState,
+      reason: values.Reason ?? '',
+      exitCode: values.ExitCode,
+      start: values.StartTime ?? '',
+      end: values.EndTime ?? '',
+      node: values.NodeList === '(null)' ? '' : (values.NodeList ?? ''),
+      user: (values.UserId ?? '').replace(/\(\d+\)$/, ''),
+    });
+  }
+  return rows;
+}
+
+export function scontrolUpdate(jobId: number, row: ScontrolJobRow): TaskUpdate {
+  return taskUpdate(jobId, row, splitExitCode(row.exitCode));
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { engineJob, testNonce } from '../../../test/local-engine/job-fixtures';
 import { quoteCommand } from '../command-runner/shell-quote';
 import { ownerCommand, type CommandContext } from '../command-runner/owner-command';
-import { claimedNonce, dependencyArg, jobTag, neutraliseDirectives, translateJob } from './translate-job';
+import { claimedNonce, dependencyArg, droppedVariables, jobTag, neutraliseDirectives, translateJob } from './translate-job';
 
 const ctx: CommandContext = { submitAs: 'ssh-user', fixedEnv: { SLURM_CONF: '/etc/slurm/test.conf' }, binDir: '/usr/bin' };
 
@@ -65,6 +65,17 @@ describe('Slurm translation', () => {
     const all = translateJob(engineJob(1, '/w', { environment: { SBATCH_TIMELIMIT: '5', KEEP: '1' } }), 's').env;
     expect(all.KEEP).toBe('1');
     expect(all).not.toHaveProperty('SBATCH_TIMELIMIT');
+  });
+
+  it('leaves out the submitter\'s variables whose names are not identifiers (Lmod\'s BASH_FUNC_module%%), and names them', () => {
+    const environment = { 'BASH_FUNC_module%%': '() {  eval $($LMOD_CMD bash "$@")\n}', 'A-B': '1', KEEP: 'yes' };
+    const job = engineJob(1, '/w', { environment });
+    const env = translateJob(job, 's').env;
+    expect(env).toMatchObject({ KEEP: 'yes' });
+    expect(Object.keys(env).filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))).toEqual([]);
+    expect(droppedVariables(job)).toEqual(['BASH_FUNC_module%%', 'A-B']);
+    // Under --export=NONE nothing of the submitter's is passed, so nothing is dropped.
+    expect(droppedVariables(engineJob(1, '/w', { environment, export: { mode: 'NONE', vars: {} } }))).toEqual([]);
   });
 
   it('under --export=ALL lays the submitter\'s environment over a login base with the owner\'s home, so an API submission has HOME, USER and PATH', () => {

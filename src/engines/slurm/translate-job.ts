@@ -1,7 +1,8 @@
 import { badInput } from '../../common/domain-error';
 import type { JobSpec } from '../../domain/job';
 import type { EngineJob, NativeDependency } from '../engine';
-import { loginEnvironment } from '../shared/job-environment';
+import { loginEnvironment, unpassableVariables, VARIABLE_NAME } from '../shared/job-environment';
+import { toSlurmTime } from './slurm-states';
 
 /**
  * JobSpec → what sbatch receives: options as argv (`--parsable`, no shell), the job's exported
@@ -94,7 +95,7 @@ function policyArgs(spec: JobSpec): string[] {
   if (spec.account) a.push(`--account=${spec.account}`);
   if (spec.qos) a.push(`--qos=${spec.qos}`);
   if (spec.requeue !== null) a.push(spec.requeue ? '--requeue' : '--no-requeue');
-  if (spec.deadline) a.push(`--deadline=${localTime(spec.deadline)}`);
+  if (spec.deadline) a.push(`--deadline=${toSlurmTime(new Date(spec.deadline))}`);
   if (spec.signal) a.push(`--signal=${spec.signal.batchOnly ? 'B:' : ''}${spec.signal.signal}@${spec.signal.seconds}`);
   if (spec.mailType.length) a.push(`--mail-type=${spec.mailType.join(',')}`);
   if (spec.mailUser) a.push(`--mail-user=${spec.mailUser}`);
@@ -143,7 +144,8 @@ function exportPlan(job: EngineJob): { arg: string; env: Record<string, string> 
   const { spec, owner } = job;
   const env: Record<string, string> = {};
   const base = spec.export.mode === 'ALL' ? { ...loginEnvironment(owner.username, owner.home, null), ...spec.environment, ...(owner.home ? { HOME: owner.home } : {}) } : {};
-  for (const [k, v] of Object.entries(base)) if (!SBATCH_OWN_VARIABLE.test(k)) env[k] = v;
+  // A name that is not an identifier cannot be handed to sbatch (see droppedVariables): it is left out, and noted.
+  for (const [k, v] of Object.entries(base)) if (!SBATCH_OWN_VARIABLE.test(k) && VARIABLE_NAME.test(k)) env[k] = v;
   const named = Object.entries(spec.export.vars);
   for (const [k, v] of named) {
     const value = v ?? spec.environment[k];
@@ -153,6 +155,11 @@ function exportPlan(job: EngineJob): { arg: string; env: Record<string, string> 
   const names = named.map(([k]) => k).filter((k) => k in env);
   if (names.length === 0) return { arg: `--export=${spec.export.mode}`, env };
   return { arg: `--export=${names.join(',')}`, env };
+}
+
+/** The submitter's variables `--export=ALL` would carry that the job does not get (their names are not identifiers). */
+export function droppedVariables(job: EngineJob): string[] {
+  return job.spec.export.mode === 'ALL' ? unpassableVariables(job.spec.environment) : [];
 }
 
 /**
@@ -169,11 +176,4 @@ export function neutraliseDirectives(script: string): string {
     if (line.startsWith('#SBATCH')) lines[i] = `#HPCG-SBATCH${line.slice('#SBATCH'.length)}`;
   }
   return lines.join('\n');
-}
-
-/** sbatch reads times in the submit node's zone, without one: YYYY-MM-DDTHH:MM:SS. */
-function localTime(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
