@@ -49,6 +49,10 @@ export class LoginNode {
         'MaxSessions 20',
         'MaxStartups 100:30:200',
         ...extraConfig,
+        // root's ~/.bashrc on this machine kind runs `pyenv init` (~0.7 s per session, sourced by bash under
+        // sshd); no site's service account pays that, so root's sessions get HOME in the test directory.
+        'Match User root',
+        `  SetEnv HOME=${dir}`,
         '',
       ].join('\n'),
     );
