@@ -10,7 +10,7 @@ import { JobLifecycle } from './job-lifecycle';
 import { type JobRow, JobsRepository, storedSpec } from './jobs.repository';
 import { ownerOf, storedToEngineJob } from './engine-job';
 import { dependencyIds, nativeDependency } from './dependency-gate';
-import type { NativeDependency } from '../engines/engine';
+import type { EngineJob, NativeDependency } from '../engines/engine';
 import { LimitsService } from '../limits/limits.service';
 import { footprintOfJob } from '../limits/job-footprint';
 
@@ -50,9 +50,11 @@ export class JobDispatchService {
       const tagged = { id: jobId, nonce: job.submitNonce, owner: ownerOf(job.user), name: job.name, submittedAt: job.submitTime };
       let ref = attempt > 1 ? await this.metrics.time(engine.name, 'findByTag', () => engine.findByTag(tagged)) : null;
       if (ref) this.log.info({ jobId, ref, attempt }, 'reconciled: the engine already has this job');
+      let sent: EngineJob | null = null;
       if (!ref) {
         const dependency = engine.nativeDependencies ? await this.nativeDependency(job) : null;
-        ref = await this.metrics.time(engine.name, 'submit', () => engine.submit(storedToEngineJob(job, partition, dependency)));
+        const submitted = (sent = storedToEngineJob(job, partition, dependency));
+        ref = await this.metrics.time(engine.name, 'submit', () => engine.submit(submitted));
       }
       if (this.config.fault === 'crash-after-engine-submit') {
         this.log.fatal({ jobId, ref }, 'fault injection: crashing between engine submit and database update');
@@ -65,7 +67,8 @@ export class JobDispatchService {
         await this.lifecycle.engineAcceptedAfterCancel(job, ref);
         return;
       }
-      for (const note of engine.notes?.(storedToEngineJob(job, partition, null)) ?? []) await this.lifecycle.note(job, note, `engine:${engine.name}`);
+      // What the engine had to leave out of the job (a job adopted after a crash: built again to say it).
+      for (const note of engine.notes?.(sent ?? storedToEngineJob(job, partition, null)) ?? []) await this.lifecycle.note(job, note, `engine:${engine.name}`);
       this.log.info({ jobId, ref, engine: engine.name }, 'submitted to engine');
     } catch (e) {
       // DESIGN.md §6.4, decided by class only: a refusal no retry can change (a bad request, an owner the
