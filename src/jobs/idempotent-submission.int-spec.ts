@@ -59,17 +59,20 @@ describe('idempotent submissions', () => {
     const dbUrl = gw.env.DATABASE_URL;
     const killer = new Client({ connectionString: dbUrl });
     await killer.connect();
+    // The fault window is bounded (as an outage is): under heavy machine load one submission's transaction
+    // can outlast the 30 ms between kills every time, and the test is about what is stored, not about luck.
     let killing = true;
     let terminated = 0;
     const kill = (async () => {
-      while (killing) {
+      while (killing && terminated < 160) {
         const r = await killer.query(`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'`);
         terminated += r.rows[0].n as number;
         await new Promise((resolve) => setTimeout(resolve, 30));
       }
     })();
 
-    // What hpcg sbatch does: one key per submission, sent again while the answer is lost or unavailable.
+    // What hpcg sbatch does: one key per submission, sent again (after a growing pause) while the answer is
+    // lost or unavailable.
     const keys = Array.from({ length: 240 }, () => randomUUID());
     const ids = new Map<string, number>();
     const unavailable: string[] = [];
@@ -82,8 +85,9 @@ describe('idempotent submissions', () => {
             ids.set(key, await submit(alice, key));
             break;
           } catch (e) {
-            if (!(e instanceof GraphqlError) || e.errors[0].extensions?.code !== 'UNAVAILABLE' || attempt > 20) throw e;
+            if (!(e instanceof GraphqlError) || e.errors[0].extensions?.code !== 'UNAVAILABLE' || attempt > 30) throw e;
             unavailable.push(e.errors[0].message);
+            await new Promise((resolve) => setTimeout(resolve, Math.min(20 * 2 ** attempt, 500)));
           }
         }
       }

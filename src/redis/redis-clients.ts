@@ -10,13 +10,16 @@ import type { AppConfig } from '../config/load-config';
  * the options differ.
  * - command: a command fails after 3 reconnect attempts, so a caller gets an error instead of
  *   waiting for Redis indefinitely (every caller treats Redis as best-effort or fails the request).
- * - subscriber: waits as long as it takes; ioredis re-subscribes after reconnecting.
+ * - subscriber: waits as long as it takes; ioredis re-subscribes after reconnecting. No ready check:
+ *   ioredis writes a SUBSCRIBE issued between "connect" and "ready" at once, and its ready check (INFO)
+ *   then fails in subscriber mode, which drops the connection and rejects the SUBSCRIBE (seen at every
+ *   worker start: access revocations were not heard).
  * - bullmq: BullMQ requires `maxRetriesPerRequest: null` (its workers block on Redis and must not
  *   give up while Redis restarts).
  */
 const ROLE: Record<'command' | 'subscriber' | 'bullmq', RedisOptions> = {
   command: { maxRetriesPerRequest: 3 },
-  subscriber: { maxRetriesPerRequest: null },
+  subscriber: { maxRetriesPerRequest: null, enableReadyCheck: false },
   bullmq: { maxRetriesPerRequest: null },
 };
 

@@ -13,7 +13,7 @@ describe('metrics, status API and status page', () => {
     app = await startHttpUpstream('app');
     deadUrl = `http://127.0.0.1:${await freePort()}`;
     proxy = await startProxy({
-      pools: { web: { members: [app.url, deadUrl], check: { path: '/healthz', interval: '100ms', timeout: '80ms', rise: 1, fall: 1 } } },
+      pools: { web: { members: [app.url, deadUrl], check: { path: '/healthz', interval: '500ms', timeout: '500ms', rise: 1, fall: 2 } } },
       routes: { '/app': 'pool:web' },
     });
     await waitFor('the dead member to be found out', () => !proxy.server.pools.get('web')!.members[1].health.healthy);
@@ -79,7 +79,7 @@ describe('metrics, status API and status page', () => {
     expect(status.store).toEqual({ kind: 'memory', connected: true, location: null, lastSync: null });
     expect(status.pools).toHaveLength(1);
     const [live, dead] = status.pools[0].members;
-    expect(status.pools[0]).toMatchObject({ name: 'web', healthy: 1, total: 2, check: { path: '/healthz', intervalMs: 100, timeoutMs: 80, rise: 1, fall: 1 } });
+    expect(status.pools[0]).toMatchObject({ name: 'web', healthy: 1, total: 2, check: { path: '/healthz', intervalMs: 500, timeoutMs: 500, rise: 1, fall: 2 } });
     expect(live).toMatchObject({ url: app.url, healthy: true, reason: null, lastCheck: { ok: true, detail: 'HTTP 200', latencyMs: expect.any(Number) } });
     expect(dead).toMatchObject({ url: deadUrl, healthy: false, reason: 'health check: connection refused', lastCheck: { ok: false, latencyMs: null } });
     expect(Date.now() - Date.parse(live.lastCheck!.at)).toBeLessThan(2000);
