@@ -172,6 +172,8 @@ describe('authorization: declared rules, deny by default, act-as only for servic
 
 /** Issue 13, item 6: live subscriptions follow revocation, expiry and disabling, on every API replica. */
 describe('live subscriptions follow their credentials across API replicas', () => {
+  // The 2-second bounds are asserted inside; the setup (users, tokens, six sockets) gets room on a loaded machine.
+  jest.setTimeout(30_000);
   let gw: GatewayFixture;
 
   beforeAll(async () => {

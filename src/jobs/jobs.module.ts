@@ -10,13 +10,12 @@ import { JobSubmissionService } from './job-submission.service';
 import { JobSyncService } from './job-sync.service';
 import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsRepository } from './jobs.repository';
-import { JobsResolver, SubmitResultResolver } from './jobs.resolver';
 import { JobsService } from './jobs.service';
 import { SubmissionBatcher } from './submission-batcher';
 
 @Module({
   imports: [UsersModule, PartitionsModule, LimitsModule],
-  providers: [JobsRepository, JobLifecycle, JobsService, JobSubmissionService, JobsResolver, SubmitResultResolver, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher],
+  providers: [JobsRepository, JobLifecycle, JobsService, JobSubmissionService, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher],
   exports: [JobsRepository, JobsService, JobSubmissionService, JobDispatchService, JobSyncService, JobGateService, JobUpdatesPubSub],
 })
 export class JobsModule {}

@@ -1,16 +1,22 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GqlExecutionContext } from '@nestjs/graphql';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { PinoLogger } from 'nestjs-pino';
 import { DomainError, ErrorCode, forbidden } from '../../common/domain-error';
 import type { Principal } from '../principal';
 import { ACCESS_RULE, type AccessRule } from './access.decorator';
 
+/*
+ * A GraphQL resolver's arguments are (root, args, context, info), which is all GqlExecutionContext
+ * reads; reading them here keeps @nestjs/graphql out of the worker, which has this guard but no GraphQL.
+ */
+const GRAPHQL_CONTEXT = 2;
+const GRAPHQL_INFO = 3;
+
 /** "Query.jobs", "Job.events", "GET /healthz": how refusals name the operation. */
 function operationName(context: ExecutionContext): string {
   if (context.getType<string>() === 'graphql') {
-    const info = GqlExecutionContext.create(context).getInfo<{ parentType: { name: string }; fieldName: string }>();
+    const info = context.getArgByIndex<{ parentType: { name: string }; fieldName: string }>(GRAPHQL_INFO);
     return `${info.parentType.name}.${info.fieldName}`;
   }
   const req = context.switchToHttp().getRequest<{ method: string; path: string }>();
@@ -50,7 +56,7 @@ export class AccessGuard extends PassportAuthGuard('bearer') {
   }
 
   override getRequest(context: ExecutionContext) {
-    if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getContext().req;
+    if (context.getType<string>() === 'graphql') return context.getArgByIndex<{ req: unknown }>(GRAPHQL_CONTEXT).req;
     return context.switchToHttp().getRequest();
   }
 
