@@ -45,6 +45,11 @@ export function showsReasonInsteadOfNodes(r: PrintedJob): boolean {
   return isPending(r) || r.state === 'FAILED' || r.state === 'TIMEOUT' || r.state === 'OUT_OF_MEMORY';
 }
 
+/** squeue's exit_code: the wait status (exit code in the high byte, the signal in the low bits). */
+export function waitStatus(r: PrintedJob): number {
+  return ((r.exitCode ?? 0) << 8) | (r.signal ?? 0);
+}
+
 /** The end Slurm reports: the real one, else start + limit while it runs; null when unknown or unlimited. */
 export function expectedEnd(r: PrintedJob, limits: PartitionLimits): Date | null {
   if (r.endTime) return r.endTime;

@@ -9,8 +9,6 @@ import type { PrintedJob } from './printed-jobs';
 import { type FormatToken, parsePrintfFormat } from './printf-format';
 import { SQUEUE_CODES, SQUEUE_FIELDS, type SqueueContext } from './squeue-fields';
 
-export class SqueueFormatError extends Error {}
-
 export interface SqueueLayout {
   tokens: FormatToken[];
   /** Codes in -o that squeue does not know (printed literally, reported on stderr as Slurm does). */
@@ -21,24 +19,36 @@ export function layoutFromFormat(format: string): SqueueLayout {
   return parsePrintfFormat(format, SQUEUE_CODES);
 }
 
+/** The field an -O name selects (case-insensitive; any name starting with "numtask" is NumTasks, as in Slurm). */
+function longField(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('numtask')) return 'numtasks';
+  return Object.keys(SQUEUE_FIELDS).find((c) => SQUEUE_FIELDS[c].longNames.some((n) => n.toLowerCase() === lower));
+}
+
 /**
- * -O/--Format: `name[:[.][size][suffix]]` items separated by commas; 20 columns unless a size is given,
- * no separator between columns (a suffix supplies one).
+ * -O/--Format: `name[:[.][size][suffix]]` items separated by commas (src/squeue/opts.c
+ * _parse_long_token): 20 columns without a `:`, else the size given (none = as wide as the value);
+ * no separator between columns (a suffix supplies one). An unknown name prints only its suffix and is
+ * reported, as Slurm does.
  */
 export function layoutFromLongFormat(format: string): SqueueLayout {
   const tokens: FormatToken[] = [];
-  for (const item of format.split(',').filter((s) => s.trim() !== '')) {
-    const [name, modifier = ''] = splitOnce(item.trim(), ':');
-    const code = Object.keys(SQUEUE_FIELDS).find((c) => SQUEUE_FIELDS[c].longNames.some((n) => n.toLowerCase() === name.toLowerCase()));
+  const unknownCodes: string[] = [];
+  for (const item of format.split(',').filter((s) => s !== '')) {
+    const [name, modifier] = splitOnce(item, ':');
+    const m = /^(\.?)(\d*)([\s\S]*)$/.exec(modifier ?? '')!;
+    const code = longField(name);
     if (!code) {
-      const known = [...new Set(Object.values(SQUEUE_FIELDS).flatMap((f) => f.longNames))].join(', ');
-      throw new SqueueFormatError(`Invalid job format specification: ${name} (supported: ${known})`);
+      unknownCodes.push(name);
+      if (m[3]) tokens.push({ kind: 'text', text: m[3] });
+      continue;
     }
-    const m = /^(\.?)(\d*)(.*)$/.exec(modifier)!;
-    tokens.push({ kind: 'field', code, width: m[2] ? Number(m[2]) : 20, rightJustify: m[1] === '.' });
+    const width = modifier === undefined ? 20 : Number(m[2] || 0);
+    tokens.push({ kind: 'field', code, width, rightJustify: m[1] === '.' });
     if (m[3]) tokens.push({ kind: 'text', text: m[3] });
   }
-  return { tokens, unknownCodes: [] };
+  return { tokens, unknownCodes };
 }
 
 function splitOnce(s: string, sep: string): [string, string?] {

@@ -1,0 +1,104 @@
+/**
+ * Client test: the exact calls Open OnDemand's Slurm adapter (ood_core), batchspawner's SlurmSpawner
+ * and Snakemake's Slurm plugin make, run through the CLI against a gateway holding the queue of
+ * test/slurm/recorded/clients, compared with what the real Slurm 22.05 printed for that queue. Columns
+ * the gateway cannot know (the scheduler's priority, the QOS and memory Slurm defaults to, billing
+ * weights) are named below with the reason; everything else must match byte for byte.
+ */
+import { runCli } from '../program';
+import { type FakeGateway, startFakeGateway } from '../../../test/cli/fake-gateway';
+import { memoryIo, testContext } from '../../../test/cli/memory-io';
+import { recorded, recordedAt, recordedJobs, recordedPartitions, recording, scenario, withoutOtherUser } from '../../../test/slurm/recorded-clients';
+import type { GatewayJob, GatewayJobFilter } from '../gateway-types';
+
+const OWNER = 'hpcg-slurm-a';
+const US = '\x1f';
+
+describe('client test: Slurm clients through the shims, against recorded Slurm 22.05 output', () => {
+  let gateway: FakeGateway;
+  let caller: { username: string; admin: boolean };
+
+  beforeEach(async () => {
+    caller = { username: OWNER, admin: false };
+    gateway = await startFakeGateway((req) => {
+      switch (req.operationName) {
+        case 'CliJobs': {
+          const filter = req.variables.filter as GatewayJobFilter;
+          const items = recordedJobs().filter((j) => visible(j) && matches(j, filter));
+          return { data: { jobs: { total: items.length, items } } };
+        }
+        case 'CliPartitions':
+          return { data: { partitions: recordedPartitions() } };
+        case 'CliMe':
+          return { data: { me: { id: 1, username: caller.username, uid: scenario.users[caller.username] ?? 0, gid: 0, admin: caller.admin } } };
+        case 'CliUsers':
+          return { data: { users: Object.entries(scenario.users).map(([username, uid], i) => ({ id: i + 2, username, uid, gid: uid, admin: false })) } };
+        default:
+          throw new Error(`unexpected ${req.operationName}`);
+      }
+    });
+  });
+  afterEach(() => gateway.close());
+
+  /** The gateway's rule: a user sees their own jobs, an administrator everyone's. */
+  const visible = (j: GatewayJob) => caller.admin || j.user === caller.username;
+  const matches = (j: GatewayJob, f: GatewayJobFilter) =>
+    (!f.ids || f.ids.includes(j.id) || j.arrayTasks.some((t) => f.ids!.includes(t.rawId))) &&
+    (!f.users || f.users.includes(j.user)) &&
+    (!f.states || f.states.includes(j.state));
+
+  /** Runs the recorded call (same argv, same clock) through the CLI. */
+  async function replay(name: string) {
+    const { argv } = recording(name);
+    const io = memoryIo({ clock: recordedAt(name) });
+    const code = await runCli(argv, testContext(io, { url: gateway.url }));
+    return { code, out: io.stdoutText(), err: io.stderrText() };
+  }
+
+  /** Blanks the named columns (by header) of US-separated -O output, in both texts alike. */
+  function maskColumns(text: string, headers: string[], names: string[]): string {
+    const at = names.flatMap((n) => headers.flatMap((h, i) => (h === n ? [i] : [])));
+    return text
+      .split('\n')
+      .map((line, row) => (row === 0 ? line : line.split(US).map((v, i) => (at.includes(i) ? '<masked>' : v)).join(US)))
+      .join('\n');
+  }
+
+  describe('batchspawner SlurmSpawner: squeue -h -j ID -o "%T %B"', () => {
+    it.each(['batchspawner-query-running', 'batchspawner-query-pending'])('%s prints what Slurm printed', async (name) => {
+      const { code, out, err } = await replay(name);
+      expect([code, out, err]).toEqual([0, recorded(name), '']);
+    });
+
+    it("batchspawner's state and host regexes read the state and the host", async () => {
+      const running = (await replay('batchspawner-query-running')).out;
+      expect(running).toMatch(/^(?:RUNNING|COMPLETING)/);
+      expect(/\s+((?:[\w_-]+\.?)+)$/.exec(running.trim())?.[1]).toBe(scenario.node);
+      expect((await replay('batchspawner-query-pending')).out).toMatch(/^(?:PENDING|CONFIGURING)/);
+    });
+  });
+
+  describe("Open OnDemand: squeue --all --states=all --noconvert -O <50 fields with \\x1f suffixes>", () => {
+    // The gateway has no Slurm scheduler priority; QOS "normal", 64M per CPU and billing are the
+    // recorded cluster's defaults (slurmdbd's default QOS, DefMemPerCPU, TRESBillingWeights), which a
+    // job submitted without them does not carry.
+    const UNKNOWABLE = ['PRIORITY', 'QOS', 'MIN_MEMORY', 'TRES_ALLOC'];
+
+    it.each(['ood-squeue-all', 'ood-squeue-job', 'ood-squeue-owner'])('%s matches Slurm column for column', async (name) => {
+      const { code, out, err } = await replay(name);
+      const expected = withoutOtherUser(recorded(name), (l) => l.split(US)[1]);
+      const headers = expected.split('\n')[0].split(US);
+      expect(code).toBe(0);
+      expect(out.split('\n')[0]).toBe(expected.split('\n')[0]);
+      expect(maskColumns(out, headers, UNKNOWABLE)).toBe(maskColumns(expected, headers, UNKNOWABLE));
+      expect(err).toBe(recorded(name, 'err'));
+    });
+
+    it('prints the memory the job asked for without conversion, and its TRES', async () => {
+      const { out } = await replay('ood-squeue-job');
+      const [header, line] = out.split('\n');
+      const row = Object.fromEntries(header.split(US).map((h, i) => [h, line.split(US)[i]]));
+      expect(row).toMatchObject({ MIN_MEMORY: '200M', TRES_ALLOC: 'cpu=2,mem=200M,node=1', QOS: '(null)', EXEC_HOST: scenario.node });
+    });
+  });
+});
