@@ -54,6 +54,7 @@ describe('client test: hpcg sinfo and scontrol', () => {
     return { code, out: io.stdoutText(), err: io.stderrText() };
   }
 
+  // Both partitions are the same node (vm): like Slurm, each shows the node's state from every job on it.
   it('sinfo prints the partitions with node states from the running jobs it sees', async () => {
     const { code, out } = await hpcg('sinfo');
     expect(code).toBe(0);
@@ -62,7 +63,7 @@ describe('client test: hpcg sinfo and scontrol', () => {
       [
         'PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST',
         'debug*       up    1:00:00      1  alloc vm',
-        'long         up 2-00:00:00      1   idle vm',
+        'long         up 2-00:00:00      1  alloc vm',
         '',
       ].join('\n'),
     );

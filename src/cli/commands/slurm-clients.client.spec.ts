@@ -101,4 +101,17 @@ describe('client test: Slurm clients through the shims, against recorded Slurm 2
       expect(row).toMatchObject({ MIN_MEMORY: '200M', TRES_ALLOC: 'cpu=2,mem=200M,node=1', QOS: '(null)', EXEC_HOST: scenario.node });
     });
   });
+
+  describe("Open OnDemand: cluster_info and nodes (sinfo)", () => {
+    // Node use comes from the jobs the caller may see: an administrator sees what Slurm's sinfo sees.
+    it.each(['ood-sinfo-counts', 'ood-sinfo-gres', 'ood-sinfo-nodes'])('%s prints what Slurm printed', async (name) => {
+      caller = { username: 'root', admin: true };
+      const { code, out, err } = await replay(name);
+      expect([code, out, err]).toEqual([0, recorded(name), '']);
+    });
+
+    it('an ordinary user sees the nodes used by their own jobs only', async () => {
+      expect((await replay('ood-sinfo-counts')).out).toBe(' 1/0/0/1/3/1/0/4\n');
+    });
+  });
 });

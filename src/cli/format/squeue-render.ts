@@ -6,7 +6,7 @@ import { SLURM_SHORT_STATE } from '../../domain/job';
 import { fitField } from './fit-field';
 import { formatCtime } from './timestamp';
 import type { PrintedJob } from './printed-jobs';
-import { type FormatToken, parsePrintfFormat } from './printf-format';
+import { type FormatToken, parseLongFormat, parsePrintfFormat } from './printf-format';
 import { SQUEUE_CODES, SQUEUE_FIELDS, type SqueueContext } from './squeue-fields';
 
 export interface SqueueLayout {
@@ -26,34 +26,9 @@ function longField(name: string): string | undefined {
   return Object.keys(SQUEUE_FIELDS).find((c) => SQUEUE_FIELDS[c].longNames.some((n) => n.toLowerCase() === lower));
 }
 
-/**
- * -O/--Format: `name[:[.][size][suffix]]` items separated by commas (src/squeue/opts.c
- * _parse_long_token): 20 columns without a `:`, else the size given (none = as wide as the value);
- * no separator between columns (a suffix supplies one). An unknown name prints only its suffix and is
- * reported, as Slurm does.
- */
+/** -O/--Format (parseLongFormat) with squeue's field names. */
 export function layoutFromLongFormat(format: string): SqueueLayout {
-  const tokens: FormatToken[] = [];
-  const unknownCodes: string[] = [];
-  for (const item of format.split(',').filter((s) => s !== '')) {
-    const [name, modifier] = splitOnce(item, ':');
-    const m = /^(\.?)(\d*)([\s\S]*)$/.exec(modifier ?? '')!;
-    const code = longField(name);
-    if (!code) {
-      unknownCodes.push(name);
-      if (m[3]) tokens.push({ kind: 'text', text: m[3] });
-      continue;
-    }
-    const width = modifier === undefined ? 20 : Number(m[2] || 0);
-    tokens.push({ kind: 'field', code, width, rightJustify: m[1] === '.' });
-    if (m[3]) tokens.push({ kind: 'text', text: m[3] });
-  }
-  return { tokens, unknownCodes };
-}
-
-function splitOnce(s: string, sep: string): [string, string?] {
-  const at = s.indexOf(sep);
-  return at === -1 ? [s] : [s.slice(0, at), s.slice(at + 1)];
+  return parseLongFormat(format, longField);
 }
 
 export function layoutNeedsSpec(layout: SqueueLayout): boolean {
