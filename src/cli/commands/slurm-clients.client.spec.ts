@@ -114,4 +114,41 @@ describe('client test: Slurm clients through the shims, against recorded Slurm 2
       expect((await replay('ood-sinfo-counts')).out).toBe(' 1/0/0/1/3/1/0/4\n');
     });
   });
+
+  /** `Key=value` items of scontrol output in order, values of the named keys masked; the layout kept. */
+  function maskKeys(text: string, keys: string[]): string {
+    return text.replace(/([A-Za-z/:_]+)=(\S*)/g, (whole, key: string) => (keys.includes(key) ? `${key}=<masked>` : whole));
+  }
+
+  describe('scontrol show partition, as OOD (queues) and Snakemake call it', () => {
+    // Billing weights are the cluster's (TRESBillingWeights); the gateway has none to report.
+    it.each(['ood-scontrol-part', 'snakemake-scontrol-partition', 'scontrol-show-partition-debug'])('%s matches Slurm', async (name) => {
+      const { code, out, err } = await replay(name);
+      expect([code, err]).toEqual([0, '']);
+      expect(out).toBe(recorded(name).replace(/,billing=\d+/g, ''));
+    });
+  });
+
+  describe('scontrol show job', () => {
+    // Priority, QOS "normal", 64M per CPU and billing are the scheduler's and the cluster's defaults;
+    // AllocNode:Sid names the submitting process; LastSchedEval and AccrueTime the scheduler's passes.
+    const UNKNOWABLE = ['Priority', 'QOS', 'AllocNode:Sid', 'LastSchedEval', 'TRES', 'MinMemoryCPU', 'MinMemoryNode', 'AccrueTime'];
+
+    it.each(['scontrol-show-job', 'scontrol-show-job-pending'])('%s prints every key Slurm prints, in its order and layout', async (name) => {
+      const { code, out, err } = await replay(name);
+      expect([code, err]).toEqual([0, '']);
+      expect(maskKeys(out, UNKNOWABLE).replace(/MinMemoryNode/g, 'MinMemoryCPU')).toBe(maskKeys(recorded(name), UNKNOWABLE).replace(/MinMemoryNode/g, 'MinMemoryCPU'));
+      expect(out).not.toMatch(/Engine=/);
+    });
+  });
+
+  describe('scontrol show config, as Snakemake reads MinJobAge', () => {
+    it('prints the MinJobAge line in Slurm\'s layout', async () => {
+      const { code, out } = await replay('snakemake-scontrol-config');
+      const line = (text: string) => text.split('\n').find((l) => l.startsWith('MinJobAge'));
+      expect(code).toBe(0);
+      expect(line(out)).toBe(line(recorded('snakemake-scontrol-config')));
+      expect(out.split('\n')[0]).toMatch(/^Configuration data as of \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+    });
+  });
 });
