@@ -4,8 +4,9 @@
  */
 import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
-import { holdJob, listJobs, listPartitions, listUsers, releaseJob, whoAmI } from '../gateway-api';
-import { GatewayRequestError, type GatewayClient } from '../gateway-client';
+import { holdJob, listJobs, listPartitions, releaseJob } from '../gateway-api';
+import { knownUids } from './known-uids';
+import { GatewayRequestError } from '../gateway-client';
 import type { GatewayJob } from '../gateway-types';
 import { isPending, partitionLimits } from '../format/job-facts';
 import { collapseTaskSets, expandJobs } from '../format/printed-jobs';
@@ -155,15 +156,4 @@ async function showJob(ctx: CliContext, args: string[], oneLiner: boolean): Prom
   const groupName = groupNameLookup();
   io.stdout(records.map((r) => renderShowJob(r, { now, limits, uids, groupName }, oneLiner)).join(''));
   return 0;
-}
-
-/** uids for `UserId=name(uid)`: the caller's own, and everyone's when the caller is an admin. */
-async function knownUids(client: GatewayClient, users: ReadonlySet<string>): Promise<Map<string, number>> {
-  const me = await whoAmI(client);
-  const uids = new Map<string, number>();
-  if (me.uid !== null) uids.set(me.username, me.uid);
-  if (me.admin && [...users].some((u) => u !== me.username)) {
-    for (const u of await listUsers(client)) if (u.uid !== null) uids.set(u.username, u.uid);
-  }
-  return uids;
 }

@@ -151,4 +151,60 @@ describe('client test: Slurm clients through the shims, against recorded Slurm 2
       expect(out.split('\n')[0]).toMatch(/^Configuration data as of \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     });
   });
+
+  describe('sacct', () => {
+    it("OOD's info_historic call (--units G, \\x1f delimiter) matches Slurm, but for the cluster's default memory and billing", async () => {
+      caller = { username: 'root', admin: true };
+      const { code, out, err } = await replay('ood-sacct');
+      // ReqMem and ReqTRES of jobs that asked for no memory show the cluster's DefMemPerCPU; billing is its weights.
+      const mask = (text: string) =>
+        text
+          .split('\n')
+          .map((l) => l.split(US).map((v, i) => (i === 5 && v === '0.06G' ? '' : i === 16 ? v.replace(/billing=\d+,/, '').replace(/,mem=0\.06G/, '') : v)).join(US))
+          .join('\n');
+      // Slurm lists records in its database's order and keeps a stale `6_[0-2%1]` array record beside a
+      // started task; the gateway lists jobs in id order with the array's tasks as they are now.
+      const lines = (text: string) => mask(text).split('\n').filter((l) => l.split(US)[2]?.split('_')[0] !== scenario.jobs.arr).sort();
+      expect([code, err]).toEqual([0, '']);
+      expect(lines(out)).toEqual(lines(recorded('ood-sacct')));
+      expect(out.split('\n').filter((l) => l.split(US)[2]?.startsWith(`${scenario.jobs.arr}_`)).map((l) => l.split(US).slice(2, 4).concat(l.split(US)[9]))).toEqual([
+        [`${scenario.jobs.arr}_0`, 'arr', 'RUNNING'],
+        [`${scenario.jobs.arr}_[1-2%1]`, 'arr', 'PENDING'],
+      ]);
+      expect(out.split('\n')[0].split(US)[5]).toBe('0.20G');
+    });
+
+    it('says CANCELLED by <uid> with exit code 0:0 for a job cancelled while it ran', async () => {
+      const { code, out } = await replay('sacct-cancelled');
+      expect([code, out]).toEqual([0, recorded('sacct-cancelled')]);
+    });
+
+    it("shows an administrator another user's job named with -j, as Slurm does", async () => {
+      caller = { username: 'root', admin: true };
+      const { code, out } = await replay('sacct-admin-other-user');
+      expect([code, out]).toEqual([0, recorded('sacct-admin-other-user')]);
+    });
+
+    it("never shows an ordinary user another user's job (the gateway keeps jobs private, like PrivateData=jobs)", async () => {
+      const { code, out } = await replay('sacct-user-other-user');
+      expect(recorded('sacct-user-other-user')).not.toBe('');
+      expect([code, out]).toEqual([0, '']);
+      expect(gateway.calls('CliJobs')[0].variables.filter).toMatchObject({ ids: [Number(scenario.jobs.other)] });
+    });
+
+    it("Snakemake's get_account call prints Slurm's lines (no account: a blank 256-wide column)", async () => {
+      const { code, out } = await replay('snakemake-sacct-account');
+      const blank = recorded('snakemake-sacct-account').split('\n')[0];
+      expect(blank).toBe(`${' '.repeat(256)} `);
+      expect(code).toBe(0);
+      // One line per job and per batch step of the caller's jobs, each as Slurm prints an empty Account.
+      expect(out).toBe(`${blank}\n`.repeat(12));
+    });
+
+    it('refuses an unknown --units with the allowed ones', async () => {
+      const io = memoryIo();
+      const code = await runCli(['sacct', '--units', 'X'], testContext(io, { url: gateway.url }));
+      expect([code, io.stderrText()]).toEqual([1, 'sacct: fatal: Invalid unit for --units: "X" (allowed: K, M, G, T, P)\n']);
+    });
+  });
 });
