@@ -17,7 +17,7 @@ const COSTLY_PAGE_LIMIT = 200;
 
 export function jobFields(selection: JobSelection = {}): string {
   return [
-    'id name user account partition engine state reason exitCode signal',
+    'id name user uid gid submitHost account partition engine state reason exitCode signal',
     'submitTime eligibleTime startTime endTime timeLimitMinutes nodes cpus nodeList workdir',
     'stdoutPath stderrPath isArray arrayMaxConcurrent dependency comment',
     'arrayTasks { index rawId state reason exitCode signal startTime endTime nodeList }',

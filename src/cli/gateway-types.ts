@@ -32,6 +32,10 @@ export interface GatewayJob {
   id: number;
   name: string;
   user: string;
+  /** The owner's Unix ids (null for an owner without one) and the host that took the submission. */
+  uid?: number | null;
+  gid?: number | null;
+  submitHost?: string;
   account: string | null;
   partition: string;
   engine: string;

@@ -20,6 +20,9 @@ import {
 import { renderSacctHeader, renderSacctRow, type SacctMode } from '../format/sacct-render';
 import { buildSacctRows } from '../format/sacct-rows';
 import { formatTimestamp } from '../format/timestamp';
+import { MEMORY_UNITS, type MemoryUnit } from '../format/memory';
+import { knownUids } from './known-uids';
+import { groupNameLookup } from './unix-group-names';
 import { JobIdSyntaxError, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { parseSlurmTime, startOfDay, TIME_SPEC_FORMS, TimeSpecError } from '../parse/slurm-time-spec';
 import { parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
@@ -44,6 +47,7 @@ export interface SacctOptions {
   partition?: string;
   accounts?: string;
   helpformat?: boolean;
+  units?: string;
   verbose?: boolean;
 }
 
@@ -67,6 +71,7 @@ export function registerSacct({ subcommand, run }: ProgramParts, ctx: CliContext
     .option('-r, --partition <part_list>', 'only jobs in these partitions')
     .option('-A, --accounts <account_list>', 'only jobs charged to these accounts')
     .option('-e, --helpformat', 'list the fields -o accepts')
+    .option('--units <unit>', 'memory in this unit: K, M, G, T or P')
     .option('-v, --verbose', 'print the time window used on stderr')
     .action((opts: SacctOptions) => run('sacct', () => runSacct(ctx, opts)));
 }
@@ -107,6 +112,13 @@ function chooseStates(opts: SacctOptions): Set<JobState> | null {
     }
     throw err;
   }
+}
+
+function chooseUnits(opts: SacctOptions): MemoryUnit | undefined {
+  if (opts.units === undefined) return undefined;
+  const unit = opts.units.toUpperCase();
+  if (!(MEMORY_UNITS as readonly string[]).includes(unit)) throw new CommandError(`Invalid unit for --units: "${opts.units}" (allowed: ${MEMORY_UNITS.join(', ')})`, 'fatal');
+  return unit as MemoryUnit;
 }
 
 function parseTimeOption(value: string, option: string, now: Date): Date {
@@ -151,8 +163,10 @@ export async function runSacct(ctx: CliContext, opts: SacctOptions): Promise<num
     io.stderr(`sacct: Jobs eligible from ${window.start ? formatTimestamp(window.start) : 'the epoch'} - ${formatTimestamp(window.end)}\n`);
   }
 
+  const units = chooseUnits(opts);
   const client = ctx.client();
-  const users = opts.allusers ? undefined : (splitList(opts.user) ?? [(await whoAmI(client)).username]);
+  // Like sacct, a job list lifts the "only my jobs" default: an administrator sees the jobs named.
+  const users = opts.allusers || (opts.jobs !== undefined && opts.user === undefined) ? undefined : (splitList(opts.user) ?? [(await whoAmI(client)).username]);
   const filter: GatewayJobFilter = {
     users,
     partitions: splitList(opts.partition),
@@ -172,8 +186,11 @@ export async function runSacct(ctx: CliContext, opts: SacctOptions): Promise<num
 
   const rows = buildSacctRows(jobs, { selectors, states, allocationsOnly: !!opts.allocations });
   const limits = await limitsIfNeeded(ctx, fields, rows.map((r) => r.record));
+  const showsCanceller = fields.some((f) => f.field.name === 'State') && rows.some((r) => r.record.state === 'CANCELLED');
+  const uids = showsCanceller ? await knownUids(client, new Set(rows.map((r) => r.record.job.user))) : new Map<string, number>();
+  const context = { now, limits, units, uids, groupName: groupNameLookup() };
   const lines = opts.noheader ? [] : renderSacctHeader(fields, mode);
-  for (const row of rows) lines.push(renderSacctRow(fields, row, mode, { now, limits }));
+  for (const row of rows) lines.push(renderSacctRow(fields, row, mode, context));
   if (lines.length) io.stdout(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -4,12 +4,16 @@
  */
 import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
-import { holdJob, listJobs, listPartitions, listUsers, releaseJob, whoAmI } from '../gateway-api';
-import { GatewayRequestError, type GatewayClient } from '../gateway-client';
+import { holdJob, listJobs, listPartitions, releaseJob } from '../gateway-api';
+import { knownUids } from './known-uids';
+import { GatewayRequestError } from '../gateway-client';
 import type { GatewayJob } from '../gateway-types';
 import { isPending, partitionLimits } from '../format/job-facts';
 import { collapseTaskSets, expandJobs } from '../format/printed-jobs';
 import { renderShowJob } from '../format/scontrol-job';
+import { renderShowPartition } from '../format/scontrol-partition';
+import { formatTimestamp } from '../format/timestamp';
+import { groupNameLookup } from './unix-group-names';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, parseJobSelector, type JobSelector } from '../parse/job-id-list';
 import type { ProgramParts } from '../program-parts';
 
@@ -23,7 +27,7 @@ const MIN_JOB_AGE_MS = 300_000;
 
 export function registerScontrol({ subcommand, run }: ProgramParts, ctx: CliContext): void {
   subcommand('scontrol', 'hold, release or show jobs (Slurm scontrol)')
-    .argument('<command...>', '"hold <job_list>", "release <job_list>" or "show job [<job_id>]"')
+    .argument('<command...>', '"hold <job_list>", "release <job_list>", "show job [<job_id>]", "show partition [<name>]" or "show config"')
     .option('-o, --oneliner', 'one line per record')
     .option('-d, --details', 'accepted for compatibility')
     .action((words: string[], opts: ScontrolOptions) => run('scontrol', () => runScontrol(ctx, words, opts)));
@@ -37,14 +41,40 @@ export async function runScontrol(ctx: CliContext, words: string[], opts: Scontr
       return holdOrRelease(ctx, verb.toLowerCase() as 'hold' | 'release', rest);
     case 'show': {
       const [entity = '', ...ids] = rest;
-      if (!['job', 'jobs', 'jobid'].includes(entity.toLowerCase())) {
-        throw new CommandError(`invalid entity:${entity} for keyword:show (the gateway shows jobs: "scontrol show job [<job_id>]")`);
-      }
-      return showJob(ctx, ids, !!opts.oneliner);
+      const what = entity.toLowerCase();
+      if (['job', 'jobs', 'jobid'].includes(what)) return showJob(ctx, ids, !!opts.oneliner);
+      // scontrol accepts any unambiguous prefix of "partition" of at least "part".
+      if (what.length >= 4 && 'partitions'.startsWith(what)) return showPartition(ctx, ids[0], !!opts.oneliner);
+      if (what === 'config') return showConfig(ctx);
+      throw new CommandError(`invalid entity:${entity} for keyword:show (the gateway shows "job [<job_id>]", "partition [<name>]" and "config")`);
     }
     default:
-      throw new CommandError(`invalid keyword: ${verb} (supported: hold, release, show job)`);
+      throw new CommandError(`invalid keyword: ${verb} (supported: hold, release, show job, show partition, show config)`);
   }
+}
+
+async function showPartition(ctx: CliContext, name: string | undefined, oneLiner: boolean): Promise<number> {
+  const partitions = (await listPartitions(ctx.client())).filter((p) => name === undefined || p.name === name);
+  if (partitions.length === 0) {
+    if (name === undefined) {
+      ctx.io.stdout('No partitions in the system\n');
+      return 0;
+    }
+    ctx.io.stderr(`Partition ${name} not found\n`);
+    return 1;
+  }
+  ctx.io.stdout(partitions.map((p) => renderShowPartition(p, oneLiner)).join(''));
+  return 0;
+}
+
+/**
+ * `scontrol show config`: the settings the gateway has a counterpart for, in Slurm's layout. MinJobAge
+ * is how long `scontrol show job` keeps showing a finished job (squeue -t all shows them for good).
+ */
+async function showConfig(ctx: CliContext): Promise<number> {
+  const line = (key: string, value: string) => `${key.padEnd(23)} = ${value}\n`;
+  ctx.io.stdout(`Configuration data as of ${formatTimestamp(ctx.io.now())}\n${line('MinJobAge', `${MIN_JOB_AGE_MS / 1000} sec`)}`);
+  return 0;
 }
 
 function parseIds(args: readonly string[], verb: string): JobSelector[] {
@@ -123,17 +153,7 @@ async function showJob(ctx: CliContext, args: string[], oneLiner: boolean): Prom
 
   const limits = records.some((r) => r.job.timeLimitMinutes === null) ? partitionLimits(await listPartitions(client)) : new Map<string, number>();
   const uids = await knownUids(client, new Set(records.map((r) => r.job.user)));
-  io.stdout(records.map((r) => renderShowJob(r, { now, limits, uids }, oneLiner)).join(''));
+  const groupName = groupNameLookup();
+  io.stdout(records.map((r) => renderShowJob(r, { now, limits, uids, groupName }, oneLiner)).join(''));
   return 0;
-}
-
-/** uids for `UserId=name(uid)`: the caller's own, and everyone's when the caller is an admin. */
-async function knownUids(client: GatewayClient, users: ReadonlySet<string>): Promise<Map<string, number>> {
-  const me = await whoAmI(client);
-  const uids = new Map<string, number>();
-  if (me.uid !== null) uids.set(me.username, me.uid);
-  if (me.admin && [...users].some((u) => u !== me.username)) {
-    for (const u of await listUsers(client)) if (u.uid !== null) uids.set(u.username, u.uid);
-  }
-  return uids;
 }

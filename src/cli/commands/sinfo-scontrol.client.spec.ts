@@ -54,6 +54,7 @@ describe('client test: hpcg sinfo and scontrol', () => {
     return { code, out: io.stdoutText(), err: io.stderrText() };
   }
 
+  // Both partitions are the same node (vm): like Slurm, each shows the node's state from every job on it.
   it('sinfo prints the partitions with node states from the running jobs it sees', async () => {
     const { code, out } = await hpcg('sinfo');
     expect(code).toBe(0);
@@ -62,7 +63,7 @@ describe('client test: hpcg sinfo and scontrol', () => {
       [
         'PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST',
         'debug*       up    1:00:00      1  alloc vm',
-        'long         up 2-00:00:00      1   idle vm',
+        'long         up 2-00:00:00      1  alloc vm',
         '',
       ].join('\n'),
     );
@@ -79,8 +80,8 @@ describe('client test: hpcg sinfo and scontrol', () => {
     expect(code).toBe(0);
     expect(gateway.calls('CliJobs')[0].variables.filter).toEqual({ ids: [13] });
     expect(gateway.calls('CliJobs')[0].query).toMatch(/\bspec\b/);
-    expect(out).toMatch(/^JobId=13 JobName=to\n {3}UserId=root\(0\)\n {3}Account=root QOS=normal\n {3}JobState=RUNNING Reason=None/);
-    expect(out.endsWith('StdOut=/tmp/cli-slurm/slurm-13.out\n\n')).toBe(true);
+    expect(out).toMatch(/^JobId=13 JobName=to\n {3}UserId=root\(0\) GroupId=\S+ MCS_label=N\/A\n {3}Priority=N\/A Nice=0 Account=root QOS=normal\n {3}JobState=RUNNING Reason=None/);
+    expect(out.endsWith('StdOut=/tmp/cli-slurm/slurm-13.out\n   Power=\n   \n\n')).toBe(true);
   });
 
   it('scontrol show job for an array shows its tasks and the pending set; a raw id shows one task', async () => {
@@ -113,7 +114,7 @@ describe('client test: hpcg sinfo and scontrol', () => {
     expect((await hpcg('scontrol', 'hold', '19_1')).err).toBe(
       'Invalid job id specified for job 19_1: the gateway can hold whole jobs only, use the job id 19\n',
     );
-    expect(await hpcg('scontrol', 'frobnicate')).toEqual({ code: 1, out: '', err: 'scontrol: error: invalid keyword: frobnicate (supported: hold, release, show job)\n' });
+    expect(await hpcg('scontrol', 'frobnicate')).toEqual({ code: 1, out: '', err: 'scontrol: error: invalid keyword: frobnicate (supported: hold, release, show job, show partition, show config)\n' });
     expect((await hpcg('scontrol', 'show', 'node')).err).toMatch(/^scontrol: error: invalid entity:node for keyword:show/);
   });
 });

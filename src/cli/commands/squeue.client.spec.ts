@@ -100,8 +100,8 @@ describe('client test: hpcg squeue', () => {
 
   it('refuses -o with -l like squeue, and reports unknown -o codes but still prints', async () => {
     expect((await squeue('-l', '-o', '%i')).err).toBe('squeue: fatal: Options -o(--format) and -l(--long) are mutually exclusive. Please remove one and retry.\n');
-    const { code, out, err } = await squeue('-h', '-j', '3', '-o', '%i|%z');
-    expect([code, out, err]).toEqual([0, '3|%z\n', 'squeue: error: Invalid job format specification: z\n']);
+    const { code, out, err } = await squeue('-h', '-j', '3', '-o', '%i|%!');
+    expect([code, out, err]).toEqual([0, '3|%!\n', 'squeue: error: Invalid job format specification: !\n']);
   });
 
   it('takes its layout from SQUEUE_FORMAT unless -o, -O or -l is given', async () => {

@@ -14,9 +14,9 @@ import {
   layoutFromLongFormat,
   layoutNeedsSpec,
   renderQueue,
-  SqueueFormatError,
   type SqueueLayout,
 } from '../format/squeue-render';
+import { groupNameLookup } from './unix-group-names';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
 import type { ProgramParts } from '../program-parts';
@@ -35,6 +35,7 @@ export interface SqueueOptions {
   Format?: string;
   array?: boolean;
   long?: boolean;
+  noconvert?: boolean;
   verbose?: boolean;
 }
 
@@ -53,6 +54,7 @@ export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContex
     .option('-O, --Format <output_format>', 'comma list of field names, e.g. "JobID,Name:30,State"')
     .option('-r, --array', 'one line per array task (no collapsing of pending tasks)')
     .option('-l, --long', 'long layout (adds the time limit and the long state)')
+    .option('--noconvert', 'memory in megabytes as given, never converted to G or T')
     .option('-v, --verbose', 'accepted for compatibility')
     .action((opts: SqueueOptions) => run('squeue', () => runSqueue(ctx, opts)));
 }
@@ -67,12 +69,7 @@ function chooseLayout(opts: SqueueOptions, env: NodeJS.ProcessEnv): SqueueLayout
   }
   const fromEnv = !opts.long && opts.format === undefined && opts.Format === undefined;
   const longFormat = opts.Format ?? (fromEnv ? env.SQUEUE_FORMAT2 || undefined : undefined);
-  try {
-    if (longFormat !== undefined) return layoutFromLongFormat(longFormat);
-  } catch (err) {
-    if (err instanceof SqueueFormatError) throw new CommandError(err.message);
-    throw err;
-  }
+  if (longFormat !== undefined) return layoutFromLongFormat(longFormat);
   const format = opts.format ?? (opts.long ? SQUEUE_LONG_FORMAT : (fromEnv && env.SQUEUE_FORMAT) || SQUEUE_DEFAULT_FORMAT);
   return layoutFromFormat(format);
 }
@@ -122,7 +119,8 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
 
   const records = selectQueueRecords(jobs, { states, selectors, accounts: splitList(opts.account), array: !!opts.array });
   const limits = await limitsIfNeeded(ctx, layout, records.map((r) => r.job.timeLimitMinutes));
-  io.stdout(renderQueue(records, layout, { now: io.now(), limits }, { header: !opts.noheader, long: !!opts.long }));
+  const context = { now: io.now(), limits, noConvert: !!opts.noconvert, groupName: groupNameLookup() };
+  io.stdout(renderQueue(records, layout, context, { header: !opts.noheader, long: !!opts.long }));
   return 0;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { GatewayPartition } from '../gateway-types';
 import type { PrintedJob } from './printed-jobs';
-import { formatMegabytes } from './memory';
+import { formatInUnit, formatMegabytes, type MemoryUnit } from './memory';
 
 /** Maximum time per partition name, for jobs submitted without --time (Slurm applies the partition's). */
 export type PartitionLimits = ReadonlyMap<string, number>;
@@ -45,6 +45,11 @@ export function showsReasonInsteadOfNodes(r: PrintedJob): boolean {
   return isPending(r) || r.state === 'FAILED' || r.state === 'TIMEOUT' || r.state === 'OUT_OF_MEMORY';
 }
 
+/** squeue's exit_code: the wait status (exit code in the high byte, the signal in the low bits). */
+export function waitStatus(r: PrintedJob): number {
+  return ((r.exitCode ?? 0) << 8) | (r.signal ?? 0);
+}
+
 /** The end Slurm reports: the real one, else start + limit while it runs; null when unknown or unlimited. */
 export function expectedEnd(r: PrintedJob, limits: PartitionLimits): Date | null {
   if (r.endTime) return r.endTime;
@@ -66,13 +71,13 @@ export function cancelledBy(r: PrintedJob): string | null {
 }
 
 /** The trackable resources Slurm lists for a job (`cpu=2,mem=4000M,node=1,gres/gpu=1`). */
-export function tresText(r: PrintedJob): string {
+export function tresText(r: PrintedJob, units?: MemoryUnit): string {
   const parts = [`cpu=${r.job.cpus}`];
   const spec = r.job.spec;
   const perNode = typeof spec?.memPerNodeMB === 'number' ? spec.memPerNodeMB * r.job.nodes : null;
   const perCpu = typeof spec?.memPerCpuMB === 'number' ? spec.memPerCpuMB * r.job.cpus : null;
   const mem = perNode ?? perCpu;
-  if (mem !== null && mem > 0) parts.push(`mem=${formatMegabytes(mem)}`);
+  if (mem !== null && mem > 0) parts.push(`mem=${units ? formatInUnit(mem, units) : formatMegabytes(mem)}`);
   parts.push(`node=${r.job.nodes}`);
   const gpus = spec?.gpus as { count?: number; per?: string } | null | undefined;
   if (gpus && typeof gpus.count === 'number') {

@@ -23,3 +23,15 @@ export function requestedMemoryMB(spec: Record<string, unknown> | undefined): nu
   }
   return null;
 }
+
+export type MemoryUnit = 'K' | 'M' | 'G' | 'T' | 'P';
+export const MEMORY_UNITS: readonly MemoryUnit[] = ['K', 'M', 'G', 'T', 'P'];
+
+/**
+ * sacct --units: megabytes in one unit, the way convert_num_unit2 prints a forced unit: a whole
+ * number as is (`2G`), anything else with two decimals (`0.20G`).
+ */
+export function formatInUnit(mb: number, unit: MemoryUnit): string {
+  const value = mb * 1024 ** (MEMORY_UNITS.indexOf('M') - MEMORY_UNITS.indexOf(unit));
+  return Number.isInteger(value) ? `${value}${unit}` : `${value.toFixed(2)}${unit}`;
+}

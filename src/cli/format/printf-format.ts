@@ -53,3 +53,24 @@ export function parsePrintfFormat(format: string, knownCodes: ReadonlySet<string
   }
   return { tokens, unknownCodes };
 }
+
+/**
+ * The `-O/--Format` language of squeue and sinfo: `name[:[.][size][suffix]]` items separated by commas
+ * (Slurm's _parse_long_token): 20 columns without a `:`, else the size given (none = as wide as the
+ * value); no separator between columns (a suffix supplies one). An unknown name prints only its suffix
+ * and is reported, as Slurm does.
+ */
+export function parseLongFormat(format: string, fieldOf: (name: string) => string | undefined): ParsedFormat {
+  const tokens: FormatToken[] = [];
+  const unknownCodes: string[] = [];
+  for (const item of format.split(',').filter((s) => s !== '')) {
+    const colon = item.indexOf(':');
+    const name = colon === -1 ? item : item.slice(0, colon);
+    const m = /^(\.?)(\d*)([\s\S]*)$/.exec(colon === -1 ? '' : item.slice(colon + 1))!;
+    const code = fieldOf(name);
+    if (code) tokens.push({ kind: 'field', code, width: colon === -1 ? 20 : Number(m[2] || 0), rightJustify: m[1] === '.' });
+    else unknownCodes.push(name);
+    if (m[3]) tokens.push({ kind: 'text', text: m[3] });
+  }
+  return { tokens, unknownCodes };
+}

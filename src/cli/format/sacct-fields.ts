@@ -8,7 +8,7 @@ import { SLURM_LONG_STATE } from '../../domain/job';
 import { cancelledBy, effectiveTimeLimit, type PartitionLimits, tresText } from './job-facts';
 import { jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { firstHost } from './hostlist';
-import { formatMegabytes, requestedMemoryMB } from './memory';
+import { formatInUnit, formatMegabytes, type MemoryUnit, requestedMemoryMB } from './memory';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
 import { formatElapsed, formatLimitMinutes } from './duration';
 import { formatTimestamp } from './timestamp';
@@ -26,6 +26,12 @@ export interface SacctOutputRow {
 export interface SacctContext {
   now: Date;
   limits: PartitionLimits;
+  /** --units: memory in this unit (`0.20G`), else Slurm's own choice of unit. */
+  units?: MemoryUnit;
+  /** A group name for a gid, as Slurm finds it on the client host. */
+  groupName?(gid: number): string;
+  /** uid per user name, where known: `CANCELLED by <uid>` names the canceller by uid, as Slurm does. */
+  uids?: ReadonlyMap<string, number>;
 }
 
 /** A field `sacct -o` can print, with how it prints. */
@@ -48,11 +54,22 @@ const both = (f: (r: PrintedJob, ctx: SacctContext) => string | null) => (row: S
 
 const timestamp = (d: Date | null) => (d ? formatTimestamp(d) : 'Unknown');
 
-function stateText(row: SacctOutputRow): string {
+function stateText(row: SacctOutputRow, ctx: SacctContext): string {
   const state = SLURM_LONG_STATE[row.record.state];
   const by = row.batch ? null : cancelledBy(row.record);
-  return by ? `${state} by ${by}` : state;
+  if (!by) return state;
+  const uid = by === row.record.job.user ? row.record.job.uid : ctx.uids?.get(by);
+  return `${state} by ${uid ?? by}`;
 }
+
+/** The job line of a job cancelled while it ran says 0:0; its batch step carries the signal. */
+function exitCodeText(row: SacctOutputRow): string {
+  const r = row.record;
+  if (!row.batch && r.state === 'CANCELLED') return `${r.exitCode ?? 0}:0`;
+  return `${r.exitCode ?? 0}:${r.signal ?? 0}`;
+}
+
+const memory = (mb: number, ctx: SacctContext) => (ctx.units ? formatInUnit(mb, ctx.units) : formatMegabytes(mb));
 
 /** A job that has not started has no limit yet when it came without --time (Slurm's Partition_Limit). */
 function limitMinutes(r: PrintedJob, ctx: SacctContext): number | null {
@@ -69,7 +86,7 @@ const KNOWN: SacctColumn[] = [
   { name: 'Account', width: 10, kind: 'str', value: both((r) => r.job.account) },
   { name: 'AllocCPUS', width: 10, kind: 'num', value: both((r) => String(r.job.cpus)) },
   { name: 'AllocNodes', width: 10, kind: 'str', value: both((r) => (r.startTime ? String(r.job.nodes) : '0')) },
-  { name: 'AllocTRES', width: 10, kind: 'str', needsSpec: true, value: both((r) => (r.startTime ? tresText(r) : null)) },
+  { name: 'AllocTRES', width: 10, kind: 'str', needsSpec: true, value: both((r, ctx) => (r.startTime ? tresText(r, ctx.units) : null)) },
   { name: 'Comment', width: 14, kind: 'str', value: jobOnly((r) => r.job.comment) },
   { name: 'Constraints', width: 19, kind: 'str', needsSpec: true, value: jobOnly((r) => (r.job.spec?.constraint as string | null) ?? null) },
   { name: 'DerivedExitCode', width: 15, kind: 'str', value: jobOnly((r) => `${r.exitCode ?? 0}:${r.signal ?? 0}`) },
@@ -82,7 +99,14 @@ const KNOWN: SacctColumn[] = [
     value: (row) => (row.batch ? timestamp(row.record.startTime) : timestamp(row.record.job.eligibleTime ? new Date(row.record.job.eligibleTime) : null)),
   },
   { name: 'End', width: 19, kind: 'date', value: both((r) => timestamp(r.endTime)) },
-  { name: 'ExitCode', width: 8, kind: 'str', value: both((r) => `${r.exitCode ?? 0}:${r.signal ?? 0}`) },
+  { name: 'ExitCode', width: 8, kind: 'str', value: exitCodeText },
+  { name: 'GID', width: 6, kind: 'num', value: jobOnly((r) => (r.job.gid === null || r.job.gid === undefined ? null : String(r.job.gid))) },
+  {
+    name: 'Group',
+    width: 9,
+    kind: 'str',
+    value: jobOnly((r, ctx) => (r.job.gid === null || r.job.gid === undefined ? null : (ctx.groupName?.(r.job.gid) ?? String(r.job.gid)))),
+  },
   { name: 'JobID', width: -12, kind: 'str', value: (row) => `${jobIdText(row.record)}${row.batch ? '.batch' : ''}` },
   { name: 'JobIDRaw', width: -12, kind: 'str', value: (row) => `${row.record.rawId}${row.batch ? '.batch' : ''}` },
   { name: 'JobName', width: 10, kind: 'str', value: (row) => (row.batch ? 'batch' : row.record.job.name) },
@@ -110,15 +134,15 @@ const KNOWN: SacctColumn[] = [
     width: 10,
     kind: 'str',
     needsSpec: true,
-    value: both((r) => {
+    value: both((r, ctx) => {
       const mb = requestedMemoryMB(r.job.spec);
-      return mb === null ? null : formatMegabytes(mb);
+      return mb === null ? null : memory(mb, ctx);
     }),
   },
   { name: 'ReqNodes', width: 8, kind: 'str', value: jobOnly((r) => String(r.job.nodes)) },
-  { name: 'ReqTRES', width: 10, kind: 'str', needsSpec: true, value: jobOnly((r) => tresText(r)) },
+  { name: 'ReqTRES', width: 10, kind: 'str', needsSpec: true, value: jobOnly((r, ctx) => tresText(r, ctx.units)) },
   { name: 'Start', width: 19, kind: 'date', value: both((r) => timestamp(r.startTime)) },
-  { name: 'State', width: 10, kind: 'str', needsEvents: true, value: (row) => stateText(row) },
+  { name: 'State', width: 10, kind: 'str', needsEvents: true, value: (row, ctx) => stateText(row, ctx) },
   { name: 'StdErr', width: 20, kind: 'str', value: jobOnly((r) => outputPath(r, 'stderrPath')) },
   { name: 'StdOut', width: 20, kind: 'str', value: jobOnly((r) => outputPath(r, 'stdoutPath')) },
   { name: 'Submit', width: 19, kind: 'date', value: (row) => (row.batch ? timestamp(row.record.startTime) : timestamp(new Date(row.record.job.submitTime))) },
@@ -141,6 +165,9 @@ const KNOWN: SacctColumn[] = [
       return limit < 0 ? 'UNLIMITED' : String(limit);
     }),
   },
+  // The gateway gathers no CPU accounting: what sacct prints when none was gathered.
+  { name: 'TotalCPU', width: 10, kind: 'str', value: () => '00:00:00' },
+  { name: 'UID', width: 6, kind: 'num', value: jobOnly((r) => (r.job.uid === null || r.job.uid === undefined ? null : String(r.job.uid))) },
   { name: 'User', width: 9, kind: 'str', value: jobOnly((r) => r.job.user) },
   { name: 'WorkDir', width: 20, kind: 'str', value: jobOnly((r) => r.job.workdir) },
 ];

@@ -4,7 +4,7 @@ import { collapseTaskSets, expandJob } from './printed-jobs';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
 import { renderShowJob, type ShowJobContext } from './scontrol-job';
 
-const ctx: ShowJobContext = { now: at(16, 31, 29), limits: new Map([['debug', 60]]), uids: new Map([['root', 0]]) };
+const ctx: ShowJobContext = { now: at(16, 31, 29), limits: new Map([['debug', 60]]), uids: new Map([['root', 0]]), groupName: (gid) => (gid === 0 ? 'root' : String(gid)) };
 
 describe('scontrol show job', () => {
   it('prints Slurm\'s keys in Slurm\'s order for a running job, with the expected end and expanded paths', () => {
@@ -17,29 +17,41 @@ describe('scontrol show job', () => {
       eligibleTime: iso(16, 30, 28),
       startTime: iso(16, 30, 35),
       nodeList: 'vm',
+      uid: 0,
+      gid: 0,
+      submitHost: 'gw1',
       stdoutPath: 'out/%j.out',
       spec: { qos: 'normal', ntasks: 1, cpusPerTask: 1, memPerNodeMB: 4000, requeue: null, constraint: null },
     });
     expect(renderShowJob(expandJob(job)[0], ctx, false)).toBe(
       [
         'JobId=13 JobName=to',
-        '   UserId=root(0)',
-        '   Account=root QOS=normal',
+        '   UserId=root(0) GroupId=root(0) MCS_label=N/A',
+        '   Priority=N/A Nice=0 Account=root QOS=normal',
         '   JobState=RUNNING Reason=None Dependency=(null)',
-        '   Requeue=1 BatchFlag=1 ExitCode=0:0',
+        '   Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=0:0',
         '   RunTime=00:00:54 TimeLimit=00:01:00 TimeMin=N/A',
         '   SubmitTime=2026-11-21T16:30:28 EligibleTime=2026-11-21T16:30:28',
+        '   AccrueTime=2026-11-21T16:30:28',
         '   StartTime=2026-11-21T16:30:35 EndTime=2026-11-21T16:31:35 Deadline=N/A',
-        '   Partition=debug Engine=local',
+        '   SuspendTime=None SecsPreSuspend=0 LastSchedEval=Unknown Scheduler=Main',
+        '   Partition=debug AllocNode:Sid=gw1:0',
+        '   ReqNodeList=(null) ExcNodeList=(null)',
         '   NodeList=vm',
-        '   NumNodes=1 NumCPUs=1 NumTasks=1 CPUs/Task=1',
+        '   BatchHost=vm',
+        '   NumNodes=1 NumCPUs=1 NumTasks=1 CPUs/Task=1 ReqB:S:C:T=0:0:*:*',
         '   TRES=cpu=1,mem=4000M,node=1',
-        '   Features=(null)',
+        '   Socks/Node=* NtasksPerN:B:S:C=0:0:*:* CoreSpec=*',
+        '   MinCPUsNode=1 MinMemoryNode=4000M MinTmpDiskNode=0',
+        '   Features=(null) DelayBoot=00:00:00',
+        '   OverSubscribe=OK Contiguous=0 Licenses=(null) Network=(null)',
         '   Command=(null)',
         '   WorkDir=/tmp/cli-slurm',
         '   StdErr=/tmp/cli-slurm/out/13.out',
         '   StdIn=/dev/null',
         '   StdOut=/tmp/cli-slurm/out/13.out',
+        '   Power=',
+        '   ',
         '',
         '',
       ].join('\n'),
@@ -74,7 +86,8 @@ describe('scontrol show job', () => {
   it('prints one line per record with --oneliner', () => {
     const text = renderShowJob(expandJob(makeJob({ id: 5, name: 'x', user: 'bob' }))[0], ctx, true);
     expect(text.split('\n')).toHaveLength(2);
-    expect(text).toMatch(/^JobId=5 JobName=x UserId=bob Account=root QOS=\(null\) JobState=PENDING /);
+    expect(text).toMatch(/^JobId=5 JobName=x UserId=bob GroupId=nobody MCS_label=N\/A Priority=N\/A Nice=0 Account=root QOS=\(null\) JobState=PENDING /);
+    expect(text).toMatch(/ Power= \n$/);
   });
 });
 

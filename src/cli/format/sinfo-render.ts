@@ -5,7 +5,8 @@
  */
 import type { GatewayPartition } from '../gateway-types';
 import { fitField } from './fit-field';
-import { type FormatToken, parsePrintfFormat } from './printf-format';
+import { type FormatToken, parseLongFormat, parsePrintfFormat } from './printf-format';
+import { expandHostList } from './hostlist';
 import { formatCompactDuration } from './duration';
 
 export interface PartitionUsage {
@@ -16,6 +17,8 @@ export interface PartitionUsage {
 export interface SinfoRow {
   partition: GatewayPartition;
   usage: PartitionUsage;
+  /** sinfo -N: the one node this line is about (the partition's share of it). */
+  node?: string;
 }
 
 type NodeState = { compact: string; long: string; allocatedNodes: number; otherNodes: number };
@@ -25,7 +28,7 @@ type NodeState = { compact: string; long: string; allocatedNodes: number; otherN
  * non-admin sees only their own jobs, so "idle" can mean "idle for all I can see".
  */
 export function nodeState(row: SinfoRow): NodeState {
-  const { partition: p, usage } = row;
+  const { partition: p, usage } = row.node ? perNodeRow(row) : row;
   const cpusPerNode = p.nodes > 0 ? p.cpus / p.nodes : 0;
   const allocatedNodes = cpusPerNode > 0 ? Math.min(p.nodes, Math.ceil(usage.allocatedCpus / cpusPerNode)) : 0;
   // Capacity the engine has not reported lately: Slurm's own word for a node it cannot vouch for.
@@ -41,10 +44,36 @@ export function nodeState(row: SinfoRow): NodeState {
   return { compact: 'mix', long: 'mixed', allocatedNodes, otherNodes: 0 };
 }
 
+/**
+ * One node's share of its partition for sinfo -N: the CPUs, memory and GPUs of one node, and the
+ * CPUs in use laid onto the nodes in list order (the gateway knows the partition's total, not where).
+ */
+function perNodeRow(row: SinfoRow): SinfoRow {
+  const { partition: p } = row;
+  if (!row.node || p.nodes <= 1) return row;
+  const perNodeCpus = Math.floor(p.cpus / p.nodes);
+  const index = Math.max(0, expandHostList(p.nodeList).indexOf(row.node));
+  const allocatedCpus = Math.max(0, Math.min(perNodeCpus, row.usage.allocatedCpus - index * perNodeCpus));
+  return {
+    node: row.node,
+    usage: { allocatedCpus },
+    partition: { ...p, nodes: 1, cpus: perNodeCpus, gpus: Math.floor(p.gpus / p.nodes), memoryMB: p.memoryMB, nodeList: row.node },
+  };
+}
+
+function cpuStates(row: SinfoRow): string {
+  const { partition: p, usage } = row.node ? perNodeRow(row) : row;
+  const other = ['unknown', 'down', 'drain'].includes(p.state) && usage.allocatedCpus === 0 ? p.cpus : 0;
+  const allocated = Math.min(p.cpus, usage.allocatedCpus);
+  return `${allocated}/${p.cpus - allocated - other}/${other}/${p.cpus}`;
+}
+
 const AVAIL: Record<string, string> = { up: 'up', down: 'down', drain: 'drain', inactive: 'inactive' };
 
 interface SinfoField {
   header: string;
+  /** -O/--Format names, case-insensitive. */
+  longNames?: string[];
   cut?: boolean;
   value(row: SinfoRow, width: number): string;
 }
@@ -62,42 +91,57 @@ const perNode = (total: number, nodes: number) => {
 };
 
 export const SINFO_FIELDS: Readonly<Record<string, SinfoField>> = {
-  P: { header: 'PARTITION', value: partitionName },
-  R: { header: 'PARTITION', value: (r) => r.partition.name },
-  a: { header: 'AVAIL', value: (r) => AVAIL[r.partition.state] ?? r.partition.state },
+  P: { header: 'PARTITION', longNames: ['Partition'], value: partitionName },
+  R: { header: 'PARTITION', longNames: ['PartitionName'], value: (r) => r.partition.name },
+  a: { header: 'AVAIL', longNames: ['Available'], value: (r) => AVAIL[r.partition.state] ?? r.partition.state },
   l: {
     header: 'TIMELIMIT',
+    longNames: ['Time'],
     cut: false,
     value: (r) => (r.partition.maxTimeMinutes < 0 ? 'infinite' : formatCompactDuration(r.partition.maxTimeMinutes * 60)),
   },
-  D: { header: 'NODES', value: (r) => String(r.partition.nodes) },
-  t: { header: 'STATE', value: (r) => nodeState(r).compact },
-  T: { header: 'STATE', value: (r) => nodeState(r).long },
-  N: { header: 'NODELIST', cut: false, value: (r) => r.partition.nodeList },
-  c: { header: 'CPUS', value: (r) => perNode(r.partition.cpus, r.partition.nodes) },
+  D: { header: 'NODES', longNames: ['Nodes'], value: (r) => (r.node ? '1' : String(r.partition.nodes)) },
+  t: { header: 'STATE', longNames: ['StateCompact'], value: (r) => nodeState(r).compact },
+  T: { header: 'STATE', longNames: ['StateLong'], value: (r) => nodeState(r).long },
+  N: { header: 'NODELIST', longNames: ['NodeList'], cut: false, value: (r) => r.node ?? r.partition.nodeList },
+  n: { header: 'HOSTNAMES', longNames: ['NodeHost'], cut: false, value: (r) => r.node ?? r.partition.nodeList },
+  c: { header: 'CPUS', longNames: ['CPUs'], value: (r) => (r.node ? perNode(perNodeRow(r).partition.cpus, 1) : perNode(r.partition.cpus, r.partition.nodes)) },
+  C: { header: 'CPUS(A/I/O/T)', longNames: ['CPUsState'], value: cpuStates },
   // sinfo prints configured memory per node; an engine that does not report it shows 0.
-  m: { header: 'MEMORY', value: (r) => (r.partition.memoryMB === null ? '0' : perNode(r.partition.memoryMB, 1)) },
+  m: { header: 'MEMORY', longNames: ['Memory'], value: (r) => (r.partition.memoryMB === null ? '0' : perNode(r.partition.memoryMB, 1)) },
+  // The gateway's partitions carry no node features.
+  f: { header: 'AVAIL_FEATURES', longNames: ['Features'], value: () => '(null)' },
   G: {
     header: 'GRES',
-    value: (r) => (r.partition.gpus > 0 ? `gpu:${perNode(r.partition.gpus, r.partition.nodes)}` : '(null)'),
+    longNames: ['Gres'],
+    value: (r) => {
+      const p = r.node ? perNodeRow(r).partition : r.partition;
+      return p.gpus > 0 ? `gpu:${perNode(p.gpus, p.nodes)}` : '(null)';
+    },
   },
+  // GPUs in use per node are not reported by the engines: Slurm's "nothing known" for a node with GPUs.
+  gresused: { header: 'GRES_USED', longNames: ['GresUsed'], value: (r) => (r.partition.gpus > 0 ? 'N/A' : '(null)') },
   A: {
     header: 'NODES(A/I)',
+    longNames: ['NodeAI'],
     value: (r) => {
       const s = nodeState(r);
-      return `${s.allocatedNodes}/${r.partition.nodes - s.allocatedNodes - s.otherNodes}`;
+      const nodes = r.node ? 1 : r.partition.nodes;
+      return `${s.allocatedNodes}/${nodes - s.allocatedNodes - s.otherNodes}`;
     },
   },
   F: {
     header: 'NODES(A/I/O/T)',
+    longNames: ['NodeAIOT'],
     value: (r) => {
       const s = nodeState(r);
-      return `${s.allocatedNodes}/${r.partition.nodes - s.allocatedNodes - s.otherNodes}/${s.otherNodes}/${r.partition.nodes}`;
+      const nodes = r.node ? 1 : r.partition.nodes;
+      return `${s.allocatedNodes}/${nodes - s.allocatedNodes - s.otherNodes}/${s.otherNodes}/${nodes}`;
     },
   },
 };
 
-export const SINFO_CODES: ReadonlySet<string> = new Set(Object.keys(SINFO_FIELDS));
+export const SINFO_CODES: ReadonlySet<string> = new Set(Object.keys(SINFO_FIELDS).filter((c) => c.length === 1));
 
 /** `%#P`: the longest partition name (with its `*`), never narrower than the header. */
 export function partitionColumnWidth(partitions: readonly GatewayPartition[]): number {
@@ -111,6 +155,17 @@ export function sinfoDefaultFormat(partitions: readonly GatewayPartition[], summ
 
 export function parseSinfoFormat(format: string): { tokens: FormatToken[]; unknownCodes: string[] } {
   return parsePrintfFormat(format, SINFO_CODES);
+}
+
+/** -O/--Format with sinfo's field names. */
+export function parseSinfoLongFormat(format: string): { tokens: FormatToken[]; unknownCodes: string[] } {
+  const lower = (n: string) => n.toLowerCase();
+  return parseLongFormat(format, (name) => Object.keys(SINFO_FIELDS).find((c) => SINFO_FIELDS[c].longNames?.some((n) => lower(n) === lower(name))));
+}
+
+/** Whether the layout shows partitions: without a partition column, Slurm merges what they share. */
+export function showsPartition(tokens: readonly FormatToken[]): boolean {
+  return tokens.some((t) => t.kind === 'field' && (t.code === 'P' || t.code === 'R'));
 }
 
 export function renderSinfoHeader(tokens: readonly FormatToken[]): string {

@@ -9,7 +9,7 @@ import { at, iso, makeJob, makeTask, queueScenario, scenarioPartitions } from '.
 import { partitionLimits } from './job-facts';
 import { expandJobs } from './printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from './squeue-fields';
-import { layoutFromFormat, layoutFromLongFormat, renderQueue, SqueueFormatError } from './squeue-render';
+import { layoutFromFormat, layoutFromLongFormat, renderQueue } from './squeue-render';
 import { JOB_STATES } from '../../domain/job';
 
 const ctx = { now: at(16, 29, 3), limits: partitionLimits(scenarioPartitions()) };
@@ -151,8 +151,14 @@ describe('squeue -O', () => {
     expect(renderQueue(records, layout, ctx, { header: false, long: false })).toBe(`a_ver|x24${' '.repeat(18)}\n`);
   });
 
-  it('names the unknown field and lists the supported ones', () => {
-    expect(() => layoutFromLongFormat('JobID,Bogus')).toThrow(SqueueFormatError);
-    expect(() => layoutFromLongFormat('JobID,Bogus')).toThrow(/Invalid job format specification: Bogus \(supported: .*ReasonList/);
+  it('reports an unknown field and prints only its suffix, as Slurm does', () => {
+    const layout = layoutFromLongFormat('JobID:|,Bogus:.5|,Name:|');
+    expect(layout.unknownCodes).toEqual(['Bogus']);
+    expect(renderQueue(expandJobs([makeJob({ id: 17, name: 'x' })]), layout, ctx, { header: true, long: false })).toBe('JOBID||NAME|\n17||x|\n');
+  });
+
+  it('prints values as they are after a bare ":" with a suffix (OOD\'s `JobID:\\x1f`)', () => {
+    const layout = layoutFromLongFormat('JobID:\x1f,Name:\x1f,');
+    expect(renderQueue(expandJobs([makeJob({ id: 17, name: 'x' })]), layout, ctx, { header: true, long: false })).toBe('JOBID\x1fNAME\x1f\n17\x1fx\x1f\n');
   });
 });

@@ -6,10 +6,8 @@ import { SLURM_SHORT_STATE } from '../../domain/job';
 import { fitField } from './fit-field';
 import { formatCtime } from './timestamp';
 import type { PrintedJob } from './printed-jobs';
-import { type FormatToken, parsePrintfFormat } from './printf-format';
+import { type FormatToken, parseLongFormat, parsePrintfFormat } from './printf-format';
 import { SQUEUE_CODES, SQUEUE_FIELDS, type SqueueContext } from './squeue-fields';
-
-export class SqueueFormatError extends Error {}
 
 export interface SqueueLayout {
   tokens: FormatToken[];
@@ -21,29 +19,16 @@ export function layoutFromFormat(format: string): SqueueLayout {
   return parsePrintfFormat(format, SQUEUE_CODES);
 }
 
-/**
- * -O/--Format: `name[:[.][size][suffix]]` items separated by commas; 20 columns unless a size is given,
- * no separator between columns (a suffix supplies one).
- */
-export function layoutFromLongFormat(format: string): SqueueLayout {
-  const tokens: FormatToken[] = [];
-  for (const item of format.split(',').filter((s) => s.trim() !== '')) {
-    const [name, modifier = ''] = splitOnce(item.trim(), ':');
-    const code = Object.keys(SQUEUE_FIELDS).find((c) => SQUEUE_FIELDS[c].longNames.some((n) => n.toLowerCase() === name.toLowerCase()));
-    if (!code) {
-      const known = [...new Set(Object.values(SQUEUE_FIELDS).flatMap((f) => f.longNames))].join(', ');
-      throw new SqueueFormatError(`Invalid job format specification: ${name} (supported: ${known})`);
-    }
-    const m = /^(\.?)(\d*)(.*)$/.exec(modifier)!;
-    tokens.push({ kind: 'field', code, width: m[2] ? Number(m[2]) : 20, rightJustify: m[1] === '.' });
-    if (m[3]) tokens.push({ kind: 'text', text: m[3] });
-  }
-  return { tokens, unknownCodes: [] };
+/** The field an -O name selects (case-insensitive; any name starting with "numtask" is NumTasks, as in Slurm). */
+function longField(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('numtask')) return 'numtasks';
+  return Object.keys(SQUEUE_FIELDS).find((c) => SQUEUE_FIELDS[c].longNames.some((n) => n.toLowerCase() === lower));
 }
 
-function splitOnce(s: string, sep: string): [string, string?] {
-  const at = s.indexOf(sep);
-  return at === -1 ? [s] : [s.slice(0, at), s.slice(at + 1)];
+/** -O/--Format (parseLongFormat) with squeue's field names. */
+export function layoutFromLongFormat(format: string): SqueueLayout {
+  return parseLongFormat(format, longField);
 }
 
 export function layoutNeedsSpec(layout: SqueueLayout): boolean {

@@ -34,6 +34,9 @@ export class JobModel {
   @Field(() => Int, { description: 'Gateway job id = Slurm job id (the array job id for arrays)' }) id!: number;
   @Field() name!: string;
   @Field() user!: string;
+  @Field(() => Int, { nullable: true, description: "The owner's Unix uid, which the job runs as (squeue %U)" }) uid!: number | null;
+  @Field(() => Int, { nullable: true, description: "The owner's Unix gid, which the job runs with (squeue %G)" }) gid!: number | null;
+  @Field({ description: 'Where the job was submitted: the gateway host that accepted it (Slurm AllocNode)' }) submitHost!: string;
   @Field(() => String, { nullable: true }) account!: string | null;
   @Field() partition!: string;
   @Field() engine!: string;

@@ -1,0 +1,75 @@
+/**
+ * squeue fields whose value the gateway cannot know (a Slurm scheduler's priority, sockets, reservations,
+ * federation, burst buffers, …): each prints what Slurm 22.05 prints for a job that leaves it unset,
+ * so a tool reading the column finds Slurm's own "nothing here" rather than an invented value.
+ */
+import type { Rendered, SqueueField } from './squeue-field';
+
+const fixed = (header: string, longNames: string[], text: string): SqueueField => {
+  const rendered: Rendered = { text, cut: true };
+  return { header, longNames, render: () => rendered };
+};
+
+export const SQUEUE_UNSET_FIELDS: Readonly<Record<string, SqueueField>> = {
+  d: fixed('MIN_TMP_DISK', ['MinTmpDisk'], '0'),
+  H: fixed('SOCKETS_PER_NODE', ['Sockets'], '*'),
+  I: fixed('CORES_PER_SOCKET', ['Cores'], '*'),
+  J: fixed('THREADS_PER_CORE', ['Threads'], '*'),
+  n: fixed('REQ_NODES', ['ReqNodes'], ''),
+  O: fixed('CONTIGUOUS', ['Contiguous'], '0'),
+  // The gateway orders its own queue (oldest first); it has no Slurm priority to show.
+  p: fixed('PRIORITY', ['Priority'], 'N/A'),
+  Q: fixed('PRIORITY', ['PriorityLong'], 'N/A'),
+  s: fixed('', ['SelectJobInfo'], ''),
+  v: fixed('RESERVATION', ['Reservation'], '(null)'),
+  w: fixed('WCKEY', ['WCKey'], '(null)'),
+  W: fixed('LICENSES', ['Licenses'], '(null)'),
+  x: fixed('EXC_NODES', [], ''),
+  X: fixed('CORE_SPEC', ['CoreSpec'], 'N/A'),
+  y: fixed('NICE', ['Nice'], '0'),
+  Y: fixed('SCHEDNODES', ['SchedNodes'], '(null)'),
+  z: fixed('S:C:T', ['SCT'], '*:*:*'),
+  admin_comment: fixed('ADMIN_COMMENT', ['admin_comment'], '(null)'),
+  allocsid: fixed('ALLOC_SID', ['AllocSID'], '0'),
+  associd: fixed('ASSOC_ID', ['AssocID'], '0'),
+  batchflag: fixed('BATCH_FLAG', ['BatchFlag'], '1'),
+  boardspernode: fixed('BOARDS_PER_NODE', ['BoardsPerNode'], '0'),
+  burstbuffer: fixed('BURST_BUFFER', ['BurstBuffer'], '(null)'),
+  burstbufferstate: fixed('BURST_BUFFER_STATE', ['BurstBufferState'], '(null)'),
+  cluster: fixed('CLUSTER', ['Cluster'], '(null)'),
+  clusterfeature: fixed('CLUSTER_FEATURES', ['ClusterFeature'], '(null)'),
+  container: fixed('CONTAINER', ['Container'], '(null)'),
+  'cpus-per-tres': fixed('CPUS_PER_TRES', ['cpus-per-tres'], 'N/A'),
+  delayboot: fixed('DELAY_BOOT', ['DelayBoot'], '0:00'),
+  derivedec: fixed('DERIVED_EC', ['DerivedEC'], '0'),
+  hetjobid: fixed('HET_JOB_ID', ['HetJobID', 'PackJobID'], 'N/A'),
+  hetjobidset: fixed('HET_JOB_ID_SET', ['HetJobIDSet', 'PackJobIDSet'], 'N/A'),
+  hetjoboffset: fixed('HET_JOB_OFFSET', ['HetJobOffset', 'PackJobOffset'], 'N/A'),
+  lastschedeval: fixed('LAST_SCHED_EVAL', ['LastSchedEval'], 'N/A'),
+  mcslabel: fixed('MCSLABEL', ['MCSLabel'], '(null)'),
+  'mem-per-tres': fixed('MEM_PER_TRES', ['mem-per-tres'], 'N/A'),
+  network: fixed('NETWORK', ['Network'], '(null)'),
+  ntperboard: fixed('NTASKS_PER_BOARD', ['NTPerBoard'], '0'),
+  ntpercore: fixed('NTASKS_PER_CORE', ['NTPerCore'], 'N/A'),
+  ntpersocket: fixed('NTASKS_PER_SOCKET', ['NTPerSocket'], 'N/A'),
+  origin: fixed('ORIGIN', ['Origin'], 'NA'),
+  originraw: fixed('ORIGIN_RAW', ['OriginRaw'], 'NA'),
+  preempttime: fixed('PREEMPT_TIME', ['PreemptTime'], 'N/A'),
+  prefer: fixed('PREFER', ['Prefer'], '(null)'),
+  profile: fixed('PROFILE', ['Profile'], 'NotSet'),
+  reboot: fixed('REBOOT', ['Reboot'], '0'),
+  reqswitch: fixed('REQ_SWITCH', ['ReqSwitch'], '0'),
+  resizetime: fixed('RESIZE_TIME', ['ResizeTime'], 'N/A'),
+  restartcnt: fixed('RESTART_COUNT', ['RestartCnt'], '0'),
+  siblingsactive: fixed('ACTIVE_SIBLINGS', ['SiblingsActive'], 'NA'),
+  siblingsactiveraw: fixed('ACTIVE_SIBLINGS_RAW', ['SiblingsActiveRaw'], 'NA'),
+  siblingsviable: fixed('VIABLE_SIBLINGS', ['SiblingsViable'], 'NA'),
+  // Slurm's own spelling of this header.
+  siblingsviableraw: fixed('VIALBLE_SIBLINGS_RAW', ['SiblingsViableRaw'], 'NA'),
+  sperboard: fixed('SOCKETS_PER_BOARD', ['SPerBoard'], '0'),
+  system_comment: fixed('SYSTEM_COMMENT', ['system_comment'], '(null)'),
+  'tres-bind': fixed('TRES_BIND', ['tres-bind'], 'N/A'),
+  'tres-freq': fixed('TRES_FREQ', ['tres-freq'], 'N/A'),
+  'tres-per-socket': fixed('TRES_PER_SOCKET', ['tres-per-socket'], 'N/A'),
+  wait4switch: fixed('WAIT4SWITCH', ['Wait4Switch'], '0:00'),
+};
