@@ -55,6 +55,11 @@ describe('loadCliConfig', () => {
     expect(loadCliConfig({ HPCG_SHIM_URL: 'http://shim:1', HPCG_URL: 'http://env:2' }, home, opts())).toMatchObject({ url: 'http://env:2', urlSource: 'HPCG_URL' });
   });
 
+  it('reads and checks every file even when a variable decides, as Slurm always reads slurm.conf', () => {
+    write(systemFile, 'url: http://site:1\n', 0o666);
+    expect(() => loadCliConfig({ HPCG_URL: 'http://env:2' }, home, opts())).toThrow(`${systemFile} is writable by others`);
+  });
+
   it('HPCG_CONF names the system file (like SLURM_CONF), and then it must exist', () => {
     const other = write(join(dir, 'other.yaml'), 'url: http://other:4000\n');
     expect(loadCliConfig({ HPCG_CONF: other }, home, opts()).url).toBe('http://other:4000');

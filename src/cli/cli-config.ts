@@ -2,7 +2,7 @@
  * The CLI's own configuration (it runs as a separate process from the gateway): where the gateway is,
  * which token to present, and for whom. Found the way Slurm's commands find slurm.conf, so tools that
  * run them with a scrubbed environment (batchspawner's `sudo -E -u USER`, OOD over SSH) still work.
- * Precedence, first found wins:
+ * Precedence, first found wins (every file is still read and checked):
  *   gateway URL: HPCG_URL > the URL baked into a shim (`hpcg shims --url`) > the user's cli.yaml
  *                > the system file > http://127.0.0.1:4000
  *   token:       HPCG_TOKEN > the user's token file (`hpcg login` writes it)
@@ -64,11 +64,13 @@ export function loadCliConfig(env: NodeJS.ProcessEnv, homeDir: string, options: 
   const explicitSystem = env.HPCG_CONF?.trim();
   const systemFile = explicitSystem || options.systemFile || SYSTEM_CONFIG_FILE;
 
+  // Both files are read and checked even when a variable decides, as Slurm always reads slurm.conf:
+  // a broken or unsafe file is reported at once, not on the day the variable is gone.
   const url = firstUrl([
-    () => fromVariable(env, 'HPCG_URL'),
-    () => fromVariable(env, SHIM_URL_VARIABLE, 'the shim'),
-    () => fromSettings(join(dir, 'cli.yaml'), uid, false),
-    () => fromSettings(systemFile, uid, !!explicitSystem, 'HPCG_CONF'),
+    fromVariable(env, 'HPCG_URL'),
+    fromVariable(env, SHIM_URL_VARIABLE, 'the shim'),
+    fromSettings(join(dir, 'cli.yaml'), uid, false),
+    fromSettings(systemFile, uid, !!explicitSystem, 'HPCG_CONF'),
   ]);
   const fromEnv = env.HPCG_TOKEN?.trim();
   const token = fromEnv ? fromEnv : readTokenFile(tokenFile, uid);
@@ -80,12 +82,9 @@ interface Found {
   source: string;
 }
 
-function firstUrl(sources: (() => Found | null)[]): Found {
-  for (const source of sources) {
-    const found = source();
-    if (found) return { value: parseGatewayUrl(found.value, found.source), source: found.source };
-  }
-  return { value: DEFAULT_GATEWAY_URL, source: 'the default' };
+function firstUrl(sources: (Found | null)[]): Found {
+  const found = sources.find((s) => s !== null);
+  return found ? { value: parseGatewayUrl(found.value, found.source), source: found.source } : { value: DEFAULT_GATEWAY_URL, source: 'the default' };
 }
 
 function fromVariable(env: NodeJS.ProcessEnv, name: string, source = name): Found | null {
