@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request, waitFor } from '../proxy/http-client';
 import { type RunningHub, startJupyterHub } from '../proxy/jupyterhub';
 import { TEST_TOKEN } from '../proxy/proxy-harness';
-import { type ProxyProcess, runProxyProcess } from '../proxy/proxy-process';
+import type { ProxyProcess } from '../proxy/proxy-process';
 import { freePort } from '../support/free-port';
 import { GatewayFixture } from '../support/gateway-fixture';
+import { hubApiRequest, startHubFront, stopHubAndFront } from '../support/hub-front';
 import { DIST, ROOT } from '../support/gateway-process';
 import type { SlurmCluster } from '../support/slurm-cluster';
 import { slurmSite, unixUser } from '../support/slurm-gateway';
@@ -88,11 +88,7 @@ export class BatchspawnerSite {
     chmodSync(this.shims, 0o755);
     this.commandLog = join(this.gw.dir, 'commands.jsonl');
 
-    const [port, apiPort] = [await freePort(), await freePort()];
-    this.publicUrl = `http://127.0.0.1:${port}`;
-    this.proxyApiUrl = `http://127.0.0.1:${apiPort}`;
-    this.proxy = runProxyProcess(['--ip', '127.0.0.1', '--port', String(port), '--api-ip', '127.0.0.1', '--api-port', String(apiPort), '--store', 'memory', '--metrics-port', '0']);
-    await waitFor('hpcg-proxy to listen', async () => (await request(`${this.publicUrl}/_chp_healthz`).catch(() => ({ status: 0 }))).status === 200, 15_000, 50);
+    ({ proxy: this.proxy, publicUrl: this.publicUrl, proxyApiUrl: this.proxyApiUrl } = await startHubFront());
 
     this.hub = await startJupyterHub(this.publicUrl, this.proxyApiUrl, TEST_TOKEN, {
       env: { PYTHONPATH: SPAWNER_DIR },
@@ -123,14 +119,8 @@ c.DummyAuthenticator.password = ${JSON.stringify(HUB_PASSWORD)}
       .map((l) => JSON.parse(l) as { cmd: string; exit: number; stdout: string; stderr: string });
   }
 
-  async hubApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await request(`${this.publicUrl}/hub/api${path}`, {
-      method,
-      headers: { Authorization: `token ${this.hub.serviceToken}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      timeoutMs: 60_000,
-    });
-    return { status: res.status, json: res.body ? JSON.parse(res.body) : {} };
+  hubApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    return hubApiRequest(this.publicUrl, this.hub.serviceToken, method, path, body, 60_000);
   }
 
   async server(): Promise<{ ready: boolean; pending: string | null; url: string } | null> {
@@ -138,11 +128,7 @@ c.DummyAuthenticator.password = ${JSON.stringify(HUB_PASSWORD)}
   }
 
   async stop(): Promise<void> {
-    await this.hub?.stop().catch(() => undefined);
-    if (this.proxy && this.proxy.child.exitCode === null) {
-      this.proxy.child.kill('SIGTERM');
-      await this.proxy.exit;
-    }
+    await stopHubAndFront(this.hub, this.proxy);
     if (this.tokenFile) rmSync(this.tokenFile, { force: true });
     await this.gw?.stop();
   }
