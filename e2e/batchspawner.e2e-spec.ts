@@ -16,7 +16,7 @@ import { SLURM_SUDO_ACCOUNT, SLURM_TEST_USER, unixUser } from '../test/support/s
  * sudo leaves HOME. The gateway runs the server as a job of the real Slurm 22.05 test cluster.
  */
 
-jest.setTimeout(240_000);
+jest.setTimeout(360_000);
 
 const US = '\x1f';
 
@@ -98,7 +98,8 @@ describe('batchspawner (SlurmSpawner) through the shims', () => {
       await new Promise((r) => setTimeout(r, 2500));
       expect((await site.server())?.ready).toBe(true);
     } finally {
-      site.gw.api = await GatewayProcess.start('api', site.gw.env, site.gw.dir);
+      // Generous: on a loaded test machine the API's start alone has taken over 30 s.
+      site.gw.api = await GatewayProcess.start('api', site.gw.env, site.gw.dir, 120_000);
     }
     await waitFor('a query answered again', async () => /^RUNNING /.test(site.commands().at(-1)?.stdout ?? ''), 30_000, 250);
     expect((await site.server())?.ready).toBe(true);
