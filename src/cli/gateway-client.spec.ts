@@ -47,6 +47,31 @@ describe('GatewayClient', () => {
     expect(auth).toBeUndefined();
   });
 
+  it('names the user a service token acts for (HPCG_ACT_AS) in X-Hpcg-Act-As, and only then', async () => {
+    const seen: (string | undefined)[] = [];
+    const url = await serve((req, res) => {
+      seen.push(req.headers['x-hpcg-act-as'] as string | undefined);
+      res.end(JSON.stringify({ data: {} }));
+    });
+    await new GatewayClient({ url, graphqlUrl: `${url}/graphql`, token: 'svc', actAs: 'alice' }).request('query X { x }');
+    await clientFor(url).request('query X { x }');
+    expect(seen).toEqual(['alice', undefined]);
+  });
+
+  it('classifies failures the way Slurm names them: refused is connect, a 500/503 page is connect, a 200 page is not the gateway', async () => {
+    const kindOf = async (url: string) => ((await clientFor(url).request('query X { x }').catch((e: unknown) => e)) as GatewayUnreachableError).kind;
+    const status = (code: number) => serve((req, res) => res.writeHead(code, { 'content-type': 'text/html' }).end('<html>page</html>'));
+    expect(await kindOf(await status(503))).toBe('connect');
+    expect(await kindOf(await status(500))).toBe('connect');
+    expect(await kindOf(await status(200))).toBe('not-gateway');
+    const cut = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"data":');
+      setTimeout(() => res.destroy(), 20);
+    });
+    expect(await kindOf(cut)).toBe('receive');
+  });
+
   it('turns UNAUTHENTICATED and HTTP 401 into TokenRefusedError with the fixed advice', async () => {
     const url = await serve((req, res) => {
       if (req.url === '/graphql') res.end(JSON.stringify({ errors: [{ message: 'bad token', extensions: { code: 'UNAUTHENTICATED' } }] }));

@@ -57,11 +57,11 @@ describe('client test: hpcg', () => {
     expect(sq.stdoutText()).toContain('-h, --noheader');
   });
 
-  it('says which gateway it cannot reach and why, without a stack trace, exit 1', async () => {
+  it("says Slurm's words, then which gateway it cannot reach and why, without a stack trace, exit 1", async () => {
     const url = await closedPortUrl();
     const io = memoryIo();
     expect(await runCli(['sinfo'], testContext(io, { url }))).toBe(1);
-    expect(io.stderrText()).toMatch(new RegExp(`^hpcg: cannot reach the gateway at ${url}: .*ECONNREFUSED.*\\n$`));
+    expect(io.stderrText()).toMatch(new RegExp(`^slurm_load_partitions: Unable to contact slurm controller \\(connect failure\\)\\nhpcg: cannot reach the gateway at ${url}: .*ECONNREFUSED.*\\n$`));
     expect(io.stderrText()).not.toMatch(/\n\s+at /);
   });
 

@@ -43,7 +43,7 @@ export function testContext(io: CliIo, config: Partial<CliConfig> = {}): CliCont
   const url = config.url ?? 'http://127.0.0.1:9';
   return createContext(
     io,
-    () => ({ url, graphqlUrl: `${url}/graphql`, token: 'test-token', tokenFile: '/nonexistent/token', ...config }),
+    () => ({ url, graphqlUrl: `${url}/graphql`, urlSource: 'HPCG_URL', token: 'test-token', tokenFile: '/nonexistent/token', actAs: null, ...config }),
     { nodePath: '/usr/bin/node', entryScript: '/opt/hpcg/dist/src/cli/main.js', version: '0.1.0-test' },
   );
 }

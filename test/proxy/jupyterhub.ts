@@ -26,6 +26,8 @@ export interface HubOptions {
   config?: string;
   /** Environment of the hub process, over this process's own. */
   env?: NodeJS.ProcessEnv;
+  /** A command the hub runs under (it ends by exec'ing its arguments), e.g. to give it a mount namespace of its own. */
+  wrapper?: string[];
 }
 
 /**
@@ -78,7 +80,9 @@ ${options.config ?? ''}
     }
   };
   const launch = async () => {
-    child = spawn('/usr/bin/python3', ['-m', 'jupyterhub', '-f', join(dir, 'jupyterhub_config.py')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const hub = ['/usr/bin/python3', '-m', 'jupyterhub', '-f', join(dir, 'jupyterhub_config.py')];
+    const [program, ...args] = [...(options.wrapper ?? []), ...hub];
+    child = spawn(program, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (out += d));
     child.stderr!.on('data', (d: Buffer) => (out += d));
     exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -5,6 +5,7 @@ import { TEST_TOKEN } from '../proxy/proxy-harness';
 import { type ProxyProcess, runProxyProcess } from '../proxy/proxy-process';
 import { freePort } from './free-port';
 import { GatewayFixture } from './gateway-fixture';
+import { hubApiRequest, startHubFront, stopHubAndFront } from './hub-front';
 import { ROOT } from './gateway-process';
 
 /** The password Debian's DummyAuthenticator accepts for every user of these sites. */
@@ -99,11 +100,7 @@ export class NotebookSite {
     );
     this.gatewayServiceToken = issued.issueToken.token;
 
-    const [port, apiPort] = [await freePort(), await freePort()];
-    this.publicUrl = `http://127.0.0.1:${port}`;
-    this.proxyApiUrl = `http://127.0.0.1:${apiPort}`;
-    this.proxy = runProxyProcess(['--ip', '127.0.0.1', '--port', String(port), '--api-ip', '127.0.0.1', '--api-port', String(apiPort), '--store', 'memory', '--metrics-port', '0']);
-    await waitFor('hpcg-proxy to listen', async () => (await request(`${this.publicUrl}/_chp_healthz`).catch(() => ({ status: 0 }))).status === 200, 15_000, 50);
+    ({ proxy: this.proxy, publicUrl: this.publicUrl, proxyApiUrl: this.proxyApiUrl } = await startHubFront());
 
     this.hub = await startJupyterHub(this.publicUrl, this.proxyApiUrl, TEST_TOKEN, {
       env: { PYTHONPATH: join(ROOT, 'spawner') },
@@ -125,14 +122,8 @@ ${options.hubConfig ?? ''}`,
   }
 
   /** The hub's REST API as its admin service, through the proxy. */
-  async hubApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await request(`${this.publicUrl}/hub/api${path}`, {
-      method,
-      headers: { Authorization: `token ${this.hub.serviceToken}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      timeoutMs: 30_000,
-    });
-    return { status: res.status, json: res.body ? JSON.parse(res.body) : {} };
+  hubApi(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    return hubApiRequest(this.publicUrl, this.hub.serviceToken, method, path, body);
   }
 
   /** The hub's record of a user's default server (null when it has none). */
@@ -154,11 +145,7 @@ ${options.hubConfig ?? ''}`,
   }
 
   async stop(): Promise<void> {
-    await this.hub?.stop().catch(() => undefined);
-    if (this.proxy && this.proxy.child.exitCode === null) {
-      this.proxy.child.kill('SIGTERM');
-      await this.proxy.exit;
-    }
+    await stopHubAndFront(this.hub, this.proxy);
     await this.gateway?.stop();
   }
 }

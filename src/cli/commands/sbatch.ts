@@ -12,6 +12,7 @@ import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import { type BatchScriptVariables, getJob, submitBatchScript, testBatchScript } from '../gateway-api';
 import { GatewayRequestError } from '../gateway-client';
+import { communicationFailure } from '../slurm-unreachable';
 import type { GatewayJob } from '../gateway-types';
 import { decodeScript, ScriptEncodingError } from '../parse/script-bytes';
 
@@ -134,6 +135,7 @@ export async function runSbatch(ctx: CliContext, argv: string[]): Promise<number
   try {
     jobId = await submitBatchScript(gateway, input);
   } catch (err) {
+    if (communicationFailure(err)) throw err; // Slurm's "Batch job submission failed: Unable to contact …" (cli-errors.ts)
     if (err instanceof GatewayRequestError) return fail(stripPrefix(err.message), err.code, err.details);
     throw err;
   }

@@ -6,6 +6,7 @@ import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import { cancelJob, listJobs, whoAmI } from '../gateway-api';
 import { GatewayRequestError } from '../gateway-client';
+import { describeUnreachable } from '../slurm-unreachable';
 import type { GatewayJob, JobState } from '../gateway-types';
 import { expandJob } from '../format/printed-jobs';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
@@ -131,7 +132,7 @@ export async function runScancel(ctx: CliContext, ids: string[], opts: ScancelOp
     targets = targetsFromSelectors(selectors);
   }
 
-  let failed = false;
+  let exitCode = 0;
   for (const target of targets) {
     if (opts.verbose) {
       io.stderr(opts.signal ? `scancel: Signal ${opts.signal} to job ${target.text}\n` : `scancel: Terminating job ${target.text}\n`);
@@ -139,10 +140,16 @@ export async function runScancel(ctx: CliContext, ids: string[], opts: ScancelOp
     try {
       await cancelJob(client, target.jobId, target.arrayIndex, opts.signal ?? null);
     } catch (err) {
+      const unreachable = describeUnreachable({ command: 'scancel-job', jobId: target.text }, err);
+      if (unreachable) {
+        io.stderr(unreachable.text);
+        exitCode = Math.max(exitCode, unreachable.exitCode);
+        continue;
+      }
       if (!(err instanceof GatewayRequestError)) throw err;
-      failed = true;
+      exitCode = Math.max(exitCode, 1);
       io.stderr(`scancel: error: Kill job error on job id ${target.text}: ${killErrorReason(err)}\n`);
     }
   }
-  return failed ? 1 : 0;
+  return exitCode;
 }

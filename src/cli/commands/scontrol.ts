@@ -7,6 +7,7 @@ import { CommandError } from '../cli-errors';
 import { holdJob, listJobs, listPartitions, releaseJob } from '../gateway-api';
 import { knownUids } from './known-uids';
 import { GatewayRequestError } from '../gateway-client';
+import { describeUnreachable } from '../slurm-unreachable';
 import type { GatewayJob } from '../gateway-types';
 import { isPending, partitionLimits } from '../format/job-facts';
 import { collapseTaskSets, expandJobs } from '../format/printed-jobs';
@@ -109,6 +110,12 @@ async function holdOrRelease(ctx: CliContext, verb: 'hold' | 'release', args: st
     try {
       await (verb === 'hold' ? holdJob(client, s.jobId) : releaseJob(client, s.jobId));
     } catch (err) {
+      const unreachable = describeUnreachable({ command: 'scontrol-update', jobId: String(s.jobId) }, err);
+      if (unreachable) {
+        ctx.io.stderr(unreachable.text);
+        failed = true;
+        continue;
+      }
       if (!(err instanceof GatewayRequestError)) throw err;
       ctx.io.stderr(`${holdErrorReason(err)} for job ${s.jobId}\n`);
       failed = true;

@@ -36,6 +36,16 @@ describe('hpcg shims', () => {
     expect(JSON.parse(execFileSync(join(dir, 'squeue'), ['-h'], { encoding: 'utf8' }))).toEqual(['squeue', '-h']);
   });
 
+  it('bakes a site URL in: the shim exports it for the CLI, below HPCG_URL (cli-config.ts), quoted for sh', () => {
+    const entry = join(dir, 'print-env.js');
+    writeFileSync(entry, 'process.stdout.write(JSON.stringify([process.env.HPCG_SHIM_URL ?? null, process.argv.slice(2)]));\n');
+    const url = "https://hpc.example.org/gw'$HOME";
+    writeShims(dir, process.execPath, entry, false, url);
+    expect(JSON.parse(execFileSync(join(dir, 'squeue'), ['-h'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } }))).toEqual([url, ['squeue', '-h']]);
+    writeShims(dir, process.execPath, entry, false);
+    expect(JSON.parse(execFileSync(join(dir, 'squeue'), [], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } }))).toEqual([null, ['squeue']]);
+  });
+
   it('replaces its own shims but not other files unless forced', () => {
     writeShims(dir, process.execPath, stubEntry(), false);
     expect(() => writeShims(dir, process.execPath, stubEntry(), false)).not.toThrow();
