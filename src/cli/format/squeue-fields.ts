@@ -2,7 +2,7 @@
  * squeue's columns: for each `-o` code its header and how one record renders, as in Slurm 22.05's
  * src/squeue/print.c. `cut: false` marks the columns Slurm lets overflow (times, node lists).
  */
-import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../domain/job';
+import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../domain/job/job-state';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, showsReasonInsteadOfNodes, tresPerNode } from './job-facts';
 import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { formatMegabytes, requestedMemoryMB } from './memory';
