@@ -77,7 +77,7 @@ const EXECUTABLES = {
   'hpcg-api': 'dist/src/main.js',
   'hpcg-worker': 'dist/src/worker.js',
   'hpcg-migrate': 'dist/src/migrate.js',
-  'hpcg-proxy': 'dist/proxy/src/main.js',
+  'hpcg-proxy': 'dist/proxy/src/run.js',
 };
 
 /**
