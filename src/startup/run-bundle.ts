@@ -13,6 +13,8 @@ import { mapBundleStacks } from './bundle-stacks';
 import { cacheFile, compileCacheDir, readCache, writeCache } from './compile-cache';
 
 export interface RunBundleOptions {
+  /** The cache's name when runs of one bundle differ enough to deserve caches of their own (default: the bundle's). */
+  cacheName?: string;
   /**
    * A long-running process also stores its cache this long after start, once its start-up code has been
    * compiled (a crash or SIGKILL would otherwise lose it); every process stores it on exit.
@@ -25,8 +27,9 @@ type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: Modul
 export function runBundle(name: string, options: RunBundleOptions = {}): void {
   const file = join(packageRoot(), 'dist', 'bundle', `${name}.js`);
   const bytes = readFileSync(file);
+  const cacheName = options.cacheName ?? name;
   const cacheDir = compileCacheDir();
-  const cache = cacheDir === null ? null : cacheFile(cacheDir, name, bytes);
+  const cache = cacheDir === null ? null : cacheFile(cacheDir, cacheName, bytes);
   const cachedData = cache === null ? undefined : readCache(cache);
 
   // The bundle keeps its entry's `#!` line, which is only valid at the very start of a script.
@@ -46,7 +49,7 @@ export function runBundle(name: string, options: RunBundleOptions = {}): void {
     const store = () => {
       if (stored) return;
       stored = true;
-      writeCache(cache, name, script.createCachedData());
+      writeCache(cache, cacheName, script.createCachedData());
     };
     process.once('exit', store);
     if (options.storeAfterMs !== undefined) setTimeout(store, options.storeAfterMs).unref();
