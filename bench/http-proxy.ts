@@ -18,7 +18,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import Redis from 'ioredis';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { bin } from '../test/support/gateway-process';
 import { benchRun, numberArg } from './bench-run';
 
 const UPSTREAM = `
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
   need('wrk', "Debian's wrk; run scripts/test-deps/proxy.sh");
   need('haproxy', "Debian's haproxy; run scripts/test-deps/proxy.sh");
   need('configurable-http-proxy', "Debian's node-configurable-http-proxy, from the jupyterhub package; run scripts/test-deps/proxy.sh");
-  const ours = resolve(__dirname, '../proxy/src/main.js');
+  const ours = bin('hpcg-proxy');
   if (!existsSync(ours)) {
     console.error(`bench/http-proxy: ${ours} is missing; build first (npm run build)`);
     process.exit(2);

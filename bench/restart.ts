@@ -1,8 +1,8 @@
 /**
  * bench/restart: how soon a restarted gateway is useful again (issue 15: target 3 s for both).
- *   - API: from spawning `dist/src/main.js` to its first answered GraphQL query (`/readyz` only says the
+ *   - API: from spawning `dist/bin/hpcg-api.js` (what `hpcg-api` runs) to its first answered GraphQL query (`/readyz` only says the
  *     process listens; a client needs an answer);
- *   - worker: from spawning `dist/src/worker.js` to a job, submitted while no worker ran, being handed to
+ *   - worker: from spawning `dist/bin/hpcg-worker.js` to a job, submitted while no worker ran, being handed to
  *     its engine (state SUBMITTED in the database: the worker has connected, consumed and dispatched).
  * Each is measured `--rounds` times against one database that is already migrated (migrations are their
  * own step, `hpcg-migrate`), next to a bare `node -e 0` start as the floor of any Node process here.

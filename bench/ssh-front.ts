@@ -19,7 +19,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { bin } from '../test/support/gateway-process';
 import { stringify } from 'yaml';
 import { benchRun, numberArg } from './bench-run';
 import { type LoginNodes, freeTcpPort, sshClientArgs, startLoginNodes } from '../test/proxy/sshd';
@@ -85,7 +86,7 @@ const median = (xs: number[]) => percentile(xs, 50);
 async function main(): Promise<void> {
   need('haproxy', "Debian's haproxy: scripts/test-deps/proxy.sh");
   need('ssh', "Debian's openssh-client: scripts/test-deps/ssh-front.sh");
-  const ours = resolve(__dirname, '../proxy/src/main.js');
+  const ours = bin('hpcg-proxy');
   if (!existsSync(ours)) {
     console.error(`bench/ssh-front: ${ours} is missing; build first (npm run build)`);
     process.exit(2);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayFixture, eventually } from '../test/support/gateway-fixture';
-import { DIST } from '../test/support/gateway-process';
+import { bin } from '../test/support/gateway-process';
 
 /**
  * The issue's "tried as a new user would" scenario, over the real processes: the built gateway and
@@ -11,7 +11,7 @@ import { DIST } from '../test/support/gateway-process';
  * kubernetes-batch-scenario.e2e-spec.ts: Kubernetes).
  */
 
-const CLI = join(DIST, 'src/cli/main.js');
+const CLI = bin('hpcg');
 
 /** A gateway whose default partition runs on the engine under test, and the user who submits. */
 export interface ScenarioTarget {

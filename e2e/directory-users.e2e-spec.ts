@@ -5,7 +5,7 @@ import { DirectoryHomes } from '../test/directory/homes';
 import { Slapd } from '../test/directory/slapd';
 import { describeAsRoot } from '../test/support/describe-as-root';
 import { GatewayFixture } from '../test/support/gateway-fixture';
-import { DIST } from '../test/support/gateway-process';
+import { bin } from '../test/support/gateway-process';
 import { GraphqlError, gql } from '../test/support/graphql-client';
 
 /**
@@ -14,7 +14,7 @@ import { GraphqlError, gql } from '../test/support/graphql-client';
  * cancels or reads another's jobs; an administrator (directory admin group) sees all.
  */
 
-const CLI = join(DIST, 'src/cli/main.js');
+const CLI = bin('hpcg');
 const USERS = { alice: 20001, bob: 20002, carol: 20003 } as const;
 type Name = keyof typeof USERS;
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually } from '../test/support/gateway-fixture';
-import { DIST } from '../test/support/gateway-process';
+import { bin } from '../test/support/gateway-process';
 import { gql } from '../test/support/graphql-client';
 import { HtcondorGateway, startHtcondorGateway } from '../test/htcondor/htcondor-gateway';
 import { parseSubmitDescription } from '../test/htcondor/submit-description-parser';
@@ -37,7 +37,7 @@ describe('hpcg sbatch --test-only --json on an HTCondor partition', () => {
   afterAll(() => h?.stop());
 
   it('shows the exact submit description, and submits nothing', () => {
-    const r = spawnSync(process.execPath, [join(DIST, 'src/cli/main.js'), 'sbatch', '--test-only', '--json', '-p', 'nightly', '-J', 'probe', '--array=1,5%1', '-t', '10', '-c', '2', '--mem=1G', '--wrap', 'echo hi'], {
+    const r = spawnSync(process.execPath, [bin('hpcg'), 'sbatch', '--test-only', '--json', '-p', 'nightly', '-J', 'probe', '--array=1,5%1', '-t', '10', '-c', '2', '--mem=1G', '--wrap', 'echo hi'], {
       cwd: h.gw.dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: h.gw.dir, HPCG_URL: h.gw.url, HPCG_TOKEN: h.token },
       encoding: 'utf8',

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { DIST } from '../test/support/gateway-process';
+import { bin } from '../test/support/gateway-process';
 import { KubernetesGateway, startKubernetesGateway } from '../test/kubernetes/kubernetes-gateway';
 import { describeBatchScenario } from './batch-scenario';
 
@@ -31,7 +30,7 @@ describe('hpcg sbatch --test-only --json on a Kubernetes partition', () => {
   afterAll(() => k?.stop());
 
   it('shows the exact namespace, ConfigMap and Job it would create, and creates nothing', () => {
-    const r = spawnSync(process.execPath, [join(DIST, 'src/cli/main.js'), 'sbatch', '--test-only', '--json', '-p', 'kube', '-J', 'probe', '--array=1,5%1', '-t', '10', '-c', '2', '--mem=1G', '--wrap', 'echo hi'], {
+    const r = spawnSync(process.execPath, [bin('hpcg'), 'sbatch', '--test-only', '--json', '-p', 'kube', '-J', 'probe', '--array=1,5%1', '-t', '10', '-c', '2', '--mem=1G', '--wrap', 'echo hi'], {
       cwd: k.gw.dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: k.gw.dir, HPCG_URL: k.gw.url, HPCG_TOKEN: k.token },
       encoding: 'utf8',

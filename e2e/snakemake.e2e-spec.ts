@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { ownedDir, testJobIdentity } from '../test/support/test-accounts';
 import { join } from 'node:path';
 import { GatewayFixture } from '../test/support/gateway-fixture';
-import { DIST } from '../test/support/gateway-process';
+import { bin } from '../test/support/gateway-process';
 
 /**
  * Debian's Snakemake runs a three-rule workflow with --cluster / --cluster-status / --cluster-cancel
@@ -61,7 +61,7 @@ describe('Snakemake through the Slurm shims', () => {
     chmodSync(join(work, 'status.sh'), 0o755);
 
     const env = { PATH: `${shims}:/usr/bin:/bin`, HOME: gw.dir, HPCG_URL: gw.url, HPCG_TOKEN: token, LC_ALL: 'C.UTF-8' };
-    const shim = spawnSync(process.execPath, [join(DIST, 'src/cli/main.js'), 'shims', shims], { env, encoding: 'utf8' });
+    const shim = spawnSync(process.execPath, [bin('hpcg'), 'shims', shims], { env, encoding: 'utf8' });
     expect(shim.status).toBe(0);
     expect(readdirSync(shims).sort()).toEqual(expect.arrayContaining(['sacct', 'sbatch', 'scancel', 'squeue', 'sinfo']));
 

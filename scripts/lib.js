@@ -66,8 +66,74 @@ function build() {
     fs.copyFileSync(path.join(ROOT, asset), target);
     fs.chmodSync(target, 0o755);
   }
+  bundle();
 }
 
 const ASSETS = ['src/engines/local/runtime/srun', 'src/notebooks/launcher/notebook-launcher.py'];
+
+/** Each executable: its bundle's entry in tsc's output (dist/bundle/NAME.js) and its launcher (dist/bin/NAME.js). */
+const EXECUTABLES = {
+  hpcg: 'dist/src/cli/main.js',
+  'hpcg-api': 'dist/src/main.js',
+  'hpcg-worker': 'dist/src/worker.js',
+  'hpcg-migrate': 'dist/src/migrate.js',
+  'hpcg-proxy': 'dist/proxy/src/run.js',
+};
+
+/**
+ * Packages left out of the bundles and required from node_modules at run time: optional packages that
+ * NestJS and others require inside try/catch (bundling would fail on the missing ones), packages with
+ * native addons or worker threads that find files beside themselves (ssh2, pino's transports), Prisma's
+ * runtime (it loads its query compiler's wasm from its folder), and the Kubernetes client, which
+ * engine-registry.ts requires only when a Kubernetes engine is configured.
+ */
+const EXTERNAL = [
+  '@nestjs/microservices',
+  '@nestjs/websockets',
+  '@nestjs/platform-socket.io',
+  '@apollo/gateway',
+  '@apollo/subgraph',
+  '@as-integrations/fastify',
+  '@fastify/*',
+  'ts-morph',
+  'class-transformer/storage',
+  '@prisma/client',
+  'pino',
+  'thread-stream',
+  'ssh2',
+  'cpu-features',
+  'bufferutil',
+  'utf-8-validate',
+  'pg-native',
+  '@kubernetes/client-node',
+];
+
+/**
+ * One file per executable, built from tsc's JavaScript (tsc emits the decorator metadata NestJS needs;
+ * esbuild cannot), with a source map chained to the TypeScript (src/startup/bundle-stacks.ts reads it).
+ */
+function bundle() {
+  log('bundling the executables');
+  const esbuild = require('esbuild');
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', absWorkingDir: ROOT };
+  // Each module keeps its own function scope (tsc's output is CommonJS); keepNames guards the class
+  // names NestJS and GraphQL read, should esbuild rename a hoisted ES module's identifiers.
+  esbuild.buildSync({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(EXECUTABLES)),
+    outdir: path.join(ROOT, 'dist', 'bundle'),
+    external: EXTERNAL,
+    sourcemap: true,
+    sourcesContent: false,
+    keepNames: true,
+    minifyWhitespace: true,
+  });
+  esbuild.buildSync({
+    ...common,
+    entryPoints: Object.fromEntries(Object.keys(EXECUTABLES).map((name) => [name, `dist/src/bin/${name}.js`])),
+    outdir: path.join(ROOT, 'dist', 'bin'),
+  });
+  for (const name of Object.keys(EXECUTABLES)) fs.chmodSync(path.join(ROOT, 'dist', 'bin', `${name}.js`), 0o755);
+}
 
 module.exports = { ROOT, log, ensureServices, build, reachable };

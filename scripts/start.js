@@ -12,7 +12,7 @@ async function main() {
   await ensureServices();
   build();
   // Migrations are their own step: the API and worker refuse a database that is behind.
-  execFileSync(process.execPath, [path.join(ROOT, 'dist/src/migrate.js')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(ROOT, 'dist/bin/hpcg-migrate.js')], { stdio: 'inherit' });
   const env = { ...process.env };
   if (!env.HPCG_ADMIN_TOKEN && !env.HPCG_ADMIN_TOKEN_FILE) {
     // A first start gets a bootstrap admin token, kept where only this user can read it.
@@ -25,7 +25,7 @@ async function main() {
     env.HPCG_ADMIN_TOKEN_FILE = file;
     log(`admin token: ${file}  (export HPCG_TOKEN=$(cat ${path.relative(process.cwd(), file) || file}))`);
   }
-  const children = ['main', 'worker'].map((entry) => spawn(process.execPath, [path.join(ROOT, 'dist/src', `${entry}.js`)], { env, stdio: 'inherit' }));
+  const children = ['hpcg-api', 'hpcg-worker'].map((name) => spawn(process.execPath, [path.join(ROOT, 'dist/bin', `${name}.js`)], { env, stdio: 'inherit' }));
   let stopping = false;
   const stop = (signal) => {
     if (stopping) return;

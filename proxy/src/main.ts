@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import cluster from 'node:cluster';
 import { CommanderError } from 'commander';
 import type { Logger } from 'pino';
@@ -132,11 +131,4 @@ function onSignals(log: Logger, config: ProxyConfig, stop: () => Promise<void>, 
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2), process.env).catch((err: Error) => {
-    process.stderr.write(`hpcg-proxy: ${err.message}\n`);
-    process.exit(1);
-  });
 }

@@ -26,7 +26,7 @@ export interface CliContext {
   config(): CliConfig;
   /** A client with the configured token, or with another one (`hpcg login` checks a new token). */
   client(token?: string | null): GatewayClient;
-  /** Absolute paths the shims exec: the node binary and this CLI's main.js. */
+  /** Absolute paths the shims exec: the node binary and the `hpcg` executable (dist/bin/hpcg.js). */
   nodePath: string;
   entryScript: string;
   version: string;

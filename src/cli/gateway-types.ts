@@ -3,7 +3,7 @@
  * operations that read them are checked against it by graphql-operations.spec.ts), as they arrive
  * over the wire: DateTime scalars are ISO-8601 strings, JSON scalars are plain objects.
  */
-import type { JobState } from '../domain/job';
+import type { JobState } from '../domain/job/job-state';
 
 export type { JobState };
 

@@ -120,7 +120,7 @@ describe('client test: hpcg', () => {
     const io = memoryIo({ cwd: dir });
     expect(await runCli(['shims', 'bin'], testContext(io))).toBe(0);
     expect(readFileSync(join(dir, 'bin', 'squeue'), 'utf8')).toBe(
-      "#!/bin/sh\n# hpcg shim: \"squeue\" runs \"hpcg squeue\" against the gateway\nexec '/usr/bin/node' '/opt/hpcg/dist/src/cli/main.js' squeue \"$@\"\n",
+      "#!/bin/sh\n# hpcg shim: \"squeue\" runs \"hpcg squeue\" against the gateway\nexec '/usr/bin/node' '/opt/hpcg/dist/bin/hpcg.js' squeue \"$@\"\n",
     );
     expect(io.stdoutText()).toBe(`wrote sbatch, squeue, scancel, sacct, sinfo, scontrol to ${join(dir, 'bin')} (6 files); put it first on PATH\n`);
   });

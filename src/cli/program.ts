@@ -6,16 +6,26 @@
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './cli-context';
 import { describeFailure } from './cli-errors';
-import { registerAdmin } from './commands/admin';
-import { registerLogin } from './commands/login';
-import { registerSacct } from './commands/sacct';
-import { registerSbatch } from './commands/sbatch-help';
-import { registerScancel } from './commands/scancel';
-import { registerScontrol } from './commands/scontrol';
-import { registerShims } from './commands/shims';
-import { registerSinfo } from './commands/sinfo';
-import { registerSqueue } from './commands/squeue';
 import type { CommandBodyRunner, ProgramParts } from './program-parts';
+
+type Registration = (parts: ProgramParts, ctx: CliContext) => Promise<void>;
+
+/**
+ * The subcommands, in the order `hpcg --help` lists them. Each command file (with the formatting and
+ * parsing code it pulls in) is loaded only when that command runs, or for the help that lists them all:
+ * `squeue` in a workflow engine's polling loop does not pay for sacct's or admin's code.
+ */
+const COMMANDS: ReadonlyArray<readonly [string, Registration]> = [
+  ['sbatch', async (parts) => (await import('./commands/sbatch-help')).registerSbatch(parts)],
+  ['squeue', async (parts, ctx) => (await import('./commands/squeue')).registerSqueue(parts, ctx)],
+  ['scancel', async (parts, ctx) => (await import('./commands/scancel')).registerScancel(parts, ctx)],
+  ['sacct', async (parts, ctx) => (await import('./commands/sacct')).registerSacct(parts, ctx)],
+  ['sinfo', async (parts, ctx) => (await import('./commands/sinfo')).registerSinfo(parts, ctx)],
+  ['scontrol', async (parts, ctx) => (await import('./commands/scontrol')).registerScontrol(parts, ctx)],
+  ['shims', async (parts, ctx) => (await import('./commands/shims')).registerShims(parts, ctx)],
+  ['login', async (parts, ctx) => (await import('./commands/login')).registerLogin(parts, ctx)],
+  ['admin', async (parts, ctx) => (await import('./commands/admin')).registerAdmin(parts, ctx)],
+];
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   let exitCode = 0;
@@ -36,7 +46,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     return exitCode;
   }
 
-  const parts = buildProgram(ctx, run);
+  const parts = await buildProgram(ctx, run, argv[0]);
   try {
     await parts.program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -46,7 +56,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   return exitCode;
 }
 
-export function buildProgram(ctx: CliContext, run: CommandBodyRunner): ProgramParts {
+/** The command tree with `command` alone when it names a subcommand, else with all of them (help, errors). */
+export async function buildProgram(ctx: CliContext, run: CommandBodyRunner, command?: string): Promise<ProgramParts> {
   const output = (prefix: string) => ({
     writeOut: (s: string) => ctx.io.stdout(s),
     writeErr: (s: string) => ctx.io.stderr(s),
@@ -73,14 +84,7 @@ export function buildProgram(ctx: CliContext, run: CommandBodyRunner): ProgramPa
       .showHelpAfterError(`Try "${name} --help" for more information.`);
 
   const parts: ProgramParts = { program, subcommand, run };
-  registerSbatch(parts);
-  registerSqueue(parts, ctx);
-  registerScancel(parts, ctx);
-  registerSacct(parts, ctx);
-  registerSinfo(parts, ctx);
-  registerScontrol(parts, ctx);
-  registerShims(parts, ctx);
-  registerLogin(parts, ctx);
-  registerAdmin(parts, ctx);
+  const named = COMMANDS.filter(([name]) => name === command);
+  for (const [, register] of named.length > 0 ? named : COMMANDS) await register(parts, ctx);
   return parts;
 }

@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { DIST } from '../../test/support/gateway-process';
+import { bin } from '../../test/support/gateway-process';
 import { createTestDatabase } from '../../test/support/test-database';
 
 /** A built entry point run as a site runs it: exit code and what it printed. */
-function run(entry: string, databaseUrl: string): Promise<{ code: number | null; out: string; err: string }> {
+function run(entry: 'hpcg-api' | 'hpcg-worker' | 'hpcg-migrate', databaseUrl: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(DIST, 'src', entry)], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, HPCG_PORT: '0', HPCG_WORKER_PORT: '0' }, timeout: 60_000 }, (e, out, err) =>
+    execFile(process.execPath, [bin(entry)], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, HPCG_PORT: '0', HPCG_WORKER_PORT: '0' }, timeout: 60_000 }, (e, out, err) =>
       resolve({ code: e ? ((e as { code?: number }).code ?? null) : 0, out, err }),
     );
   });
@@ -27,7 +26,7 @@ describe('the migration step', () => {
   afterAll(() => db.drop());
 
   it('the API and the worker refuse a database that does not exist yet, saying to run hpcg-migrate (exit 2)', async () => {
-    for (const entry of ['main.js', 'worker.js']) {
+    for (const entry of ['hpcg-api', 'hpcg-worker'] as const) {
       const r = await run(entry, db.url);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(/the database does not exist yet: run `hpcg-migrate`/);
@@ -36,10 +35,10 @@ describe('the migration step', () => {
   });
 
   it('hpcg-migrate creates and migrates it, and a second run applies nothing', async () => {
-    const first = await run('migrate.js', db.url);
+    const first = await run('hpcg-migrate', db.url);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^hpcg-migrate: [1-9]\d* applied \(\d+_init, .*\), 0 already applied\n$/);
-    const again = await run('migrate.js', db.url);
+    const again = await run('hpcg-migrate', db.url);
     expect(again.out).toMatch(/^hpcg-migrate: 0 applied, [1-9]\d* already applied\n$/);
   });
 
@@ -49,7 +48,7 @@ describe('the migration step', () => {
     await client.connect();
     const { rows } = await client.query<{ migration_name: string }>('DELETE FROM "_prisma_migrations" WHERE migration_name = (SELECT max(migration_name) FROM "_prisma_migrations") RETURNING migration_name');
     await client.end();
-    const r = await run('worker.js', db.url);
+    const r = await run('hpcg-worker', db.url);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`the database is not migrated for this version (1 pending: ${rows[0].migration_name})`);
   });

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { packageRoot } from '../common/package-files';
 
 /**
  * Applies prisma/migrations/<name>/migration.sql in order, each once, recording them in Prisma's
@@ -13,11 +14,9 @@ const LOCK_KEY = 72_707_001;
 
 
 function migrationsDir(): string {
-  // From src/ (ts-node/jest) the folder is ../../prisma; from dist/src it is ../../../prisma.
-  for (const candidate of [resolve(__dirname, '../../prisma/migrations'), resolve(__dirname, '../../../prisma/migrations')]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(`prisma/migrations not found from ${__dirname}`);
+  const dir = join(packageRoot(), 'prisma', 'migrations');
+  if (!existsSync(dir)) throw new Error(`prisma/migrations not found: ${dir} does not exist`);
+  return dir;
 }
 
 export interface MigrationResult {

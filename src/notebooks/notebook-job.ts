@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { badInput } from '../common/domain-error';
+import { shippedFile } from '../common/package-files';
 import type { JobSpecInput } from '../domain/job';
 import type { ResolvedOptions } from './notebook-options';
 import type { ResolvedProfile } from './notebook-profiles';
 
-/** The launcher's source: copied beside the compiled code by the build (scripts/lib.js ASSETS). */
-export const LAUNCHER_PATH = join(__dirname, 'launcher', 'notebook-launcher.py');
+/** The launcher's source: copied under dist/ by the build (scripts/lib.js ASSETS). */
+export const LAUNCHER_PATH = shippedFile('src/notebooks/launcher/notebook-launcher.py');
 const HEREDOC_END = 'HPCG_LAUNCHER';
 
 let launcherSource: string | null = null;

@@ -44,6 +44,6 @@ export function testContext(io: CliIo, config: Partial<CliConfig> = {}): CliCont
   return createContext(
     io,
     () => ({ url, graphqlUrl: `${url}/graphql`, urlSource: 'HPCG_URL', token: 'test-token', tokenFile: '/nonexistent/token', actAs: null, ...config }),
-    { nodePath: '/usr/bin/node', entryScript: '/opt/hpcg/dist/src/cli/main.js', version: '0.1.0-test' },
+    { nodePath: '/usr/bin/node', entryScript: '/opt/hpcg/dist/bin/hpcg.js', version: '0.1.0-test' },
   );
 }

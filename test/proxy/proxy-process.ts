@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from '../support/gateway-process';
+import { bin } from '../support/gateway-process';
 import { TEST_TOKEN } from './proxy-harness';
 
 /** The built bin, as package.json's `hpcg-proxy` names it (the test command builds before it runs jest). */
-const MAIN = join(ROOT, 'dist/proxy/src/main.js');
+const MAIN = bin('hpcg-proxy');
 
 export interface ProxyProcess {
   child: ChildProcess;

@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 export const ROOT = ((dir: string): string => (existsSync(join(dir, 'package.json')) ? dir : resolve(dir, '..')))(resolve(__dirname, '../..'));
 export const DIST = join(ROOT, 'dist');
 
+/** An executable of the build, as package.json's `bin` names it and users run it: `node dist/bin/NAME.js`. */
+export const bin = (name: 'hpcg' | 'hpcg-api' | 'hpcg-worker' | 'hpcg-migrate' | 'hpcg-proxy'): string => join(DIST, 'bin', `${name}.js`);
+
 /** A gateway process (API or worker) started from the build, as a user starts it. */
 export class GatewayProcess {
   private exited: Promise<number | null>;
@@ -22,7 +25,7 @@ export class GatewayProcess {
   static async start(role: 'api' | 'worker', env: Record<string, string>, logDir: string, timeoutMs = 30_000): Promise<GatewayProcess> {
     const logFile = join(logDir, `${role}-${Date.now()}.log`);
     const out = createWriteStream(logFile);
-    const child = spawn(process.execPath, [join(DIST, 'src', role === 'api' ? 'main.js' : 'worker.js')], {
+    const child = spawn(process.execPath, [bin(role === 'api' ? 'hpcg-api' : 'hpcg-worker')], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', HPCG_LOG_LEVEL: 'info', ...env },
       // A job of a user without a home is submitted from the API's working directory: the test's, not the checkout.
       cwd: logDir,

@@ -1,6 +1,6 @@
 /**
  * `hpcg shims DIR`: small `#!/bin/sh` executables named after Slurm's commands, so tools that call
- * `sbatch`/`squeue`/… by PATH drive the gateway unchanged. Each execs this very node and main.js by
+ * `sbatch`/`squeue`/… by PATH drive the gateway unchanged. Each execs this very node and `hpcg` by
  * absolute path. A file that is not an hpcg shim is never overwritten without --force (DIR might be
  * /usr/local/bin on a machine with a real Slurm).
  */

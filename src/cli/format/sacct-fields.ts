@@ -4,7 +4,7 @@
  * gateway does not collect (MaxRSS, AveCPU, …) are known names that print blank, which is what sacct
  * prints when the cluster gathers no accounting data.
  */
-import { SLURM_LONG_STATE } from '../../domain/job';
+import { SLURM_LONG_STATE } from '../../domain/job/job-state';
 import { cancelledBy, effectiveTimeLimit, type PartitionLimits, tresText } from './job-facts';
 import { jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { firstHost } from './hostlist';

@@ -3,7 +3,7 @@
  * line after each record (one line per record with --oneliner). Keys whose value the gateway cannot
  * know print what Slurm prints when they are unset.
  */
-import { SLURM_LONG_STATE } from '../../domain/job';
+import { SLURM_LONG_STATE } from '../../domain/job/job-state';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, tresText } from './job-facts';
 import { arrayTaskText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { defaultOutputPattern, expandOutputPath } from './output-path';

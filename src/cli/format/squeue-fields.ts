@@ -4,7 +4,7 @@
  * know print what Slurm prints for an unset value (squeue-unset-fields.ts). `cut: false` marks the
  * columns Slurm lets overflow (times, node lists).
  */
-import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../domain/job';
+import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../domain/job/job-state';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, showsReasonInsteadOfNodes, tresPerNode, tresText, waitStatus } from './job-facts';
 import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
 import { firstHost } from './hostlist';

@@ -2,7 +2,7 @@
  * squeue's output: the layout (from -o or -O), the record order Slurm uses by default
  * ("P,t,-p": partition, compact state, priority), and the lines themselves.
  */
-import { SLURM_SHORT_STATE } from '../../domain/job';
+import { SLURM_SHORT_STATE } from '../../domain/job/job-state';
 import { fitField } from './fit-field';
 import { formatCtime } from './timestamp';
 import type { PrintedJob } from './printed-jobs';

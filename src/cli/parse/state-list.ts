@@ -3,7 +3,7 @@
  * comma-separated, or `all`. Slurm states the gateway never produces (COMPLETING, PREEMPTED, …) are
  * accepted and simply match nothing, so scripts written for Slurm keep working.
  */
-import { JOB_STATES, type JobState } from '../../domain/job';
+import { JOB_STATES, type JobState } from '../../domain/job/job-state';
 
 /** Slurm's long name, compact name and the gateway states each one means. */
 const SLURM_STATES: readonly [string, string, readonly JobState[]][] = [

@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { shippedFile } from '../../common/package-files';
 
 /**
- * Where the plain-JavaScript runtime files are. Running from source (jest, ts-node) they sit in
- * ./runtime; in a build, tsc emits the .js files next to the compiled code, while `srun` (no extension,
- * so not emitted) is found in the source tree of the same checkout unless the build copied it.
+ * The plain-JavaScript runtime files (launcher.js and the modules it requires, run as their own
+ * processes) and `srun`: tsc emits the .js files under dist/ and the build copies `srun` beside them.
  */
 function runtimeFile(name: string): string {
-  const candidates = [join(__dirname, 'runtime', name), resolve(__dirname, '../../../../src/engines/local/runtime', name)];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`local engine runtime file "${name}" not found; looked in: ${candidates.join(', ')}`);
-  return found;
+  const path = shippedFile(`src/engines/local/runtime/${name}`);
+  if (!existsSync(path)) throw new Error(`local engine runtime file "${name}" not found at ${path} (run the build)`);
+  return path;
 }
 
 export const launcherPath = (): string => runtimeFile('launcher.js');

@@ -8,7 +8,7 @@ import { startSlurmGateway } from '../../../test/support/slurm-gateway';
 
 /**
  * DESIGN.md §6 rule 5: reads never call an engine. Every Slurm client the gateway runs goes through a
- * wrapper in `binDir` that records which process ran it (the API's main.js or the worker's worker.js,
+ * wrapper in `binDir` that records which process ran it (the API's hpcg-api or the worker's hpcg-worker,
  * found up the process tree); 50 `partitions` (what `hpcg sinfo` and `squeue -l` read) and 50
  * `jobOutput` requests must leave no record from the API, while the worker's sinfo/squeue are recorded.
  */
@@ -35,7 +35,7 @@ function wrappers(): { bin: string; calls: () => { role: string; tool: string }[
 p=$PPID; role=other
 for i in 1 2 3 4 5 6; do
   c=$(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null)
-  case "$c" in *src/main.js*) role=api; break;; *src/worker.js*) role=worker; break;; esac
+  case "$c" in *bin/hpcg-api.js*) role=api; break;; *bin/hpcg-worker.js*) role=worker; break;; esac
   p=$(awk '/^PPid:/{print $2}' /proc/$p/status 2>/dev/null)
   if [ -z "$p" ] || [ "$p" = 0 ]; then break; fi
 done
