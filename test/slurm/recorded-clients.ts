@@ -12,6 +12,7 @@ export const RECORDED_DIR = join(__dirname, 'recorded', 'clients');
 
 interface Scenario {
   node: string;
+  cluster: string;
   users: Record<string, number>;
   jobs: Record<string, string>;
   recordings: { name: string; as: string; argv: string[]; at: number; code: number }[];
@@ -111,7 +112,7 @@ export function recordedJobs(): GatewayJob[] {
 
 /** The cluster's partitions as the gateway reports them (`debug` default 30 min, `short` 2 min, `long` unlimited). */
 export function recordedPartitions(): GatewayPartition[] {
-  const common = { engine: 'hpc', engineKind: 'slurm', state: 'up', nodes: 1, cpus: 4, memoryMB: 12052, gpus: 0, nodeList: scenario.node, allowGroups: [] };
+  const common = { cluster: scenario.cluster, engine: 'hpc', engineKind: 'slurm', state: 'up', nodes: 1, cpus: 4, memoryMB: 12052, gpus: 0, nodeList: scenario.node, allowGroups: [] };
   return [
     { ...common, name: 'debug', default: true, maxTimeMinutes: 30 },
     { ...common, name: 'short', default: false, maxTimeMinutes: 2 },

@@ -8,7 +8,7 @@ import { holdJob, listJobs, listPartitions, releaseJob } from '../gateway-api';
 import { knownUids } from './known-uids';
 import { GatewayRequestError } from '../gateway-client';
 import type { GatewayJob } from '../gateway-types';
-import { isPending, partitionLimits } from '../format/job-facts';
+import { isPending, MIN_JOB_AGE_MS, partitionLimits } from '../format/job-facts';
 import { collapseTaskSets, expandJobs } from '../format/printed-jobs';
 import { renderShowJob } from '../format/scontrol-job';
 import { renderShowPartition } from '../format/scontrol-partition';
@@ -21,9 +21,6 @@ export interface ScontrolOptions {
   oneliner?: boolean;
   details?: boolean;
 }
-
-/** How long Slurm keeps a finished job visible to `scontrol show job` (MinJobAge's default). */
-const MIN_JOB_AGE_MS = 300_000;
 
 export function registerScontrol({ subcommand, run }: ProgramParts, ctx: CliContext): void {
   subcommand('scontrol', 'hold, release or show jobs (Slurm scontrol)')

@@ -152,6 +152,61 @@ describe('client test: Slurm clients through the shims, against recorded Slurm 2
     });
   });
 
+  /** Parsed --json document with the named keys of every record replaced, records in job id order. */
+  type Rec = Record<string, unknown>;
+  function jsonRecords(text: string, key: string, mask: (r: Rec) => Rec, order: (r: Rec) => number): Rec[] {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    return (doc[key] as Rec[]).map(mask).sort((a, b) => order(a) - order(b));
+  }
+  const envelope = (text: string) => {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    return Object.keys(doc).map((k) => (k === 'jobs' || k === 'nodes' ? k : JSON.stringify({ [k]: doc[k] })));
+  };
+
+  describe('squeue --json (openapi/v0.0.38)', () => {
+    // Only a Slurm controller knows: the scheduler's priority, accrual and passes; the cluster's
+    // billing weights, default QOS ("normal") and DefMemPerCPU (64M for a job that asked no memory);
+    // which sockets and cores of a node a job holds. The gateway keeps one eligible time per array, not
+    // the moment the throttle let each task go.
+    const askedMemory = (r: Rec) => !/^(held|ok|canc|bad|arr|other)$/.test(String(r.name));
+    const mask = (r: Rec): Rec => {
+      const out: Rec = { ...r, priority: '<masked>', accrue_time: '<masked>', last_sched_evaluation: '<masked>', billable_tres: '<masked>', qos: '<masked>' };
+      const strip = (t: unknown) => String(t).replace(/,billing=\d+/, '').replace(askedMemory(r) ? /^$/ : /,mem=64M/, '');
+      out.tres_req_str = strip(r.tres_req_str);
+      out.tres_alloc_str = strip(r.tres_alloc_str);
+      if (!askedMemory(r)) out.memory_per_cpu = out.memory_per_node = '<masked>';
+      if (r.array_task_id !== null) out.eligible_time = '<masked>';
+      const res = r.job_resources as { allocated_nodes: Rec[] } | undefined;
+      if (res) out.job_resources = { ...res, allocated_nodes: res.allocated_nodes.map((n) => ({ ...n, sockets: '<masked>', memory_allocated: '<masked>' })) };
+      return out;
+    };
+
+    it('prints the jobs the caller may see with every key of Slurm, in its order, shape and bytes', async () => {
+      const { code, out, err } = await replay('squeue-json');
+      expect([code, err]).toEqual([0, '']);
+      const expected = recorded('squeue-json');
+      expect(envelope(out)).toEqual(envelope(expected));
+      const mine = (r: Rec) => r.user_name === OWNER;
+      const got = jsonRecords(out, 'jobs', mask, (r) => Number(r.job_id));
+      expect(got).toEqual(jsonRecords(expected, 'jobs', mask, (r) => Number(r.job_id)).filter(mine));
+      // Key order is part of the layout (clients that stream the text rely on it).
+      expect(got.map((r) => Object.keys(r))).toEqual(jsonRecords(expected, 'jobs', mask, (r) => Number(r.job_id)).filter(mine).map((r) => Object.keys(r)));
+      expect(out.slice(-3)).toBe(']\n}');
+      expect(out).toMatch(/"current_working_directory": "\\\/tmp"/);
+    });
+
+    it('shows an administrator every job, another user\'s too, as Slurm does', async () => {
+      caller = { username: 'root', admin: true };
+      const { out } = await replay('squeue-json');
+      expect(jsonRecords(out, 'jobs', mask, (r) => Number(r.job_id))).toEqual(jsonRecords(recorded('squeue-json'), 'jobs', mask, (r) => Number(r.job_id)));
+    });
+
+    it("never shows an ordinary user another user's job", async () => {
+      const { out } = await replay('squeue-json');
+      expect((JSON.parse(out) as { jobs: Rec[] }).jobs.map((j) => j.user_name)).not.toContain('hpcg-slurm-b');
+    });
+  });
+
   describe('sacct', () => {
     it("OOD's info_historic call (--units G, \\x1f delimiter) matches Slurm, but for the cluster's default memory and billing", async () => {
       caller = { username: 'root', admin: true };

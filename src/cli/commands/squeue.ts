@@ -6,7 +6,10 @@ import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import { listJobs, listPartitions, whoAmI } from '../gateway-api';
 import type { GatewayJob, GatewayJobFilter, JobState } from '../gateway-types';
-import { isPending, partitionLimits, type PartitionLimits } from '../format/job-facts';
+import { JOB_STATES } from '../../domain/job';
+import { isPending, MIN_JOB_AGE_MS, partitionLimits, type PartitionLimits } from '../format/job-facts';
+import { slurmJsonDocument } from '../format/slurm-json';
+import { squeueJsonJob } from '../format/squeue-json';
 import { collapseTaskSets, expandJobs, type PrintedJob } from '../format/printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from '../format/squeue-fields';
 import {
@@ -37,6 +40,7 @@ export interface SqueueOptions {
   long?: boolean;
   noconvert?: boolean;
   verbose?: boolean;
+  json?: boolean;
 }
 
 export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -56,7 +60,8 @@ export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContex
     .option('-l, --long', 'long layout (adds the time limit and the long state)')
     .option('--noconvert', 'memory in megabytes as given, never converted to G or T')
     .option('-v, --verbose', 'accepted for compatibility')
-    .action((opts: SqueueOptions) => run('squeue', () => runSqueue(ctx, opts)));
+    .option('--json', "every job the controller holds, as Slurm 22.05's JSON (other options are ignored, as by Slurm)")
+    .action((opts: SqueueOptions) => run('squeue', () => (opts.json ? runSqueueJson(ctx) : runSqueue(ctx, opts))));
 }
 
 const splitList = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -121,6 +126,22 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
   const limits = await limitsIfNeeded(ctx, layout, records.map((r) => r.job.timeLimitMinutes));
   const context = { now: io.now(), limits, noConvert: !!opts.noconvert, groupName: groupNameLookup() };
   io.stdout(renderQueue(records, layout, context, { header: !opts.noheader, long: !!opts.long }));
+  return 0;
+}
+
+/**
+ * `squeue --json`: like Slurm 22.05, which dumps the controller's whole job table and ignores the
+ * filters: every job the caller may see that is active or ended within MinJobAge, one record per task.
+ */
+async function runSqueueJson(ctx: CliContext): Promise<number> {
+  const client = ctx.client();
+  const now = ctx.io.now();
+  // Jobs still running or ended within MinJobAge (activeAfter keeps every job without an end).
+  const jobs = await listJobs(client, { activeAfter: new Date(now.getTime() - MIN_JOB_AGE_MS).toISOString() }, { spec: true });
+  const records = selectQueueRecords(jobs, { states: new Set(JOB_STATES), selectors: [], array: false });
+  const partitions = await listPartitions(client);
+  const context = { limits: partitionLimits(partitions), cluster: partitions[0]?.cluster ?? '', groupName: groupNameLookup() };
+  ctx.io.stdout(slurmJsonDocument('v0.0.38', 'jobs', records.map((r) => squeueJsonJob(r, context))));
   return 0;
 }
 

@@ -6,6 +6,9 @@ import type { GatewayPartition } from '../gateway-types';
 import type { PrintedJob } from './printed-jobs';
 import { formatInUnit, formatMegabytes, type MemoryUnit } from './memory';
 
+/** How long Slurm keeps a finished job in the controller (MinJobAge's default): scontrol show job, squeue --json. */
+export const MIN_JOB_AGE_MS = 300_000;
+
 /** Maximum time per partition name, for jobs submitted without --time (Slurm applies the partition's). */
 export type PartitionLimits = ReadonlyMap<string, number>;
 
