@@ -16,6 +16,9 @@ import {
   type SinfoRow,
   sinfoDefaultFormat,
 } from '../format/sinfo-render';
+import { type GroupUsage, sinfoJsonNodes } from '../format/sinfo-json';
+import { slurmJsonDocument } from '../format/slurm-json';
+import { jobMemoryMB } from '../format/job-facts';
 import type { ProgramParts } from '../program-parts';
 
 export interface SinfoOptions {
@@ -27,6 +30,7 @@ export interface SinfoOptions {
   summarize?: boolean;
   partition?: string;
   verbose?: boolean;
+  json?: boolean;
 }
 
 export function registerSinfo({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -39,11 +43,38 @@ export function registerSinfo({ subcommand, run }: ProgramParts, ctx: CliContext
     .option('-s, --summarize', 'node counts as allocated/idle/other/total')
     .option('-p, --partition <partition>', 'only these partitions (comma list)')
     .option('-v, --verbose', 'accepted for compatibility')
-    .action((opts: SinfoOptions) => run('sinfo', () => runSinfo(ctx, opts)));
+    .option('--json', "every node, as Slurm 22.05's JSON (other options are ignored, as by Slurm)")
+    .action((opts: SinfoOptions) => run('sinfo', () => (opts.json ? runSinfoJson(ctx) : runSinfo(ctx, opts))));
 }
 
 /** Partitions on the same engine and nodes share those nodes: Slurm shows their state from every job on them. */
 const nodeGroup = (p: GatewayPartition) => `${p.engine}\u0000${p.nodeList}`;
+
+/** CPUs and memory the caller's visible running jobs use, per node group. */
+async function groupUsage(ctx: CliContext, partitions: readonly GatewayPartition[], memory: boolean): Promise<Map<string, GroupUsage>> {
+  const usage = new Map<string, GroupUsage>();
+  if (partitions.length === 0) return usage;
+  const group = new Map(partitions.map((p) => [p.name, nodeGroup(p)]));
+  const running = await listJobs(ctx.client(), { states: ['RUNNING', 'SUSPENDED'], partitions: partitions.map((p) => p.name) }, { spec: memory });
+  for (const r of expandJobs(running)) {
+    const key = group.get(r.job.partition);
+    if (!key || (r.state !== 'RUNNING' && r.state !== 'SUSPENDED')) continue;
+    const u = usage.get(key) ?? { allocatedCpus: 0, allocatedMemoryMB: 0 };
+    u.allocatedCpus += r.job.cpus;
+    u.allocatedMemoryMB += memory ? (jobMemoryMB(r.job) ?? 0) : 0;
+    usage.set(key, u);
+  }
+  return usage;
+}
+
+/** `sinfo --json`: like Slurm 22.05, every node whatever the options. */
+async function runSinfoJson(ctx: CliContext): Promise<number> {
+  const partitions = await listPartitions(ctx.client());
+  const usage = await groupUsage(ctx, partitions, true);
+  const nodes = sinfoJsonNodes(partitions, (p) => usage.get(nodeGroup(p)) ?? { allocatedCpus: 0, allocatedMemoryMB: 0 });
+  ctx.io.stdout(slurmJsonDocument('v0.0.38', 'nodes', nodes));
+  return 0;
+}
 
 export async function runSinfo(ctx: CliContext, opts: SinfoOptions): Promise<number> {
   const { io } = ctx;
@@ -56,17 +87,8 @@ export async function runSinfo(ctx: CliContext, opts: SinfoOptions): Promise<num
   for (const code of unknownCodes) io.stderr(`sinfo: error: Invalid node format specification: ${code}\n`);
 
   const needsUsage = tokens.some((t) => t.kind === 'field' && 'tTAFC'.includes(t.code));
-  const allocated = new Map<string, number>();
-  if (needsUsage && partitions.length > 0) {
-    const group = new Map(partitions.map((p) => [p.name, nodeGroup(p)]));
-    const running = await listJobs(client, { states: ['RUNNING', 'SUSPENDED'], partitions: partitions.map((p) => p.name) });
-    for (const r of expandJobs(running)) {
-      const key = group.get(r.job.partition);
-      if (key && (r.state === 'RUNNING' || r.state === 'SUSPENDED')) allocated.set(key, (allocated.get(key) ?? 0) + r.job.cpus);
-    }
-  }
-
-  const usage = (p: GatewayPartition) => ({ allocatedCpus: allocated.get(nodeGroup(p)) ?? 0 });
+  const allocated = needsUsage ? await groupUsage(ctx, partitions, false) : new Map<string, GroupUsage>();
+  const usage = (p: GatewayPartition) => ({ allocatedCpus: allocated.get(nodeGroup(p))?.allocatedCpus ?? 0 });
   let rows: SinfoRow[];
   if (opts.Node) {
     rows = partitions.flatMap((partition) => expandHostList(partition.nodeList).map((node) => ({ partition, usage: usage(partition), node })));

@@ -207,6 +207,37 @@ describe('client test: Slurm clients through the shims, against recorded Slurm 2
     });
   });
 
+  describe('sinfo --json (openapi/v0.0.38)', () => {
+    // What slurmd reports of its host (hardware, boot, load, free memory, address, port, OS, version)
+    // the engines do not pass on; memory used counts DefMemPerCPU for jobs that asked none; billing
+    // is the cluster's weights.
+    const SLURMD = ['architecture', 'boards', 'boot_time', 'cores', 'cpu_load', 'free_memory', 'last_busy', 'address', 'operating_system', 'port', 'slurmd_start_time', 'sockets', 'threads', 'slurmd_version', 'alloc_memory'];
+    const mask = (r: Rec): Rec => ({
+      ...r,
+      ...Object.fromEntries(SLURMD.map((k) => [k, '<masked>'])),
+      tres: String(r.tres).replace(/,billing=\d+/, ''),
+      tres_used: String(r.tres_used).replace(/,mem=\d+M/, ''),
+    });
+
+    it("an administrator sees every node as Slurm shows it, in Slurm's keys, order and bytes", async () => {
+      caller = { username: 'root', admin: true };
+      const { code, out, err } = await replay('sinfo-json');
+      expect([code, err]).toEqual([0, '']);
+      expect(envelope(out)).toEqual(envelope(recorded('sinfo-json')));
+      const got = jsonRecords(out, 'nodes', mask, () => 0);
+      const want = jsonRecords(recorded('sinfo-json'), 'nodes', mask, () => 0);
+      expect(got).toEqual(want);
+      expect(got.map((r) => Object.keys(r))).toEqual(want.map((r) => Object.keys(r)));
+      expect(out).toMatch(/"tres_weighted": 4\.0\n/);
+    });
+
+    it('an ordinary user sees the node used by their own jobs only', async () => {
+      const node = (JSON.parse((await replay('sinfo-json')).out) as { nodes: Rec[] }).nodes[0];
+      // Job 1 (2 CPUs, 200M) and task 6_0 (1 CPU) are the caller's; job 7 is another user's.
+      expect(node).toMatchObject({ state: 'mixed', alloc_cpus: 3, idle_cpus: 1, alloc_memory: 200, tres_used: 'cpu=3,mem=200M' });
+    });
+  });
+
   describe('sacct', () => {
     it("OOD's info_historic call (--units G, \\x1f delimiter) matches Slurm, but for the cluster's default memory and billing", async () => {
       caller = { username: 'root', admin: true };
