@@ -19,6 +19,8 @@ import {
 } from '../format/sacct-fields';
 import { renderSacctHeader, renderSacctRow, type SacctMode } from '../format/sacct-render';
 import { buildSacctRows } from '../format/sacct-rows';
+import { sacctJsonJob } from '../format/sacct-json';
+import { slurmJsonDocument } from '../format/slurm-json';
 import { formatTimestamp } from '../format/timestamp';
 import { MEMORY_UNITS, type MemoryUnit } from '../format/memory';
 import { knownUids } from './known-uids';
@@ -49,6 +51,7 @@ export interface SacctOptions {
   helpformat?: boolean;
   units?: string;
   verbose?: boolean;
+  json?: boolean;
 }
 
 export function registerSacct({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -73,6 +76,7 @@ export function registerSacct({ subcommand, run }: ProgramParts, ctx: CliContext
     .option('-e, --helpformat', 'list the fields -o accepts')
     .option('--units <unit>', 'memory in this unit: K, M, G, T or P')
     .option('-v, --verbose', 'print the time window used on stderr')
+    .option('--json', "the selected jobs as Slurm 22.05's JSON (openapi/dbv0.0.38), each with its batch step")
     .action((opts: SacctOptions) => run('sacct', () => runSacct(ctx, opts)));
 }
 
@@ -179,11 +183,18 @@ export async function runSacct(ctx: CliContext, opts: SacctOptions): Promise<num
   const accounts = splitList(opts.accounts);
   const jobs = (
     await listJobs(client, filter, {
-      spec: fields.some((f) => f.field.needsSpec),
-      events: fields.some((f) => f.field.needsEvents),
+      spec: !!opts.json || fields.some((f) => f.field.needsSpec),
+      events: !!opts.json || fields.some((f) => f.field.needsEvents),
     })
   ).filter((j) => !accounts || accounts.includes(j.account ?? ''));
 
+  if (opts.json) {
+    const partitions = await listPartitions(client);
+    const records = buildSacctRows(jobs, { selectors, states, allocationsOnly: true }).map((r) => r.record);
+    const context = { now, limits: partitionLimits(partitions), cluster: partitions[0]?.cluster ?? '', groupName: groupNameLookup() };
+    io.stdout(slurmJsonDocument('dbv0.0.38', 'jobs', records.map((r) => sacctJsonJob(r, context))));
+    return 0;
+  }
   const rows = buildSacctRows(jobs, { selectors, states, allocationsOnly: !!opts.allocations });
   const limits = await limitsIfNeeded(ctx, fields, rows.map((r) => r.record));
   const showsCanceller = fields.some((f) => f.field.name === 'State') && rows.some((r) => r.record.state === 'CANCELLED');

@@ -238,6 +238,36 @@ describe('client test: Slurm clients through the shims, against recorded Slurm 2
     });
   });
 
+  describe('sacct --json (openapi/dbv0.0.38)', () => {
+    // Slurm's scheduler flags, priority and default QOS; the cluster's billing and energy TRES and its
+    // DefMemPerCPU (64M for a job that asked no memory). The recorded cluster has no associations, so
+    // slurmdbd stored no user name for the jobs ("user": null); the gateway names the owner.
+    const mask = (r: Rec): Rec => {
+      const tres = (list: Rec[]) => list.filter((t) => !['billing', 'energy', 'mem'].includes(String(t.type)));
+      const t = r.tres as { allocated: Rec[]; requested: Rec[] };
+      const steps = (r.steps as Rec[]).map((s) => ({ ...s, tres: { ...(s.tres as Rec), allocated: tres((s.tres as { allocated: Rec[] }).allocated) } }));
+      return { ...r, flags: '<masked>', priority: '<masked>', qos: '<masked>', user: '<masked>', required: { ...(r.required as Rec), memory: '<masked>' }, tres: { allocated: tres(t.allocated), requested: tres(t.requested) }, steps };
+    };
+
+    it("prints the jobs of -j with their batch steps in Slurm's keys, order and shape", async () => {
+      const { code, out, err } = await replay('sacct-json');
+      expect([code, err]).toEqual([0, '']);
+      expect(envelope(out)).toEqual(envelope(recorded('sacct-json')));
+      const got = jsonRecords(out, 'jobs', mask, (r) => Number(r.job_id));
+      const want = jsonRecords(recorded('sacct-json'), 'jobs', mask, (r) => Number(r.job_id));
+      expect(got).toEqual(want);
+      const keys = (v: unknown): unknown => (Array.isArray(v) ? v.map(keys) : v && typeof v === 'object' ? Object.entries(v).map(([k, x]) => [k, keys(x)]) : null);
+      expect(keys(got)).toEqual(keys(want));
+      expect((JSON.parse(out) as { jobs: Rec[] }).jobs.map((j) => j.user)).toEqual([OWNER, OWNER]);
+    });
+
+    it("never shows an ordinary user another user's job", async () => {
+      const io = memoryIo({ clock: recordedAt('sacct-json') });
+      const code = await runCli(['sacct', '--json', '-j', scenario.jobs.other], testContext(io, { url: gateway.url }));
+      expect([code, (JSON.parse(io.stdoutText()) as { jobs: Rec[] }).jobs]).toEqual([0, []]);
+    });
+  });
+
   describe('sacct', () => {
     it("OOD's info_historic call (--units G, \\x1f delimiter) matches Slurm, but for the cluster's default memory and billing", async () => {
       caller = { username: 'root', admin: true };
