@@ -21,12 +21,17 @@ interface Scenario {
 
 export const scenario: Scenario = JSON.parse(readFileSync(join(RECORDED_DIR, 'scenario.json'), 'utf8')) as Scenario;
 
-export function recorded(name: string, stream: 'out' | 'err' = 'out'): string {
+/** A recorded stream of a folder under test/slurm/recorded; '' for a stream the command left empty (no file). */
+export function readRecorded(dir: string, name: string, stream: 'out' | 'err'): string {
   try {
-    return readFileSync(join(RECORDED_DIR, `${name}.${stream}`), 'utf8');
+    return readFileSync(join(dir, `${name}.${stream}`), 'utf8');
   } catch {
     return '';
   }
+}
+
+export function recorded(name: string, stream: 'out' | 'err' = 'out'): string {
+  return readRecorded(RECORDED_DIR, name, stream);
 }
 
 export function recording(name: string): Scenario['recordings'][number] {
