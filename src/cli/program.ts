@@ -9,12 +9,14 @@ import { describeFailure } from './cli-errors';
 import { registerAdmin } from './commands/admin';
 import { registerLogin } from './commands/login';
 import { registerSacct } from './commands/sacct';
+import { registerSacctmgr } from './commands/sacctmgr';
 import { registerSbatch } from './commands/sbatch-help';
 import { registerScancel } from './commands/scancel';
 import { registerScontrol } from './commands/scontrol';
 import { registerShims } from './commands/shims';
 import { registerSinfo } from './commands/sinfo';
 import { registerSqueue } from './commands/squeue';
+import { registerSshare } from './commands/sshare';
 import type { CommandBodyRunner, ProgramParts } from './program-parts';
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
@@ -79,6 +81,8 @@ export function buildProgram(ctx: CliContext, run: CommandBodyRunner): ProgramPa
   registerSacct(parts, ctx);
   registerSinfo(parts, ctx);
   registerScontrol(parts, ctx);
+  registerSacctmgr(parts, ctx);
+  registerSshare(parts, ctx);
   registerShims(parts, ctx);
   registerLogin(parts, ctx);
   registerAdmin(parts, ctx);

@@ -3,37 +3,17 @@
  * with a real Slurm 22.05 (slurmdbd, no associations) in test/slurm/recorded/accounts. The gateway
  * keeps no associations, so its answer is that database's: headers, no rows, exit 0.
  */
-import { buildProgram } from '../program';
-import { describeFailure } from '../cli-errors';
-import type { CommandBodyRunner } from '../program-parts';
+import { runCli } from '../program';
 import { memoryIo, testContext } from '../../../test/cli/memory-io';
 import { accountsRecording, accountsScenario, recordedAccounts } from '../../../test/slurm/recorded-accounts';
-import { registerSacctmgr } from './sacctmgr';
-import { registerSshare } from './sshare';
 import { writeShims } from './shims';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Runs argv through the command tree with sacctmgr and sshare registered (as program.ts registers commands). */
 async function cli(argv: string[]) {
   const io = memoryIo();
-  const ctx = testContext(io);
-  let code = 0;
-  const run: CommandBodyRunner = async (command, body) => {
-    try {
-      code = await body();
-    } catch (err) {
-      const failure = describeFailure(command, err);
-      io.stderr(failure.text);
-      code = failure.exitCode;
-    }
-  };
-  const parts = buildProgram(ctx, run);
-  const has = (name: string) => parts.program.commands.some((c) => c.name() === name);
-  if (!has('sacctmgr')) registerSacctmgr(parts, ctx);
-  if (!has('sshare')) registerSshare(parts, ctx);
-  await parts.program.parseAsync(argv, { from: 'user' });
+  const code = await runCli(argv, testContext(io));
   return { code, out: io.stdoutText(), err: io.stderrText() };
 }
 
