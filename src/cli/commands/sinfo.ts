@@ -20,6 +20,7 @@ import { type GroupUsage, sinfoJsonNodes } from '../format/sinfo-json';
 import { slurmJsonDocument } from '../format/slurm-json';
 import { jobMemoryMB } from '../format/job-facts';
 import type { ProgramParts } from '../program-parts';
+import { clusterChoice, requireSiteCluster } from './cluster-option';
 
 export interface SinfoOptions {
   all?: boolean;
@@ -31,6 +32,7 @@ export interface SinfoOptions {
   partition?: string;
   verbose?: boolean;
   json?: boolean;
+  clusters?: string;
 }
 
 export function registerSinfo({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -43,6 +45,7 @@ export function registerSinfo({ subcommand, run }: ProgramParts, ctx: CliContext
     .option('-s, --summarize', 'node counts as allocated/idle/other/total')
     .option('-p, --partition <partition>', 'only these partitions (comma list)')
     .option('-v, --verbose', 'accepted for compatibility')
+    .option('-M, --clusters <cluster_list>', "the site's cluster (its name or all): a CLUSTER: line heads the output")
     .option('--json', "every node, as Slurm 22.05's JSON (other options are ignored, as by Slurm)")
     .action((opts: SinfoOptions) => run('sinfo', () => (opts.json ? runSinfoJson(ctx) : runSinfo(ctx, opts))));
 }
@@ -78,6 +81,7 @@ async function runSinfoJson(ctx: CliContext): Promise<number> {
 
 export async function runSinfo(ctx: CliContext, opts: SinfoOptions): Promise<number> {
   const { io } = ctx;
+  const cluster = await requireSiteCluster(ctx, 'sinfo', clusterChoice(opts.clusters, io.env));
   const client = ctx.client();
   const wanted = opts.partition?.split(',').map((s) => s.trim()).filter(Boolean);
   const partitions = (await listPartitions(client)).filter((p) => !wanted || wanted.includes(p.name));
@@ -99,7 +103,7 @@ export async function runSinfo(ctx: CliContext, opts: SinfoOptions): Promise<num
     const seen = new Set<string>();
     rows = partitions.filter((p) => !seen.has(nodeGroup(p)) && seen.add(nodeGroup(p))).map((partition) => ({ partition, usage: usage(partition) }));
   }
-  const lines = opts.noheader ? [] : [renderSinfoHeader(tokens)];
+  const lines = opts.noheader ? [] : [...(cluster === null ? [] : [`CLUSTER: ${cluster}`]), renderSinfoHeader(tokens)];
   const body = rows.map((row) => renderSinfoLine(tokens, row));
   // Lines left identical after that are one record to Slurm (e.g. `sinfo -o %c` over equal nodes).
   lines.push(...(opts.Node || showsPartition(tokens) ? body : [...new Set(body)]));

@@ -20,6 +20,7 @@ import {
   type SqueueLayout,
 } from '../format/squeue-render';
 import { groupNameLookup } from './unix-group-names';
+import { clusterChoice, requireSiteCluster } from './cluster-option';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
 import type { ProgramParts } from '../program-parts';
@@ -41,6 +42,7 @@ export interface SqueueOptions {
   noconvert?: boolean;
   verbose?: boolean;
   json?: boolean;
+  clusters?: string;
 }
 
 export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -60,6 +62,7 @@ export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContex
     .option('-l, --long', 'long layout (adds the time limit and the long state)')
     .option('--noconvert', 'memory in megabytes as given, never converted to G or T')
     .option('-v, --verbose', 'accepted for compatibility')
+    .option('-M, --clusters <cluster_list>', "the site's cluster (its name or all): a CLUSTER: line heads the output")
     .option('--json', "every job the controller holds, as Slurm 22.05's JSON (other options are ignored, as by Slurm)")
     .action((opts: SqueueOptions) => run('squeue', () => (opts.json ? runSqueueJson(ctx) : runSqueue(ctx, opts))));
 }
@@ -105,6 +108,7 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
   for (const code of layout.unknownCodes) io.stderr(`squeue: error: Invalid job format specification: ${code}\n`);
   const states = chooseStates(opts);
   const selectors = chooseSelectors(opts);
+  const cluster = await requireSiteCluster(ctx, 'squeue', clusterChoice(opts.clusters, io.env));
   const client = ctx.client();
 
   const users = opts.me ? [(await whoAmI(client)).username] : splitList(opts.user);
@@ -125,6 +129,7 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
   const records = selectQueueRecords(jobs, { states, selectors, accounts: splitList(opts.account), array: !!opts.array });
   const limits = await limitsIfNeeded(ctx, layout, records.map((r) => r.job.timeLimitMinutes));
   const context = { now: io.now(), limits, noConvert: !!opts.noconvert, groupName: groupNameLookup() };
+  if (cluster !== null && !opts.noheader) io.stdout(`CLUSTER: ${cluster}\n`);
   io.stdout(renderQueue(records, layout, context, { header: !opts.noheader, long: !!opts.long }));
   return 0;
 }
