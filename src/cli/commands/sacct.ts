@@ -19,8 +19,6 @@ import {
 } from '../format/sacct-fields';
 import { renderSacctHeader, renderSacctRow, type SacctMode } from '../format/sacct-render';
 import { buildSacctRows } from '../format/sacct-rows';
-import { sacctJsonJob } from '../format/sacct-json';
-import { slurmJsonDocument } from '../format/slurm-json';
 import { formatTimestamp } from '../format/timestamp';
 import { MEMORY_UNITS, type MemoryUnit } from '../format/memory';
 import { knownUids } from './known-uids';
@@ -193,6 +191,7 @@ export async function runSacct(ctx: CliContext, opts: SacctOptions): Promise<num
   ).filter((j) => !accounts || accounts.includes(j.account ?? ''));
 
   if (opts.json) {
+    const [{ slurmJsonDocument }, { sacctJsonJob }] = await Promise.all([import('../format/slurm-json'), import('../format/sacct-json')]);
     const partitions = await listPartitions(client);
     const records = buildSacctRows(jobs, { selectors, states, allocationsOnly: true }).map((r) => r.record);
     const context = { now, limits: partitionLimits(partitions), cluster: partitions[0]?.cluster ?? '', groupName: groupNameLookup() };

@@ -16,8 +16,7 @@ import {
   type SinfoRow,
   sinfoDefaultFormat,
 } from '../format/sinfo-render';
-import { type GroupUsage, sinfoJsonNodes } from '../format/sinfo-json';
-import { slurmJsonDocument } from '../format/slurm-json';
+import type { GroupUsage } from '../format/sinfo-json';
 import { jobMemoryMB } from '../format/job-facts';
 import type { ProgramParts } from '../program-parts';
 import { clusterChoice, requireSiteCluster } from './cluster-option';
@@ -72,6 +71,7 @@ async function groupUsage(ctx: CliContext, partitions: readonly GatewayPartition
 
 /** `sinfo --json`: like Slurm 22.05, every node whatever the options. */
 async function runSinfoJson(ctx: CliContext): Promise<number> {
+  const [{ slurmJsonDocument }, { sinfoJsonNodes }] = await Promise.all([import('../format/slurm-json'), import('../format/sinfo-json')]);
   const partitions = await listPartitions(ctx.client());
   const usage = await groupUsage(ctx, partitions, true);
   const nodes = sinfoJsonNodes(partitions, (p) => usage.get(nodeGroup(p)) ?? { allocatedCpus: 0, allocatedMemoryMB: 0 });

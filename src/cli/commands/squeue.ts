@@ -8,8 +8,6 @@ import { listJobs, listPartitions, whoAmI } from '../gateway-api';
 import type { GatewayJob, GatewayJobFilter, JobState } from '../gateway-types';
 import { JOB_STATES } from '../../domain/job';
 import { isPending, MIN_JOB_AGE_MS, partitionLimits, type PartitionLimits } from '../format/job-facts';
-import { slurmJsonDocument } from '../format/slurm-json';
-import { squeueJsonJob } from '../format/squeue-json';
 import { collapseTaskSets, expandJobs, type PrintedJob } from '../format/printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from '../format/squeue-fields';
 import {
@@ -139,6 +137,8 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
  * filters: every job the caller may see that is active or ended within MinJobAge, one record per task.
  */
 async function runSqueueJson(ctx: CliContext): Promise<number> {
+  // Loaded only for --json: the plain layouts are what loops call, and they should not pay for it.
+  const [{ slurmJsonDocument }, { squeueJsonJob }] = await Promise.all([import('../format/slurm-json'), import('../format/squeue-json')]);
   const client = ctx.client();
   const now = ctx.io.now();
   // Jobs still running or ended within MinJobAge (activeAfter keeps every job without an end).
