@@ -31,6 +31,8 @@ describe('client test: -M/--clusters against recorded Slurm 22.05 output', () =>
         }
         case 'CliPartitions':
           return { data: { partitions: recordedPartitions().map((p) => ({ ...p, cluster })) } };
+        case 'CliCancel':
+          return { data: { cancelJob: { id: req.variables.id } } };
         case 'CliMe':
           return { data: { me: { id: 1, username: user, uid: UID, gid: UID, admin: false } } };
         default:
@@ -71,6 +73,15 @@ describe('client test: -M/--clusters against recorded Slurm 22.05 output', () =>
       await replay('sacct-clusters-unknown');
       expect(gateway.calls('CliJobs')).toHaveLength(0);
     });
+  });
+
+  it('scancel -M NAME cancels silently, as Slurm did; another cluster cancels nothing', async () => {
+    expect(await replay('scancel-clusters')).toEqual(expected('scancel-clusters'));
+    expect(gateway.calls('CliCancel').map((c) => c.variables.id)).toEqual([Number(job)]);
+    const io = memoryIo();
+    expect(await runCli(['scancel', '-M', 'elsewhere', job], testContext(io, { url: gateway.url }))).toBe(1);
+    expect(io.stderrText()).toMatch(/^scancel: error: No cluster 'elsewhere' known by database\.\n/);
+    expect(gateway.calls('CliCancel')).toHaveLength(1);
   });
 
   it('names SLURM_CLUSTERS in the error when the name came from there', async () => {
