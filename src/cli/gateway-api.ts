@@ -49,7 +49,7 @@ export async function getJob(client: GatewayClient, id: number, selection: JobSe
 }
 
 export async function listPartitions(client: GatewayClient): Promise<GatewayPartition[]> {
-  const query = 'query CliPartitions { partitions { name engine engineKind default state maxTimeMinutes nodes cpus memoryMB gpus nodeList allowGroups } }';
+  const query = 'query CliPartitions { partitions { name cluster engine engineKind default state maxTimeMinutes nodes cpus memoryMB gpus nodeList allowGroups } }';
   return (await client.request<{ partitions: GatewayPartition[] }>(query)).partitions;
 }
 

@@ -67,6 +67,8 @@ export interface GatewayJob {
 
 export interface GatewayPartition {
   name: string;
+  /** The site's cluster name (older gateways do not send it). */
+  cluster?: string;
   engine: string;
   engineKind: string;
   default: boolean;

@@ -116,12 +116,12 @@ describe('client test: hpcg', () => {
     expect(existsSync(tokenFile)).toBe(false);
   });
 
-  it('shims writes the six commands into the directory', async () => {
+  it('shims writes the Slurm commands into the directory', async () => {
     const io = memoryIo({ cwd: dir });
     expect(await runCli(['shims', 'bin'], testContext(io))).toBe(0);
     expect(readFileSync(join(dir, 'bin', 'squeue'), 'utf8')).toBe(
       "#!/bin/sh\n# hpcg shim: \"squeue\" runs \"hpcg squeue\" against the gateway\nexec '/usr/bin/node' '/opt/hpcg/dist/bin/hpcg.js' squeue \"$@\"\n",
     );
-    expect(io.stdoutText()).toBe(`wrote sbatch, squeue, scancel, sacct, sinfo, scontrol to ${join(dir, 'bin')} (6 files); put it first on PATH\n`);
+    expect(io.stdoutText()).toBe(`wrote sbatch, squeue, scancel, sacct, sinfo, scontrol, sacctmgr, sshare to ${join(dir, 'bin')} (8 files); put it first on PATH\n`);
   });
 });

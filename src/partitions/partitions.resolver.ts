@@ -14,6 +14,7 @@ export class PartitionsResolver {
     const now = new Date();
     return (await this.service.list(now)).map((p) => ({
       name: p.name,
+      cluster: p.cluster,
       engine: p.engine,
       engineKind: p.engineKind,
       default: p.default,

@@ -10,7 +10,7 @@ function service(stored: StoredCapacity[]) {
   const describe = jest.fn();
   const engines = { get: () => ({ kind: 'slurm', describe }), all: () => [{ name: 'e', describe }] } as unknown as EngineRegistry;
   const repo = { all: jest.fn(async () => stored) } as unknown as EngineCapacityRepository;
-  const config = { partitions: [part('a', 'e'), part('b', 'f')], capacityIntervalMs: 30_000 } as unknown as AppConfig;
+  const config = { cluster: 'physics', partitions: [part('a', 'e'), part('b', 'f')], capacityIntervalMs: 30_000 } as unknown as AppConfig;
   return { svc: new PartitionsService(config, engines, repo), describe };
 }
 
@@ -20,9 +20,9 @@ describe('partitions from stored capacity', () => {
   it('reads the site file and the stored capacity, never the engine', async () => {
     const { svc, describe } = service([{ engine: 'e', partitions: [cap('a')], observedAt: new Date(now.getTime() - 10_000) }]);
     const [a, b] = await svc.list(now);
-    expect(a).toMatchObject({ name: 'a', maxTimeMinutes: 30, capacity: { nodes: 2, cpus: 8 }, stale: false });
+    expect(a).toMatchObject({ name: 'a', cluster: 'physics', maxTimeMinutes: 30, capacity: { nodes: 2, cpus: 8 }, stale: false });
     // An engine the worker never reported on is unknown, not down.
-    expect(b).toMatchObject({ name: 'b', capacity: null, observedAt: null, stale: true });
+    expect(b).toMatchObject({ name: 'b', cluster: 'physics', capacity: null, observedAt: null, stale: true });
     expect(describe).not.toHaveBeenCalled();
   });
 

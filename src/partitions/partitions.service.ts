@@ -8,6 +8,8 @@ import { EngineCapacityRepository } from './engine-capacity.repository';
 
 export interface PartitionView extends ResolvedPartition {
   engineKind: string;
+  /** The site's cluster name (SLURM_CLUSTER_NAME in every job): what Slurm's commands call ClusterName. */
+  cluster: string;
   /** What the engine last reported, as the worker stored it; null when it never has. */
   capacity: PartitionCapacity | null;
   /** When the engine reported it. */
@@ -67,7 +69,7 @@ export class PartitionsService {
       const caps = seen?.partitions ?? [];
       const capacity = caps.find((c) => c.name === p.enginePartition) ?? (caps.length === 1 ? caps[0] : null);
       const stale = !seen || now.getTime() - seen.observedAt.getTime() > staleAfterMs;
-      return { ...p, engineKind: this.engines.get(p.engine).kind, capacity, observedAt: seen?.observedAt ?? null, stale };
+      return { ...p, engineKind: this.engines.get(p.engine).kind, cluster: this.config.cluster, capacity, observedAt: seen?.observedAt ?? null, stale };
     });
   }
 }

@@ -12,6 +12,7 @@ export const RECORDED_DIR = join(__dirname, 'recorded', 'clients');
 
 interface Scenario {
   node: string;
+  cluster: string;
   users: Record<string, number>;
   jobs: Record<string, string>;
   recordings: { name: string; as: string; argv: string[]; at: number; code: number }[];
@@ -20,12 +21,17 @@ interface Scenario {
 
 export const scenario: Scenario = JSON.parse(readFileSync(join(RECORDED_DIR, 'scenario.json'), 'utf8')) as Scenario;
 
-export function recorded(name: string, stream: 'out' | 'err' = 'out'): string {
+/** A recorded stream of a folder under test/slurm/recorded; '' for a stream the command left empty (no file). */
+export function readRecorded(dir: string, name: string, stream: 'out' | 'err'): string {
   try {
-    return readFileSync(join(RECORDED_DIR, `${name}.${stream}`), 'utf8');
+    return readFileSync(join(dir, `${name}.${stream}`), 'utf8');
   } catch {
     return '';
   }
+}
+
+export function recorded(name: string, stream: 'out' | 'err' = 'out'): string {
+  return readRecorded(RECORDED_DIR, name, stream);
 }
 
 export function recording(name: string): Scenario['recordings'][number] {
@@ -111,7 +117,7 @@ export function recordedJobs(): GatewayJob[] {
 
 /** The cluster's partitions as the gateway reports them (`debug` default 30 min, `short` 2 min, `long` unlimited). */
 export function recordedPartitions(): GatewayPartition[] {
-  const common = { engine: 'hpc', engineKind: 'slurm', state: 'up', nodes: 1, cpus: 4, memoryMB: 12052, gpus: 0, nodeList: scenario.node, allowGroups: [] };
+  const common = { cluster: scenario.cluster, engine: 'hpc', engineKind: 'slurm', state: 'up', nodes: 1, cpus: 4, memoryMB: 12052, gpus: 0, nodeList: scenario.node, allowGroups: [] };
   return [
     { ...common, name: 'debug', default: true, maxTimeMinutes: 30 },
     { ...common, name: 'short', default: false, maxTimeMinutes: 2 },

@@ -23,6 +23,7 @@ import { formatTimestamp } from '../format/timestamp';
 import { MEMORY_UNITS, type MemoryUnit } from '../format/memory';
 import { knownUids } from './known-uids';
 import { groupNameLookup } from './unix-group-names';
+import { clusterChoice, sacctSelectsSiteCluster } from './cluster-option';
 import { JobIdSyntaxError, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { parseSlurmTime, startOfDay, TIME_SPEC_FORMS, TimeSpecError } from '../parse/slurm-time-spec';
 import { parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
@@ -49,6 +50,8 @@ export interface SacctOptions {
   helpformat?: boolean;
   units?: string;
   verbose?: boolean;
+  json?: boolean;
+  clusters?: string;
 }
 
 export function registerSacct({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -73,6 +76,8 @@ export function registerSacct({ subcommand, run }: ProgramParts, ctx: CliContext
     .option('-e, --helpformat', 'list the fields -o accepts')
     .option('--units <unit>', 'memory in this unit: K, M, G, T or P')
     .option('-v, --verbose', 'print the time window used on stderr')
+    .option('-M, --clusters <cluster_list>', "records of these clusters: the site's name or all (others have none)")
+    .option('--json', "the selected jobs as Slurm 22.05's JSON (openapi/dbv0.0.38), each with its batch step")
     .action((opts: SacctOptions) => run('sacct', () => runSacct(ctx, opts)));
 }
 
@@ -177,13 +182,22 @@ export async function runSacct(ctx: CliContext, opts: SacctOptions): Promise<num
   if (selectors.length > 0) filter.ids = [...new Set(selectors.map((s) => s.jobId))];
 
   const accounts = splitList(opts.accounts);
-  const jobs = (
+  const ofSiteCluster = await sacctSelectsSiteCluster(ctx, clusterChoice(opts.clusters, io.env));
+  const jobs = !ofSiteCluster ? [] : (
     await listJobs(client, filter, {
-      spec: fields.some((f) => f.field.needsSpec),
-      events: fields.some((f) => f.field.needsEvents),
+      spec: !!opts.json || fields.some((f) => f.field.needsSpec),
+      events: !!opts.json || fields.some((f) => f.field.needsEvents),
     })
   ).filter((j) => !accounts || accounts.includes(j.account ?? ''));
 
+  if (opts.json) {
+    const [{ slurmJsonDocument }, { sacctJsonJob }] = await Promise.all([import('../format/slurm-json'), import('../format/sacct-json')]);
+    const partitions = await listPartitions(client);
+    const records = buildSacctRows(jobs, { selectors, states, allocationsOnly: true }).map((r) => r.record);
+    const context = { now, limits: partitionLimits(partitions), cluster: partitions[0]?.cluster ?? '', groupName: groupNameLookup() };
+    io.stdout(slurmJsonDocument('dbv0.0.38', 'jobs', records.map((r) => sacctJsonJob(r, context))));
+    return 0;
+  }
   const rows = buildSacctRows(jobs, { selectors, states, allocationsOnly: !!opts.allocations });
   const limits = await limitsIfNeeded(ctx, fields, rows.map((r) => r.record));
   const showsCanceller = fields.some((f) => f.field.name === 'State') && rows.some((r) => r.record.state === 'CANCELLED');

@@ -12,6 +12,7 @@ import { expandJob } from '../format/printed-jobs';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, StateNameError } from '../parse/state-list';
 import type { ProgramParts } from '../program-parts';
+import { clusterChoice, requireSiteCluster } from './cluster-option';
 
 export interface ScancelOptions {
   name?: string;
@@ -22,6 +23,7 @@ export interface ScancelOptions {
   partition?: string;
   account?: string;
   verbose?: boolean;
+  clusters?: string;
 }
 
 export interface CancelTarget {
@@ -42,6 +44,7 @@ export function registerScancel({ subcommand, run }: ProgramParts, ctx: CliConte
     .option('-p, --partition <partition>', 'only jobs in this partition')
     .option('-A, --account <account>', 'only jobs charged to this account')
     .option('-v, --verbose', 'say what is being done')
+    .option('-M, --clusters <cluster>', "the site's cluster (its name or all)")
     .action((ids: string[], opts: ScancelOptions) => run('scancel', () => runScancel(ctx, ids, opts)));
 }
 
@@ -110,6 +113,7 @@ export async function runScancel(ctx: CliContext, ids: string[], opts: ScancelOp
   const states = parseStates(opts.state);
   const filtered = opts.name !== undefined || opts.user !== undefined || opts.me || states !== null || opts.partition !== undefined || opts.account !== undefined;
   if (selectors.length === 0 && !filtered) throw new CommandError('No job identification provided');
+  await requireSiteCluster(ctx, 'scancel', clusterChoice(opts.clusters, io.env));
 
   const client = ctx.client();
   let targets: CancelTarget[];

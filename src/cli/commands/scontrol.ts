@@ -9,32 +9,33 @@ import { knownUids } from './known-uids';
 import { GatewayRequestError } from '../gateway-client';
 import { describeUnreachable } from '../slurm-unreachable';
 import type { GatewayJob } from '../gateway-types';
-import { isPending, partitionLimits } from '../format/job-facts';
+import { isPending, MIN_JOB_AGE_MS, partitionLimits } from '../format/job-facts';
 import { collapseTaskSets, expandJobs } from '../format/printed-jobs';
 import { renderShowJob } from '../format/scontrol-job';
 import { renderShowPartition } from '../format/scontrol-partition';
 import { formatTimestamp } from '../format/timestamp';
 import { groupNameLookup } from './unix-group-names';
+import { clusterChoice, requireSiteCluster } from './cluster-option';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, parseJobSelector, type JobSelector } from '../parse/job-id-list';
 import type { ProgramParts } from '../program-parts';
 
 export interface ScontrolOptions {
   oneliner?: boolean;
   details?: boolean;
+  clusters?: string;
 }
-
-/** How long Slurm keeps a finished job visible to `scontrol show job` (MinJobAge's default). */
-const MIN_JOB_AGE_MS = 300_000;
 
 export function registerScontrol({ subcommand, run }: ProgramParts, ctx: CliContext): void {
   subcommand('scontrol', 'hold, release or show jobs (Slurm scontrol)')
     .argument('<command...>', '"hold <job_list>", "release <job_list>", "show job [<job_id>]", "show partition [<name>]" or "show config"')
     .option('-o, --oneliner', 'one line per record')
     .option('-d, --details', 'accepted for compatibility')
+    .option('-M, --clusters <cluster>', "the site's cluster (its name or all)")
     .action((words: string[], opts: ScontrolOptions) => run('scontrol', () => runScontrol(ctx, words, opts)));
 }
 
 export async function runScontrol(ctx: CliContext, words: string[], opts: ScontrolOptions): Promise<number> {
+  await requireSiteCluster(ctx, 'scontrol', clusterChoice(opts.clusters, ctx.io.env));
   const [verb = '', ...rest] = words;
   switch (verb.toLowerCase()) {
     case 'hold':

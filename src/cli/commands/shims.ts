@@ -11,7 +11,7 @@ import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import type { ProgramParts } from '../program-parts';
 
-export const SHIM_COMMANDS = ['sbatch', 'squeue', 'scancel', 'sacct', 'sinfo', 'scontrol'] as const;
+export const SHIM_COMMANDS = ['sbatch', 'squeue', 'scancel', 'sacct', 'sinfo', 'scontrol', 'sacctmgr', 'sshare'] as const;
 
 const MARKER = '# hpcg shim:';
 

@@ -16,7 +16,10 @@ import {
   type SinfoRow,
   sinfoDefaultFormat,
 } from '../format/sinfo-render';
+import type { GroupUsage } from '../format/sinfo-json';
+import { jobMemoryMB } from '../format/job-facts';
 import type { ProgramParts } from '../program-parts';
+import { clusterChoice, requireSiteCluster } from './cluster-option';
 
 export interface SinfoOptions {
   all?: boolean;
@@ -27,6 +30,8 @@ export interface SinfoOptions {
   summarize?: boolean;
   partition?: string;
   verbose?: boolean;
+  json?: boolean;
+  clusters?: string;
 }
 
 export function registerSinfo({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -39,14 +44,44 @@ export function registerSinfo({ subcommand, run }: ProgramParts, ctx: CliContext
     .option('-s, --summarize', 'node counts as allocated/idle/other/total')
     .option('-p, --partition <partition>', 'only these partitions (comma list)')
     .option('-v, --verbose', 'accepted for compatibility')
-    .action((opts: SinfoOptions) => run('sinfo', () => runSinfo(ctx, opts)));
+    .option('-M, --clusters <cluster_list>', "the site's cluster (its name or all): a CLUSTER: line heads the output")
+    .option('--json', "every node, as Slurm 22.05's JSON (other options are ignored, as by Slurm)")
+    .action((opts: SinfoOptions) => run('sinfo', () => (opts.json ? runSinfoJson(ctx) : runSinfo(ctx, opts))));
 }
 
 /** Partitions on the same engine and nodes share those nodes: Slurm shows their state from every job on them. */
 const nodeGroup = (p: GatewayPartition) => `${p.engine}\u0000${p.nodeList}`;
 
+/** CPUs and memory the caller's visible running jobs use, per node group. */
+async function groupUsage(ctx: CliContext, partitions: readonly GatewayPartition[], memory: boolean): Promise<Map<string, GroupUsage>> {
+  const usage = new Map<string, GroupUsage>();
+  if (partitions.length === 0) return usage;
+  const group = new Map(partitions.map((p) => [p.name, nodeGroup(p)]));
+  const running = await listJobs(ctx.client(), { states: ['RUNNING', 'SUSPENDED'], partitions: partitions.map((p) => p.name) }, { spec: memory });
+  for (const r of expandJobs(running)) {
+    const key = group.get(r.job.partition);
+    if (!key || (r.state !== 'RUNNING' && r.state !== 'SUSPENDED')) continue;
+    const u = usage.get(key) ?? { allocatedCpus: 0, allocatedMemoryMB: 0 };
+    u.allocatedCpus += r.job.cpus;
+    u.allocatedMemoryMB += memory ? (jobMemoryMB(r.job) ?? 0) : 0;
+    usage.set(key, u);
+  }
+  return usage;
+}
+
+/** `sinfo --json`: like Slurm 22.05, every node whatever the options. */
+async function runSinfoJson(ctx: CliContext): Promise<number> {
+  const [{ slurmJsonDocument }, { sinfoJsonNodes }] = await Promise.all([import('../format/slurm-json'), import('../format/sinfo-json')]);
+  const partitions = await listPartitions(ctx.client());
+  const usage = await groupUsage(ctx, partitions, true);
+  const nodes = sinfoJsonNodes(partitions, (p) => usage.get(nodeGroup(p)) ?? { allocatedCpus: 0, allocatedMemoryMB: 0 });
+  ctx.io.stdout(slurmJsonDocument('v0.0.38', 'nodes', nodes));
+  return 0;
+}
+
 export async function runSinfo(ctx: CliContext, opts: SinfoOptions): Promise<number> {
   const { io } = ctx;
+  const cluster = await requireSiteCluster(ctx, 'sinfo', clusterChoice(opts.clusters, io.env));
   const client = ctx.client();
   const wanted = opts.partition?.split(',').map((s) => s.trim()).filter(Boolean);
   const partitions = (await listPartitions(client)).filter((p) => !wanted || wanted.includes(p.name));
@@ -56,17 +91,8 @@ export async function runSinfo(ctx: CliContext, opts: SinfoOptions): Promise<num
   for (const code of unknownCodes) io.stderr(`sinfo: error: Invalid node format specification: ${code}\n`);
 
   const needsUsage = tokens.some((t) => t.kind === 'field' && 'tTAFC'.includes(t.code));
-  const allocated = new Map<string, number>();
-  if (needsUsage && partitions.length > 0) {
-    const group = new Map(partitions.map((p) => [p.name, nodeGroup(p)]));
-    const running = await listJobs(client, { states: ['RUNNING', 'SUSPENDED'], partitions: partitions.map((p) => p.name) });
-    for (const r of expandJobs(running)) {
-      const key = group.get(r.job.partition);
-      if (key && (r.state === 'RUNNING' || r.state === 'SUSPENDED')) allocated.set(key, (allocated.get(key) ?? 0) + r.job.cpus);
-    }
-  }
-
-  const usage = (p: GatewayPartition) => ({ allocatedCpus: allocated.get(nodeGroup(p)) ?? 0 });
+  const allocated = needsUsage ? await groupUsage(ctx, partitions, false) : new Map<string, GroupUsage>();
+  const usage = (p: GatewayPartition) => ({ allocatedCpus: allocated.get(nodeGroup(p))?.allocatedCpus ?? 0 });
   let rows: SinfoRow[];
   if (opts.Node) {
     rows = partitions.flatMap((partition) => expandHostList(partition.nodeList).map((node) => ({ partition, usage: usage(partition), node })));
@@ -77,7 +103,7 @@ export async function runSinfo(ctx: CliContext, opts: SinfoOptions): Promise<num
     const seen = new Set<string>();
     rows = partitions.filter((p) => !seen.has(nodeGroup(p)) && seen.add(nodeGroup(p))).map((partition) => ({ partition, usage: usage(partition) }));
   }
-  const lines = opts.noheader ? [] : [renderSinfoHeader(tokens)];
+  const lines = opts.noheader ? [] : [...(cluster === null ? [] : [`CLUSTER: ${cluster}`]), renderSinfoHeader(tokens)];
   const body = rows.map((row) => renderSinfoLine(tokens, row));
   // Lines left identical after that are one record to Slurm (e.g. `sinfo -o %c` over equal nodes).
   lines.push(...(opts.Node || showsPartition(tokens) ? body : [...new Set(body)]));

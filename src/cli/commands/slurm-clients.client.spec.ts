@@ -152,6 +152,122 @@ describe('client test: Slurm clients through the shims, against recorded Slurm 2
     });
   });
 
+  /** Parsed --json document with the named keys of every record replaced, records in job id order. */
+  type Rec = Record<string, unknown>;
+  function jsonRecords(text: string, key: string, mask: (r: Rec) => Rec, order: (r: Rec) => number): Rec[] {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    return (doc[key] as Rec[]).map(mask).sort((a, b) => order(a) - order(b));
+  }
+  const envelope = (text: string) => {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    return Object.keys(doc).map((k) => (k === 'jobs' || k === 'nodes' ? k : JSON.stringify({ [k]: doc[k] })));
+  };
+
+  describe('squeue --json (openapi/v0.0.38)', () => {
+    // Only a Slurm controller knows: the scheduler's priority, accrual and passes; the cluster's
+    // billing weights, default QOS ("normal") and DefMemPerCPU (64M for a job that asked no memory);
+    // which sockets and cores of a node a job holds. The gateway keeps one eligible time per array, not
+    // the moment the throttle let each task go.
+    const askedMemory = (r: Rec) => !/^(held|ok|canc|bad|arr|other)$/.test(String(r.name));
+    const mask = (r: Rec): Rec => {
+      const out: Rec = { ...r, priority: '<masked>', accrue_time: '<masked>', last_sched_evaluation: '<masked>', billable_tres: '<masked>', qos: '<masked>' };
+      const strip = (t: unknown) => String(t).replace(/,billing=\d+/, '').replace(askedMemory(r) ? /^$/ : /,mem=64M/, '');
+      out.tres_req_str = strip(r.tres_req_str);
+      out.tres_alloc_str = strip(r.tres_alloc_str);
+      if (!askedMemory(r)) out.memory_per_cpu = out.memory_per_node = '<masked>';
+      if (r.array_task_id !== null) out.eligible_time = '<masked>';
+      const res = r.job_resources as { allocated_nodes: Rec[] } | undefined;
+      if (res) out.job_resources = { ...res, allocated_nodes: res.allocated_nodes.map((n) => ({ ...n, sockets: '<masked>', memory_allocated: '<masked>' })) };
+      return out;
+    };
+
+    it('prints the jobs the caller may see with every key of Slurm, in its order, shape and bytes', async () => {
+      const { code, out, err } = await replay('squeue-json');
+      expect([code, err]).toEqual([0, '']);
+      const expected = recorded('squeue-json');
+      expect(envelope(out)).toEqual(envelope(expected));
+      const mine = (r: Rec) => r.user_name === OWNER;
+      const got = jsonRecords(out, 'jobs', mask, (r) => Number(r.job_id));
+      expect(got).toEqual(jsonRecords(expected, 'jobs', mask, (r) => Number(r.job_id)).filter(mine));
+      // Key order is part of the layout (clients that stream the text rely on it).
+      expect(got.map((r) => Object.keys(r))).toEqual(jsonRecords(expected, 'jobs', mask, (r) => Number(r.job_id)).filter(mine).map((r) => Object.keys(r)));
+      expect(out.slice(-3)).toBe(']\n}');
+      expect(out).toMatch(/"current_working_directory": "\\\/tmp"/);
+    });
+
+    it('shows an administrator every job, another user\'s too, as Slurm does', async () => {
+      caller = { username: 'root', admin: true };
+      const { out } = await replay('squeue-json');
+      expect(jsonRecords(out, 'jobs', mask, (r) => Number(r.job_id))).toEqual(jsonRecords(recorded('squeue-json'), 'jobs', mask, (r) => Number(r.job_id)));
+    });
+
+    it("never shows an ordinary user another user's job", async () => {
+      const { out } = await replay('squeue-json');
+      expect((JSON.parse(out) as { jobs: Rec[] }).jobs.map((j) => j.user_name)).not.toContain('hpcg-slurm-b');
+    });
+  });
+
+  describe('sinfo --json (openapi/v0.0.38)', () => {
+    // What slurmd reports of its host (hardware, boot, load, free memory, address, port, OS, version)
+    // the engines do not pass on; memory used counts DefMemPerCPU for jobs that asked none; billing
+    // is the cluster's weights.
+    const SLURMD = ['architecture', 'boards', 'boot_time', 'cores', 'cpu_load', 'free_memory', 'last_busy', 'address', 'operating_system', 'port', 'slurmd_start_time', 'sockets', 'threads', 'slurmd_version', 'alloc_memory'];
+    const mask = (r: Rec): Rec => ({
+      ...r,
+      ...Object.fromEntries(SLURMD.map((k) => [k, '<masked>'])),
+      tres: String(r.tres).replace(/,billing=\d+/, ''),
+      tres_used: String(r.tres_used).replace(/,mem=\d+M/, ''),
+    });
+
+    it("an administrator sees every node as Slurm shows it, in Slurm's keys, order and bytes", async () => {
+      caller = { username: 'root', admin: true };
+      const { code, out, err } = await replay('sinfo-json');
+      expect([code, err]).toEqual([0, '']);
+      expect(envelope(out)).toEqual(envelope(recorded('sinfo-json')));
+      const got = jsonRecords(out, 'nodes', mask, () => 0);
+      const want = jsonRecords(recorded('sinfo-json'), 'nodes', mask, () => 0);
+      expect(got).toEqual(want);
+      expect(got.map((r) => Object.keys(r))).toEqual(want.map((r) => Object.keys(r)));
+      expect(out).toMatch(/"tres_weighted": 4\.0\n/);
+    });
+
+    it('an ordinary user sees the node used by their own jobs only', async () => {
+      const node = (JSON.parse((await replay('sinfo-json')).out) as { nodes: Rec[] }).nodes[0];
+      // Job 1 (2 CPUs, 200M) and task 6_0 (1 CPU) are the caller's; job 7 is another user's.
+      expect(node).toMatchObject({ state: 'mixed', alloc_cpus: 3, idle_cpus: 1, alloc_memory: 200, tres_used: 'cpu=3,mem=200M' });
+    });
+  });
+
+  describe('sacct --json (openapi/dbv0.0.38)', () => {
+    // Slurm's scheduler flags, priority and default QOS; the cluster's billing and energy TRES and its
+    // DefMemPerCPU (64M for a job that asked no memory). The recorded cluster has no associations, so
+    // slurmdbd stored no user name for the jobs ("user": null); the gateway names the owner.
+    const mask = (r: Rec): Rec => {
+      const tres = (list: Rec[]) => list.filter((t) => !['billing', 'energy', 'mem'].includes(String(t.type)));
+      const t = r.tres as { allocated: Rec[]; requested: Rec[] };
+      const steps = (r.steps as Rec[]).map((s) => ({ ...s, tres: { ...(s.tres as Rec), allocated: tres((s.tres as { allocated: Rec[] }).allocated) } }));
+      return { ...r, flags: '<masked>', priority: '<masked>', qos: '<masked>', user: '<masked>', required: { ...(r.required as Rec), memory: '<masked>' }, tres: { allocated: tres(t.allocated), requested: tres(t.requested) }, steps };
+    };
+
+    it("prints the jobs of -j with their batch steps in Slurm's keys, order and shape", async () => {
+      const { code, out, err } = await replay('sacct-json');
+      expect([code, err]).toEqual([0, '']);
+      expect(envelope(out)).toEqual(envelope(recorded('sacct-json')));
+      const got = jsonRecords(out, 'jobs', mask, (r) => Number(r.job_id));
+      const want = jsonRecords(recorded('sacct-json'), 'jobs', mask, (r) => Number(r.job_id));
+      expect(got).toEqual(want);
+      const keys = (v: unknown): unknown => (Array.isArray(v) ? v.map(keys) : v && typeof v === 'object' ? Object.entries(v).map(([k, x]) => [k, keys(x)]) : null);
+      expect(keys(got)).toEqual(keys(want));
+      expect((JSON.parse(out) as { jobs: Rec[] }).jobs.map((j) => j.user)).toEqual([OWNER, OWNER]);
+    });
+
+    it("never shows an ordinary user another user's job", async () => {
+      const io = memoryIo({ clock: recordedAt('sacct-json') });
+      const code = await runCli(['sacct', '--json', '-j', scenario.jobs.other], testContext(io, { url: gateway.url }));
+      expect([code, (JSON.parse(io.stdoutText()) as { jobs: Rec[] }).jobs]).toEqual([0, []]);
+    });
+  });
+
   describe('sacct', () => {
     it("OOD's info_historic call (--units G, \\x1f delimiter) matches Slurm, but for the cluster's default memory and billing", async () => {
       caller = { username: 'root', admin: true };

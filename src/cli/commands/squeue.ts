@@ -6,7 +6,8 @@ import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import { listJobs, listPartitions, whoAmI } from '../gateway-api';
 import type { GatewayJob, GatewayJobFilter, JobState } from '../gateway-types';
-import { isPending, partitionLimits, type PartitionLimits } from '../format/job-facts';
+import { JOB_STATES } from '../../domain/job';
+import { isPending, MIN_JOB_AGE_MS, partitionLimits, type PartitionLimits } from '../format/job-facts';
 import { collapseTaskSets, expandJobs, type PrintedJob } from '../format/printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from '../format/squeue-fields';
 import {
@@ -17,6 +18,7 @@ import {
   type SqueueLayout,
 } from '../format/squeue-render';
 import { groupNameLookup } from './unix-group-names';
+import { clusterChoice, requireSiteCluster } from './cluster-option';
 import { JobIdSyntaxError, matchesSelectors, parseJobIdList, type JobSelector } from '../parse/job-id-list';
 import { ACTIVE_STATES, parseStateList, SLURM_STATE_NAMES, StateNameError } from '../parse/state-list';
 import type { ProgramParts } from '../program-parts';
@@ -37,6 +39,8 @@ export interface SqueueOptions {
   long?: boolean;
   noconvert?: boolean;
   verbose?: boolean;
+  json?: boolean;
+  clusters?: string;
 }
 
 export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -56,7 +60,9 @@ export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContex
     .option('-l, --long', 'long layout (adds the time limit and the long state)')
     .option('--noconvert', 'memory in megabytes as given, never converted to G or T')
     .option('-v, --verbose', 'accepted for compatibility')
-    .action((opts: SqueueOptions) => run('squeue', () => runSqueue(ctx, opts)));
+    .option('-M, --clusters <cluster_list>', "the site's cluster (its name or all): a CLUSTER: line heads the output")
+    .option('--json', "every job the controller holds, as Slurm 22.05's JSON (other options are ignored, as by Slurm)")
+    .action((opts: SqueueOptions) => run('squeue', () => (opts.json ? runSqueueJson(ctx) : runSqueue(ctx, opts))));
 }
 
 const splitList = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -100,6 +106,7 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
   for (const code of layout.unknownCodes) io.stderr(`squeue: error: Invalid job format specification: ${code}\n`);
   const states = chooseStates(opts);
   const selectors = chooseSelectors(opts);
+  const cluster = await requireSiteCluster(ctx, 'squeue', clusterChoice(opts.clusters, io.env));
   const client = ctx.client();
 
   const users = opts.me ? [(await whoAmI(client)).username] : splitList(opts.user);
@@ -120,7 +127,26 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
   const records = selectQueueRecords(jobs, { states, selectors, accounts: splitList(opts.account), array: !!opts.array });
   const limits = await limitsIfNeeded(ctx, layout, records.map((r) => r.job.timeLimitMinutes));
   const context = { now: io.now(), limits, noConvert: !!opts.noconvert, groupName: groupNameLookup() };
+  if (cluster !== null && !opts.noheader) io.stdout(`CLUSTER: ${cluster}\n`);
   io.stdout(renderQueue(records, layout, context, { header: !opts.noheader, long: !!opts.long }));
+  return 0;
+}
+
+/**
+ * `squeue --json`: like Slurm 22.05, which dumps the controller's whole job table and ignores the
+ * filters: every job the caller may see that is active or ended within MinJobAge, one record per task.
+ */
+async function runSqueueJson(ctx: CliContext): Promise<number> {
+  // Loaded only for --json: the plain layouts are what loops call, and they should not pay for it.
+  const [{ slurmJsonDocument }, { squeueJsonJob }] = await Promise.all([import('../format/slurm-json'), import('../format/squeue-json')]);
+  const client = ctx.client();
+  const now = ctx.io.now();
+  // Jobs still running or ended within MinJobAge (activeAfter keeps every job without an end).
+  const jobs = await listJobs(client, { activeAfter: new Date(now.getTime() - MIN_JOB_AGE_MS).toISOString() }, { spec: true });
+  const records = selectQueueRecords(jobs, { states: new Set(JOB_STATES), selectors: [], array: false });
+  const partitions = await listPartitions(client);
+  const context = { limits: partitionLimits(partitions), cluster: partitions[0]?.cluster ?? '', groupName: groupNameLookup() };
+  ctx.io.stdout(slurmJsonDocument('v0.0.38', 'jobs', records.map((r) => squeueJsonJob(r, context))));
   return 0;
 }
 

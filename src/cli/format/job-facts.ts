@@ -2,9 +2,12 @@
  * Facts every job view derives the same way: the time limit in force, the reason text, the end Slurm
  * expects. Kept together so squeue, sacct and scontrol never disagree about one job.
  */
-import type { GatewayPartition } from '../gateway-types';
+import type { GatewayJob, GatewayPartition } from '../gateway-types';
 import type { PrintedJob } from './printed-jobs';
 import { formatInUnit, formatMegabytes, type MemoryUnit } from './memory';
+
+/** How long Slurm keeps a finished job in the controller (MinJobAge's default): scontrol show job, squeue --json. */
+export const MIN_JOB_AGE_MS = 300_000;
 
 /** Maximum time per partition name, for jobs submitted without --time (Slurm applies the partition's). */
 export type PartitionLimits = ReadonlyMap<string, number>;
@@ -70,13 +73,19 @@ export function cancelledBy(r: PrintedJob): string | null {
   return event ? event.actor.slice('user:'.length) : null;
 }
 
+/** The memory a job holds in all: per node times nodes, or per CPU times CPUs; null when it asked none. */
+export function jobMemoryMB(job: Pick<GatewayJob, 'spec' | 'nodes' | 'cpus'>): number | null {
+  const spec = job.spec;
+  if (typeof spec?.memPerNodeMB === 'number') return spec.memPerNodeMB * job.nodes;
+  if (typeof spec?.memPerCpuMB === 'number') return spec.memPerCpuMB * job.cpus;
+  return null;
+}
+
 /** The trackable resources Slurm lists for a job (`cpu=2,mem=4000M,node=1,gres/gpu=1`). */
 export function tresText(r: PrintedJob, units?: MemoryUnit): string {
   const parts = [`cpu=${r.job.cpus}`];
   const spec = r.job.spec;
-  const perNode = typeof spec?.memPerNodeMB === 'number' ? spec.memPerNodeMB * r.job.nodes : null;
-  const perCpu = typeof spec?.memPerCpuMB === 'number' ? spec.memPerCpuMB * r.job.cpus : null;
-  const mem = perNode ?? perCpu;
+  const mem = jobMemoryMB(r.job);
   if (mem !== null && mem > 0) parts.push(`mem=${units ? formatInUnit(mem, units) : formatMegabytes(mem)}`);
   parts.push(`node=${r.job.nodes}`);
   const gpus = spec?.gpus as { count?: number; per?: string } | null | undefined;

@@ -48,7 +48,7 @@ export function nodeState(row: SinfoRow): NodeState {
  * One node's share of its partition for sinfo -N: the CPUs, memory and GPUs of one node, and the
  * CPUs in use laid onto the nodes in list order (the gateway knows the partition's total, not where).
  */
-function perNodeRow(row: SinfoRow): SinfoRow {
+export function perNodeRow(row: SinfoRow): SinfoRow {
   const { partition: p } = row;
   if (!row.node || p.nodes <= 1) return row;
   const perNodeCpus = Math.floor(p.cpus / p.nodes);

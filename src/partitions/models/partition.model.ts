@@ -3,6 +3,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 @ObjectType('Partition')
 export class PartitionModel {
   @Field() name!: string;
+  @Field({ description: "The site's cluster name (Slurm's ClusterName; SLURM_CLUSTER_NAME in jobs), the same for every partition." }) cluster!: string;
   @Field() engine!: string;
   @Field() engineKind!: string;
   @Field() default!: boolean;
