@@ -1,4 +1,4 @@
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { EngineRefusedError } from '../engine-errors';
 import { kubeError, statusOf } from './kube-errors';
 import { ANNOTATION_USERNAME } from './kubernetes-names';
@@ -7,8 +7,8 @@ import type { TenancyManifests } from './tenancy-manifests';
 type Obj = Record<string, any>;
 
 /**
- * Makes a user's namespace match the configuration: created on first use, quota / limit range / role
- * binding replaced when the configuration changed. Done once per process and user for a given content,
+ * Makes a user's namespace match the configuration: created on first use, its Pod Security labels, quota /
+ * limit range / role binding / network policy replaced when the configuration changed. Done once per process and user for a given content,
  * so a changed configuration reaches every namespace on its owner's next job.
  */
 export class UserNamespaces {
@@ -18,6 +18,7 @@ export class UserNamespaces {
     private readonly engine: string,
     private readonly core: CoreV1Api,
     private readonly rbac: RbacAuthorizationV1Api,
+    private readonly networking: NetworkingV1Api,
   ) {}
 
   async ensure(t: TenancyManifests): Promise<void> {
@@ -41,6 +42,11 @@ export class UserNamespaces {
       create: (body) => this.rbac.createNamespacedRoleBinding({ namespace: ns, body: body as never, fieldValidation: 'Strict' }),
       replace: (n, body) => this.rbac.replaceNamespacedRoleBinding({ name: n, namespace: ns, body: body as never, fieldValidation: 'Strict' }),
     }, (o) => ({ roleRef: o.roleRef, subjects: o.subjects }));
+    await this.upsert('NetworkPolicy', t.networkPolicy, {
+      read: (n) => this.networking.readNamespacedNetworkPolicy({ name: n, namespace: ns }),
+      create: (body) => this.networking.createNamespacedNetworkPolicy({ namespace: ns, body: body as never, fieldValidation: 'Strict' }),
+      replace: (n, body) => this.networking.replaceNamespacedNetworkPolicy({ name: n, namespace: ns, body: body as never, fieldValidation: 'Strict' }),
+    }, (o) => o.spec);
     this.applied.set(name, fingerprint);
   }
 
@@ -64,6 +70,15 @@ export class UserNamespaces {
     // administrator can change that, so the job fails with the reason instead of waiting unseen.
     if (owner !== wanted) {
       throw new EngineRefusedError(this.engine, `namespace ${name} exists on engine ${this.engine} but belongs to ${owner ? `user ${owner}` : 'no gateway user'}; refusing to run ${wanted}'s job there`, { details: { namespace: name }, policy: true });
+    }
+    // A namespace created before the gateway set these labels (or changed by someone since) gets them back.
+    const labels: Record<string, string> = existing.metadata?.labels ?? {};
+    const missing = Object.entries<string>(desired.metadata.labels).filter(([k, v]) => labels[k] !== v);
+    if (missing.length === 0) return;
+    try {
+      await this.core.replaceNamespace({ name, body: { ...existing, metadata: { ...existing.metadata, labels: { ...labels, ...Object.fromEntries(missing) } } } as never, fieldValidation: 'Strict' });
+    } catch (e) {
+      throw kubeError(this.engine, `labelling namespace ${name}`, e);
     }
   }
 
