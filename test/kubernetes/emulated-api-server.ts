@@ -51,6 +51,8 @@ export class EmulatedApiServer {
   readonly kubelet = new ProcessKubelet(this.store, this.controller);
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Answers the test wants for the next matching requests (a crash-like 500, a refusal), in order. */
+  private readonly faults: { method: string; resource: string; code: number; message: string }[] = [];
   port = 0;
 
   async start(port = 0): Promise<void> {
@@ -70,6 +72,11 @@ export class EmulatedApiServer {
     if (!s) return;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((r) => s.close(() => r()));
+  }
+
+  /** The next `method` on `resource` is answered with this status instead of being carried out. */
+  failNext(method: string, resource: string, code: number, message: string): void {
+    this.faults.push({ method, resource, code, message });
   }
 
   get url(): string {
@@ -97,6 +104,11 @@ export class EmulatedApiServer {
       if (!m || !RESOURCES[m[3]] || RESOURCES[m[3]].group !== m[1]) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${req.method} ${url.pathname})`);
       const [, , namespace = null, resource, name = null, sub] = m;
       const body = req.method === 'POST' || req.method === 'PUT' ? await readJson(req) : null;
+      const fault = this.faults.findIndex((f) => f.method === req.method && f.resource === resource);
+      if (fault >= 0) {
+        const [f] = this.faults.splice(fault, 1);
+        throw new ApiError(f.code, f.code === 422 ? 'Invalid' : 'InternalError', f.message);
+      }
       if (namespace && resource !== 'namespaces' && !this.store.get('namespaces', null, namespace)) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`);
       const q = url.searchParams;
       if (req.method === 'GET' && sub === 'log') return this.log(res, namespace!, name!, q);

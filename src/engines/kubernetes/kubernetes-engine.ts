@@ -102,7 +102,7 @@ export class KubernetesEngine implements Engine {
         (body) => batch.replaceNamespacedJob({ name, namespace, body }),
       );
     } catch (e) {
-      const err = e instanceof DomainError || e instanceof EngineUnavailableError ? e : kubeError(this.name, `setting up Job ${ref}`, e, job.id);
+      const err = e instanceof DomainError || e instanceof EngineUnavailableError || e instanceof EngineRefusedError ? e : kubeError(this.name, `setting up Job ${ref}`, e, job.id);
       // A refusal will not change on retry: remove the Job, and with it (garbage collection) what it owns.
       if (err instanceof EngineRefusedError) {
         await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' }).catch((d) => this.opts.logger.warn({ jobId: job.id, err: (d as Error).message }, 'could not delete a Job whose setup was refused; it stays suspended'));
