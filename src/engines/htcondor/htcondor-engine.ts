@@ -105,7 +105,8 @@ export class HtcondorEngine implements Engine {
     if (live) return live;
     // The history is only ever searched for the job's own cluster: forged entries there must not push it past -limit.
     const own = `${TAG_ATTRIBUTE} == ${job.id} && ${NONCE_ATTRIBUTE} == ${classAdString(job.nonce)} && Owner == ${classAdString(expectedOwner)}`;
-    const since = Math.floor((job.submittedAt?.getTime() ?? Date.now() - (this.opts.historyWindowDays ?? 7) * 86400_000) / 1000);
+    // Nothing that left the queue before the gateway accepted the job can be it; a day's margin covers the schedd's clock.
+    const since = Math.floor(((job.submittedAt?.getTime() ?? Date.now() - (this.opts.historyWindowDays ?? 7) * 86400_000) - 86400_000) / 1000);
     return adopt(await this.ads('condor_history', siteConstraint(this.opts.site, own), ['-limit', '1', '-since', `EnteredCurrentStatus < ${since}`]));
   }
 
