@@ -260,10 +260,13 @@ describe('Kubernetes engine against the emulated API server', () => {
     await engine.submit(engineJob(830, '/home/alice', {}, { owner: OWNER, partition: 'kube' }));
     const ns = api.store.list('namespaces', null)[0];
     api.store.put('namespaces', { ...ns, metadata: { ...ns.metadata, labels: { 'app.kubernetes.io/managed-by': 'hpc-gateway' } } }, 'MODIFIED');
+    const policy = api.store.get('networkpolicies', ns.metadata.name, 'hpcg-jobs')!.metadata.resourceVersion;
     await engine.stop();
     engine = makeEngine();
     await engine.submit(engineJob(831, '/home/alice', {}, { owner: OWNER, partition: 'kube' }));
     expect(api.store.get('namespaces', null, ns.metadata.name)?.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // An unchanged NetworkPolicy is left alone (the client returns its fields in another order: compared as content).
+    expect(api.store.get('networkpolicies', ns.metadata.name, 'hpcg-jobs')!.metadata.resourceVersion).toBe(policy);
   });
 
   it('a restricted namespace refuses privileged, hostPath, nfs, writable-root and unconfined pods (the attacker with "edit" there)', async () => {

@@ -76,7 +76,8 @@ export function tenancyManifests(config: KubernetesEngineConfig, owner: JobOwner
         // Every pod of the namespace: the user's own pods too, not only the gateway's.
         podSelector: {},
         policyTypes: ['Ingress', 'Egress'],
-        ingress: np.ingress.length ? [{ from: np.ingress.map(ipBlock) }] : [],
+        // No ingress rules at all is "deny all" (policyTypes names Ingress); the API server drops an empty list anyway.
+        ...(np.ingress.length ? { ingress: [{ from: np.ingress.map(ipBlock) }] } : {}),
         egress: [
           {
             to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': np.dns.namespace } }, podSelector: { matchLabels: np.dns.podLabels } }],

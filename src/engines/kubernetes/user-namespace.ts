@@ -71,14 +71,23 @@ export class UserNamespaces {
     if (owner !== wanted) {
       throw new EngineRefusedError(this.engine, `namespace ${name} exists on engine ${this.engine} but belongs to ${owner ? `user ${owner}` : 'no gateway user'}; refusing to run ${wanted}'s job there`, { details: { namespace: name }, policy: true });
     }
-    // A namespace created before the gateway set these labels (or changed by someone since) gets them back.
-    const labels: Record<string, string> = existing.metadata?.labels ?? {};
-    const missing = Object.entries<string>(desired.metadata.labels).filter(([k, v]) => labels[k] !== v);
-    if (missing.length === 0) return;
-    try {
-      await this.core.replaceNamespace({ name, body: { ...existing, metadata: { ...existing.metadata, labels: { ...labels, ...Object.fromEntries(missing) } } } as never, fieldValidation: 'Strict' });
-    } catch (e) {
-      throw kubeError(this.engine, `labelling namespace ${name}`, e);
+    // A namespace created before the gateway set these labels (or changed by someone since) gets them back;
+    // another worker doing the same at once makes the replace conflict (409): read again.
+    for (let attempt = 1; ; attempt++) {
+      const labels: Record<string, string> = existing.metadata?.labels ?? {};
+      const missing = Object.entries<string>(desired.metadata.labels).filter(([k, v]) => labels[k] !== v);
+      if (missing.length === 0) return;
+      try {
+        await this.core.replaceNamespace({ name, body: { ...existing, metadata: { ...existing.metadata, labels: { ...labels, ...Object.fromEntries(missing) } } } as never, fieldValidation: 'Strict' });
+        return;
+      } catch (e) {
+        if (statusOf(e) !== 409 || attempt >= 5) throw kubeError(this.engine, `labelling namespace ${name}`, e);
+      }
+      try {
+        existing = (await this.core.readNamespace({ name })) as Obj;
+      } catch (e) {
+        throw kubeError(this.engine, `reading namespace ${name}`, e);
+      }
     }
   }
 
@@ -91,12 +100,25 @@ export class UserNamespaces {
     } catch (e) {
       if (statusOf(e) !== 409) throw kubeError(this.engine, `creating ${where}`, e);
     }
+    // Two workers may bring the same namespace in line at once: a replace that lost the race (409) reads again.
     try {
-      const existing = (await api.read(name)) as Obj;
-      if (JSON.stringify(content(existing)) === JSON.stringify(content(desired))) return;
-      await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+      for (let attempt = 1; ; attempt++) {
+        const existing = (await api.read(name)) as Obj;
+        if (canonical(content(existing)) === canonical(content(desired))) return;
+        try {
+          await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+          return;
+        } catch (e) {
+          if (statusOf(e) !== 409 || attempt >= 5) throw e;
+        }
+      }
     } catch (e) {
       throw kubeError(this.engine, `updating ${where}`, e);
     }
   }
+}
+
+/** JSON with object keys sorted: the client library gives objects back with its own key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }
