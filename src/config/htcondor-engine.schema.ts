@@ -19,6 +19,11 @@ export const htcondorEngineSchema = z
     stageDir: z.string().min(1).default('.hpcg/htcondor'),
     /** `max_retries` given to jobs submitted with --requeue. */
     requeueRetries: z.number().int().min(1).max(100).default(3),
+    /**
+     * How far back condor_history reads (days): a job that left the queue longer ago than this is not
+     * searched for (the history is read newest first and the scan stops there).
+     */
+    historyWindowDays: z.number().int().min(1).max(3650).default(7),
     /** Seconds any one HTCondor command may take. */
     commandTimeout: z.number().int().min(1).max(3600).default(60),
   })

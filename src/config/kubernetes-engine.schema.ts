@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -14,21 +15,67 @@ const quotaHard = z.record(z.string().regex(/^[a-z0-9./-]+$/, 'a resource name s
 
 export const kubernetesVolumeSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a DNS-1123 label'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a DNS-1123 label')
+      .refine((n) => !n.startsWith('hpcg-'), 'names starting with "hpcg-" are the gateway\'s own volumes (script, /tmp, home, scratch)'),
     /** Where the volume appears in the container; a job whose working directory lies under it runs there. */
     mountPath: z.string().startsWith('/'),
     /** `{username}` is replaced by the job owner's name (one sub-directory per user). */
     subPath: z.string().optional(),
     readOnly: z.boolean().default(false),
-    /** Exactly one source. No hostPath: a pod must not reach into its node. */
+    /**
+     * Exactly one source. No hostPath: a pod must not reach into its node. No nfs: the users' namespaces
+     * enforce the restricted Pod Security profile, which refuses nfs volumes in pods.
+     */
     persistentVolumeClaim: z.object({ claimName: z.string().min(1) }).strict().optional(),
-    nfs: z.object({ server: z.string().min(1), path: z.string().startsWith('/') }).strict().optional(),
+    nfs: z.unknown().optional(),
     emptyDir: z.object({ sizeLimit: quantity.optional() }).strict().optional(),
   })
   .strict()
-  .refine((v) => [v.persistentVolumeClaim, v.nfs, v.emptyDir].filter(Boolean).length === 1, {
-    message: 'give exactly one of persistentVolumeClaim, nfs, emptyDir',
+  .superRefine((v, ctx) => {
+    if (v.nfs !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nfs'],
+        message:
+          'nfs volumes are refused in pods by the restricted Pod Security profile that users\' namespaces enforce: have an administrator create a PersistentVolume of type nfs and a PersistentVolumeClaim bound to it in each user namespace (e.g. "data-{username}"), and name the claim under persistentVolumeClaim',
+      });
+    } else if ([v.persistentVolumeClaim, v.emptyDir].filter(Boolean).length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of persistentVolumeClaim, emptyDir' });
+    }
   });
+
+/** An IPv4 or IPv6 network in CIDR notation, as a NetworkPolicy's ipBlock takes it. */
+const cidr = z.string().superRefine((text, ctx) => {
+  const [address, prefix, extra] = text.split('/');
+  const family = isIP(address ?? '');
+  const bits = family === 4 ? 32 : 128;
+  if (extra !== undefined || family === 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a CIDR: give an IPv4 or IPv6 address and a prefix length, e.g. "10.20.0.0/16" or "fd00::/64"` });
+  }
+});
+
+/**
+ * The NetworkPolicy of every user namespace: no ingress except from `ingress`, egress only to the cluster
+ * DNS, the gateway and the site's own networks. Pods of users' jobs then reach nothing else (no other
+ * tenant, no cloud metadata endpoint).
+ */
+const networkPolicySchema = z
+  .object({
+    /** Where the cluster DNS runs: pods with these labels in this namespace, port 53. */
+    dns: z
+      .object({ namespace: z.string().min(1).default('kube-system'), podLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }) })
+      .strict()
+      .default({ namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }),
+    /** The gateway's addresses (jobs and notebooks call its API, notebooks register there). */
+    gateway: z.array(cidr).default([]),
+    /** Further networks jobs may reach: storage, licence servers, package mirrors. */
+    egress: z.array(cidr).default([]),
+    /** Who may connect to job pods (the edge proxy, for notebooks); none by default. */
+    ingress: z.array(cidr).default([]),
+  })
+  .strict();
 
 export const kubernetesEngineSchema = z
   .object({
@@ -63,6 +110,13 @@ export const kubernetesEngineSchema = z
     /** Bind this ClusterRole to the user (as `User <username>`) in their namespace, so their own kubeconfig works there. */
     userRoleBinding: z.object({ clusterRole: z.string().min(1) }).strict().optional(),
     volumes: z.array(kubernetesVolumeSchema).default([]),
+    /**
+     * Version of the restricted Pod Security profile users' namespaces enforce (the label
+     * pod-security.kubernetes.io/enforce-version): "latest", or a release such as "v1.34" to keep the
+     * rules fixed across cluster upgrades.
+     */
+    podSecurityVersion: z.string().regex(/^(latest|v1\.[0-9]+)$/, '"latest" or a Kubernetes release such as "v1.34"').default('latest'),
+    networkPolicy: networkPolicySchema.default({ dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } }, gateway: [], egress: [], ingress: [] }),
   })
   .strict();
 

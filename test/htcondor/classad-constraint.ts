@@ -1,13 +1,13 @@
 /**
  * The part of the ClassAd expression language the gateway's constraints use, for the emulated schedd:
- * attribute references, integer / string / boolean literals and `undefined`, `==`, `!=`, `=?=`, `=!=`,
+ * attribute references, integer / string / boolean literals and `undefined`, `==`, `!=`, `=?=`, `=!=`, `<`,
  * `&&`, `||` and parentheses. As in ClassAds, `==` with an undefined side is undefined, which a
  * constraint treats as false; `=?=` / `=!=` compare undefined like a value. Anything else is an error.
  */
 type Value = number | string | boolean | undefined;
 export type Ad = Record<string, unknown>;
 
-const TOKEN = /\s*(=\?=|=!=|==|!=|&&|\|\||\(|\)|"(?:[^"\\]|\\.)*"|-?\d+|[A-Za-z_][A-Za-z0-9_.]*)/y;
+const TOKEN = /\s*(=\?=|=!=|==|!=|<|&&|\|\||\(|\)|"(?:[^"\\]|\\.)*"|-?\d+|[A-Za-z_][A-Za-z0-9_.]*)/y;
 
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
@@ -46,9 +46,10 @@ export function matches(constraint: string, ad: Ad): boolean {
   const comparison = (): Value => {
     const left = primary();
     const op = tokens[i];
-    if (!['==', '!=', '=?=', '=!='].includes(op)) return left;
+    if (!['==', '!=', '=?=', '=!=', '<'].includes(op)) return left;
     i++;
     const right = primary();
+    if (op === '<') return typeof left === 'number' && typeof right === 'number' ? left < right : undefined;
     if (op === '=?=') return left === right;
     if (op === '=!=') return left !== right;
     if (left === undefined || right === undefined) return undefined;

@@ -266,9 +266,15 @@ export class EmulatedSchedd {
     const c = argv.indexOf('-constraint');
     const a = argv.indexOf('-attributes');
     const l = argv.indexOf('-limit');
+    const since = argv.indexOf('-since');
     const attributes = a >= 0 ? argv[a + 1].split(',') : null;
-    let ads = from.filter((p) => c < 0 || matches(argv[c + 1], p.ad)).map((p) => p.ad);
-    if (from === this.history) ads = ads.reverse();
+    // The history is read newest first; -since stops the scan at the first ad its expression holds for.
+    let scanned = from === this.history ? [...from].reverse() : from;
+    if (since >= 0) {
+      const stop = scanned.findIndex((p) => matches(argv[since + 1], p.ad));
+      if (stop >= 0) scanned = scanned.slice(0, stop);
+    }
+    let ads = scanned.filter((p) => c < 0 || matches(argv[c + 1], p.ad)).map((p) => p.ad);
     if (l >= 0) ads = ads.slice(0, Number(argv[l + 1]));
     if (ads.length === 0) return { code: 0, stdout: '', stderr: '' };
     const shown = ads.map((ad) => (attributes ? Object.fromEntries(Object.entries(ad).filter(([k]) => attributes.includes(k))) : ad));

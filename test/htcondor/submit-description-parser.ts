@@ -135,23 +135,54 @@ function checkClassAdValue(line: number, name: string, value: string): void {
   if (depth !== 0) throw new SubmitSyntaxError(line, `${name}: unbalanced "(" in ${value}`);
 }
 
-/** Every `$` starts a macro: `$(NAME)` of a known or defined macro, or a macro function `$NAME(...)`. */
+/**
+ * The macros condor_submit sees in a value, found the way it scans (a run of `$` read two at a time from
+ * its start; a `$$` prefix is the schedd's match-time macro, which the gateway may only write as the
+ * literal `$$(DOLLARDOLLAR)`): each must be a known or defined `$(NAME)` or a macro function.
+ */
 function checkMacros(key: string, value: string, commands: Map<string, string>): void {
-  for (let i = value.indexOf('$'); i !== -1; i = value.indexOf('$', i + 1)) {
-    const rest = value.slice(i);
-    const plain = /^\$\(([A-Za-z_][A-Za-z0-9_.]*)(?::[^)]*)?\)/.exec(rest);
-    if (plain) {
-      const name = plain[1].toLowerCase();
-      if (!PREDEFINED_MACROS.has(name) && !commands.has(name)) throw new SubmitSyntaxError(0, `${key}: macro $(${plain[1]}) is not defined`);
+  for (const m of scanMacros(value)) {
+    const text = value.slice(m.start, m.end);
+    if (m.prefix === '$$') {
+      if (m.body !== 'DOLLARDOLLAR') throw new SubmitSyntaxError(0, `${key}: "${text}" is a match-time macro (a literal $$ is written $$(DOLLARDOLLAR))`);
+    } else if (m.prefix === '$') {
+      const name = m.body.split(':')[0].toLowerCase();
+      if (!PREDEFINED_MACROS.has(name) && !commands.has(name)) throw new SubmitSyntaxError(0, `${key}: macro ${text} is not defined`);
+    } else {
+      const fn = m.prefix.slice(1);
+      if (!MACRO_FUNCTIONS.has(fn)) throw new SubmitSyntaxError(0, `${key}: "${text}" is not a macro (a literal $ before a name and "(" is written $(DOLLAR))`);
+      if (fn === 'CHOICE') {
+        const items = m.body.split(',');
+        if (items.length < 2 || !/^(\d+|[A-Za-z_]\w*)$/.test(items[0].trim())) throw new SubmitSyntaxError(0, `${key}: malformed ${text}`);
+      }
+    }
+  }
+}
+
+interface ScannedMacro {
+  start: number;
+  end: number;
+  /** `$`, `$$` or `$NAME`. */
+  prefix: string;
+  body: string;
+}
+
+/** Every `$…(…)` of a value at the places HTCondor's macro scanner (config.cpp next_config_macro) looks. */
+function scanMacros(value: string): ScannedMacro[] {
+  const found: ScannedMacro[] = [];
+  for (let t = 0; ; ) {
+    const i = value.indexOf('$', t);
+    if (i < 0) return found;
+    let p = i + 1;
+    if (value[p] === '$') p++;
+    while (p < value.length && /[A-Za-z0-9_]/.test(value[p])) p++;
+    const close = value.indexOf(')', p);
+    if (value[p] !== '(' || close < 0) {
+      t = p;
       continue;
     }
-    const fn = /^\$([A-Z_]+)\(/.exec(rest);
-    if (!fn || !MACRO_FUNCTIONS.has(fn[1])) throw new SubmitSyntaxError(0, `${key}: "${rest.slice(0, 20)}" is not a macro (a literal $ is written $(DOLLAR))`);
-    if (fn[1] === 'CHOICE') {
-      const body = /^\$CHOICE\(([^)]*)\)/.exec(rest);
-      const items = body?.[1].split(',') ?? [];
-      if (!body || items.length < 2 || !/^(\d+|[A-Za-z_]\w*)$/.test(items[0].trim())) throw new SubmitSyntaxError(0, `${key}: malformed ${rest.slice(0, 40)}`);
-    }
+    found.push({ start: i, end: close + 1, prefix: value.slice(i, p), body: value.slice(p + 1, close) });
+    t = close + 1;
   }
 }
 
@@ -203,14 +234,97 @@ export function parseEnvironment(value: string, line = 0): Record<string, string
   return env;
 }
 
-/** A value as process `process` of the cluster sees it: `$(Process)`, `$CHOICE(Process,…)` and `$(DOLLAR)` expanded. */
+/**
+ * A value as process `process` of the cluster gets it in its job ClassAd and then on the execute node:
+ * `$(Process)` and `$CHOICE(Process,…)` expanded, condor_submit's `$(DOLLAR)` pass, then the schedd's
+ * match-time `$$(…)` expansion (matchTimeExpand).
+ */
 export function expandForProcess(value: string, process: number): string {
-  return value
+  const submitted = value
     .replace(/\$CHOICE\(Process,([^)]*)\)/g, (_, list: string) => {
       const items = list.split(',');
       if (process >= items.length) throw new Error(`$CHOICE has ${items.length} items, process ${process} has none`);
       return items[process];
     })
-    .replace(/\$\((Process|ProcId)\)/g, String(process))
-    .replace(/\$\(DOLLAR\)/g, '$');
+    .replace(/\$\((Process|ProcId)\)/g, String(process));
+  return matchTimeExpand(dollarPass(submitted));
+}
+
+/**
+ * condor_submit's last step (config.cpp expand_macro): find the first `$(DOLLAR)` from the start of the
+ * value, as its scanner finds macros, replace it with `$`, and start again from the beginning, until
+ * none is left. The scanner takes `$$…(` for the schedd's and skips it; a macro body of name characters
+ * runs to `)` (after a `:` also `$ ,\:` and `(…)`), anything else in it sends the scan back just after `(`.
+ */
+export function dollarPass(value: string): string {
+  for (;;) {
+    const at = firstDollarMacro(value);
+    if (at === null) return value;
+    value = value.slice(0, at.start) + '$' + value.slice(at.end);
+  }
+}
+
+const SPECIAL = /^\$(ENV|RANDOM_CHOICE|RANDOM_INTEGER|CHOICE|SUBSTR|INT|REAL|STRING|EVAL|BASENAME|DIRNAME|F[pnxdqabfwu]*)$/i;
+
+function firstDollarMacro(v: string): { start: number; end: number } | null {
+  for (let t = 0; ; ) {
+    const i = v.indexOf('$', t);
+    if (i < 0) return null;
+    let p = i + 1;
+    if (v[p] === '$') p++;
+    while (p < v.length && /[A-Za-z0-9_]/.test(v[p])) p++;
+    const prefix = v.slice(i, p);
+    const special = SPECIAL.exec(prefix);
+    if (v[p] !== '(' || prefix[1] === '$' || (prefix.length > 1 && !special)) {
+      t = p;
+      continue;
+    }
+    const anything = special !== null && special[1].toUpperCase() !== 'ENV';
+    const body = p + 1;
+    let q = body;
+    let bad = false;
+    let afterColon = false;
+    while (q < v.length && v[q] !== ')') {
+      const c = v[q++];
+      if (anything) continue;
+      if (c === ':' && !afterColon) afterColon = true;
+      else if (afterColon && c === '(' && v.indexOf(')', q) >= 0) q = v.indexOf(')', q) + 1;
+      else if (afterColon && '$ ,\\:'.includes(c)) continue;
+      else if (!/[A-Za-z0-9_.]/.test(c)) {
+        bad = true;
+        break;
+      }
+    }
+    if (bad || v[q] !== ')') {
+      t = body;
+      continue;
+    }
+    if (prefix === '$' && v.slice(body, q).toUpperCase() === 'DOLLAR') return { start: i, end: q + 1 };
+    t = q;
+  }
+}
+
+/**
+ * The schedd's expansion of `$$(NAME)` when the job matches a machine (qmgmt.cpp, next_dollardollar_macro):
+ * the same scan, a `$$` prefix only; `$$(DOLLARDOLLAR)` is a literal `$$` and the scan goes on after it.
+ * The emulated machines advertise no attribute a job may name: any other match-time macro is an error
+ * (a real schedd would put the job on hold for an attribute the machine lacks).
+ */
+export function matchTimeExpand(value: string): string {
+  for (let t = 0; ; ) {
+    const i = value.indexOf('$', t);
+    if (i < 0) return value;
+    let p = i + 1;
+    if (value[p] === '$') p++;
+    while (p < value.length && /[A-Za-z0-9_]/.test(value[p])) p++;
+    const close = value.indexOf(')', p);
+    if (value.slice(i, p) !== '$$' || value[p] !== '(' || close < 0) {
+      t = p;
+      continue;
+    }
+    const name = value.slice(p + 1, close);
+    if (name.toUpperCase() !== 'DOLLARDOLLAR') throw new Error(`$$(${name}) would be looked up in the machine's ClassAd at match time`);
+    value = value.slice(0, i) + '$$' + value.slice(close + 1);
+    t = i + 2;
+  }
 }

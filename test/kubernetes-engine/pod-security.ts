@@ -1,7 +1,7 @@
 import type { JobOwner } from '../../src/engines/engine';
 
-/** Volume sources a job's pod may use: nothing that reaches into the node (hostPath) or the cluster's secrets. */
-const ALLOWED_VOLUME_SOURCES = new Set(['configMap', 'emptyDir', 'persistentVolumeClaim', 'nfs']);
+/** Volume sources a job's pod may use: nothing that reaches into the node (hostPath), the cluster's secrets or a server the restricted profile refuses (nfs). */
+const ALLOWED_VOLUME_SOURCES = new Set(['configMap', 'emptyDir', 'persistentVolumeClaim']);
 
 /**
  * The issue's security list (item 4), checked on one Job manifest: every violation, as text.
@@ -31,6 +31,7 @@ export function securityViolations(job: Record<string, any>, owner: JobOwner): s
     const name = `container ${c.name}`;
     expect(sc.allowPrivilegeEscalation === false, `${name}: allowPrivilegeEscalation is not false`);
     expect(sc.privileged !== true, `${name}: privileged`);
+    expect(sc.readOnlyRootFilesystem === true, `${name}: root file system writable`);
     expect(JSON.stringify(sc.capabilities?.drop) === '["ALL"]', `${name}: capabilities do not drop ALL`);
     expect(!sc.capabilities?.add?.length, `${name}: adds capabilities`);
     expect(sc.runAsNonRoot !== false && (sc.runAsUser === undefined || sc.runAsUser === owner.uid), `${name}: runs as another user`);

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { validateObject } from './api-validation';
 import { JobController } from './job-controller';
 import { ObjectStore } from './object-store';
+import { podSecurityRefusal, readOnlyRootViolations, restrictedViolations } from './pod-security-admission';
 import { ProcessKubelet } from './process-kubelet';
 import { quotaProblem } from './quota-admission';
 
@@ -14,12 +15,14 @@ const RESOURCES: Record<string, { kind: string; group: string }> = {
   resourcequotas: { kind: 'ResourceQuota', group: '/api/v1' },
   limitranges: { kind: 'LimitRange', group: '/api/v1' },
   configmaps: { kind: 'ConfigMap', group: '/api/v1' },
+  secrets: { kind: 'Secret', group: '/api/v1' },
+  networkpolicies: { kind: 'NetworkPolicy', group: '/apis/networking.k8s.io/v1' },
   pods: { kind: 'Pod', group: '/api/v1' },
   jobs: { kind: 'Job', group: '/apis/batch/v1' },
   rolebindings: { kind: 'RoleBinding', group: '/apis/rbac.authorization.k8s.io/v1' },
 };
 
-const PATH = /^(\/api\/v1|\/apis\/batch\/v1|\/apis\/rbac\.authorization\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/;
+const PATH = /^(\/api\/v1|\/apis\/batch\/v1|\/apis\/rbac\.authorization\.k8s\.io\/v1|\/apis\/networking\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?(?:\/(log))?$/;
 
 export class ApiError extends Error {
   constructor(
@@ -35,17 +38,21 @@ export class ApiError extends Error {
  * An HTTP emulation of the Kubernetes API endpoints the gateway uses (issue 6, "How it is tested"), for the
  * real @kubernetes/client-node to talk to. It refuses what a real API server refuses for these objects:
  * schema (400 for unknown fields and wrong types with fieldValidation=Strict, 422 for invalid values),
- * immutable Job fields (422), missing namespaces (404), ResourceQuota (403 "exceeded quota"), and watches
- * from compacted versions (410). Pods are created by an emulated Job controller; their progress is decided
+ * immutable Job fields (422), missing namespaces (404), ResourceQuota (403 "exceeded quota"), Pod Security
+ * admission of namespaces labelled `pod-security.kubernetes.io/enforce: restricted` (403 for pods, a
+ * Warning header for Jobs whose template would violate it, as the real server; plus the project's own
+ * read-only root file system rule), and watches from compacted versions (410). Pods are created by an emulated Job controller; their progress is decided
  * by the test (see JobController).
  */
 export class EmulatedApiServer {
   readonly store = new ObjectStore();
-  readonly controller = new JobController(this.store);
+  readonly controller = new JobController(this.store, (pod) => podSecurityRefusal(this.store.get('namespaces', null, pod.metadata.namespace), pod));
   /** Runs pods as local processes once started (end-to-end tests); otherwise the test drives them. */
   readonly kubelet = new ProcessKubelet(this.store, this.controller);
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Answers the test wants for the next matching requests (a crash-like 500, a refusal), in order. */
+  private readonly faults: { method: string; resource: string; code: number; message: string }[] = [];
   port = 0;
 
   async start(port = 0): Promise<void> {
@@ -65,6 +72,11 @@ export class EmulatedApiServer {
     if (!s) return;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((r) => s.close(() => r()));
+  }
+
+  /** The next `method` on `resource` is answered with this status instead of being carried out. */
+  failNext(method: string, resource: string, code: number, message: string): void {
+    this.faults.push({ method, resource, code, message });
   }
 
   get url(): string {
@@ -92,13 +104,18 @@ export class EmulatedApiServer {
       if (!m || !RESOURCES[m[3]] || RESOURCES[m[3]].group !== m[1]) throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${req.method} ${url.pathname})`);
       const [, , namespace = null, resource, name = null, sub] = m;
       const body = req.method === 'POST' || req.method === 'PUT' ? await readJson(req) : null;
+      const fault = this.faults.findIndex((f) => f.method === req.method && f.resource === resource);
+      if (fault >= 0) {
+        const [f] = this.faults.splice(fault, 1);
+        throw new ApiError(f.code, f.code === 422 ? 'Invalid' : 'InternalError', f.message);
+      }
       if (namespace && resource !== 'namespaces' && !this.store.get('namespaces', null, namespace)) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`);
       const q = url.searchParams;
       if (req.method === 'GET' && sub === 'log') return this.log(res, namespace!, name!, q);
       if (req.method === 'GET' && !name && (q.get('watch') === 'true' || q.get('watch') === '1')) return this.watch(req, res, resource, namespace, q);
       if (req.method === 'GET' && !name) return send(res, 200, { kind: `${RESOURCES[resource].kind}List`, apiVersion: apiVersion(resource), metadata: { resourceVersion: String(this.store.resourceVersion) }, items: this.store.list(resource, namespace).filter((o) => matches(o, q.get('labelSelector'))) });
       if (req.method === 'GET') return send(res, 200, this.found(resource, namespace, name!));
-      if (req.method === 'POST') return send(res, 201, this.create(resource, namespace, body as Obj, q));
+      if (req.method === 'POST') return send(res, 201, this.create(resource, namespace, body as Obj, q), this.warnings(resource, namespace, body as Obj));
       if (req.method === 'PUT') return send(res, 200, this.replace(resource, namespace, name!, body as Obj, q));
       if (req.method === 'DELETE' && name) return send(res, 200, this.delete(resource, namespace, name));
       if (req.method === 'DELETE' && resource === 'pods') {
@@ -136,6 +153,8 @@ export class EmulatedApiServer {
     if (this.store.get(resource, namespace, obj.metadata.name)) throw new ApiError(409, 'AlreadyExists', `${resource} "${obj.metadata.name}" already exists`);
     const quota = quotaProblem(this.store, resource, obj);
     if (quota) throw new ApiError(403, 'Forbidden', `${resource} "${obj.metadata.name}" is forbidden: ${quota}`);
+    const security = resource === 'pods' ? podSecurityRefusal(this.store.get('namespaces', null, obj.metadata.namespace), obj) : null;
+    if (security) throw new ApiError(403, 'Forbidden', security);
     if (resource === 'jobs') return this.controller.createJob(obj);
     return this.store.put(resource, obj, 'ADDED');
   }
@@ -151,6 +170,10 @@ export class EmulatedApiServer {
         if (JSON.stringify(obj.spec[field] ?? null) !== JSON.stringify(old.spec[field] ?? null)) throw new ApiError(422, 'Invalid', `Job.batch "${name}" is invalid: spec.${field}: Invalid value: field is immutable`);
       }
       obj.status = old.status;
+      const stored = this.store.put(resource, { ...obj, metadata: { ...obj.metadata, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp } }, 'MODIFIED');
+      // A Job let out of suspension gets its pods.
+      this.controller.reconcile(stored.metadata.namespace, name);
+      return this.store.get(resource, namespace, name)!;
     }
     return this.store.put(resource, { ...obj, metadata: { ...obj.metadata, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp } }, 'MODIFIED');
   }
@@ -161,6 +184,16 @@ export class EmulatedApiServer {
     else if (resource === 'pods') this.controller.deletePod(old);
     else this.store.remove(resource, namespace, name);
     return { kind: 'Status', apiVersion: 'v1', status: 'Success', metadata: {}, details: { name, kind: resource } };
+  }
+
+  /** What the real server says, beside admitting it, about a Job whose pods a restricted namespace will refuse. */
+  private warnings(resource: string, namespace: string | null, body: Obj): string[] {
+    if (resource !== 'jobs' || !namespace) return [];
+    const labels = this.store.get('namespaces', null, namespace)?.metadata?.labels ?? {};
+    if (labels['pod-security.kubernetes.io/enforce'] !== 'restricted') return [];
+    const version = labels['pod-security.kubernetes.io/enforce-version'] ?? 'latest';
+    const pod = body.spec?.template?.spec ?? {};
+    return [...restrictedViolations(pod).map((v) => `would violate PodSecurity "restricted:${version}": ${v}`), ...readOnlyRootViolations(pod)];
   }
 
   private log(res: ServerResponse, namespace: string, name: string, q: URLSearchParams): void {
@@ -213,8 +246,8 @@ export function matches(o: Obj, selector: string | null): boolean {
   });
 }
 
-function send(res: ServerResponse, code: number, body: unknown): void {
-  res.writeHead(code, { 'content-type': 'application/json' });
+function send(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  res.writeHead(code, { 'content-type': 'application/json', ...(warnings.length ? { warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {}) });
   res.end(JSON.stringify(body));
 }
 

@@ -13,8 +13,14 @@ const INDEX_LABEL = 'batch.kubernetes.io/job-completion-index';
  */
 export class JobController {
   private readonly logs = new Map<string, string>();
+  /** Why the controller could not create a Job's pods (the real one records FailedCreate events), by Job. */
+  readonly failedCreates = new Map<string, string>();
 
-  constructor(private readonly store: ObjectStore) {}
+  constructor(
+    private readonly store: ObjectStore,
+    /** Admission of the pods it creates (Pod Security): the refusal, or null. */
+    private readonly admitPod: (pod: Obj) => string | null = () => null,
+  ) {}
 
   createJob(job: Obj): Obj {
     const stored = this.store.put('jobs', { ...job, status: {} }, 'ADDED');
@@ -29,8 +35,11 @@ export class JobController {
   deleteJob(job: Obj): void {
     this.store.remove('jobs', job.metadata.namespace, job.metadata.name);
     for (const p of this.podsOf(job)) this.store.remove('pods', p.metadata.namespace, p.metadata.name);
-    for (const cm of this.store.list('configmaps', job.metadata.namespace)) {
-      if ((cm.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === job.metadata.uid)) this.store.remove('configmaps', cm.metadata.namespace, cm.metadata.name);
+    // The garbage collector: what the Job owns goes with it.
+    for (const resource of ['configmaps', 'secrets']) {
+      for (const o of this.store.list(resource, job.metadata.namespace)) {
+        if ((o.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === job.metadata.uid)) this.store.remove(resource, o.metadata.namespace, o.metadata.name);
+      }
     }
   }
 
@@ -158,7 +167,8 @@ export class JobController {
     if (state.every((s) => s === 'succeeded')) return finish('Complete', 'CompletionsReached');
     if (state.every((s) => s === 'succeeded' || s === 'failed')) return finish('Failed', indexed ? 'FailedIndexes' : 'BackoffLimitExceeded');
     let active = state.filter((s) => s === 'active').length;
-    for (let k = 0; k < completions && active < (spec.parallelism ?? 1); k++) {
+    // A suspended Job gets no pods until it is let out (the real controller also removes running ones).
+    for (let k = 0; k < completions && active < (spec.parallelism ?? 1) && spec.suspend !== true; k++) {
       if (state[k] !== 'waiting') continue;
       const pod = {
         apiVersion: 'v1',
@@ -175,6 +185,11 @@ export class JobController {
       // Refused by quota: the pod is not created (the real controller records a FailedCreate event, which
       // the engine does not read) and the controller tries again on its next change.
       if (quotaProblem(this.store, 'pods', pod)) break;
+      const refused = this.admitPod(pod);
+      if (refused) {
+        this.failedCreates.set(`${namespace}/${name}`, refused);
+        break;
+      }
       this.store.put('pods', pod, 'ADDED');
       state[k] = 'active';
       active++;

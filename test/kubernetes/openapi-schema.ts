@@ -6,6 +6,8 @@ import { validate as namespace } from 'kubernetes-models/_schemas/IoK8sApiCoreV1
 import { validate as pod } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Pod';
 import { validate as resourceQuota } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ResourceQuota';
 import { validate as roleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1RoleBinding';
+import { validate as secret } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Secret';
+import { validate as networkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1NetworkPolicy';
 
 /**
  * Validation of objects against the official Kubernetes OpenAPI schema, in two parts that together do what
@@ -23,6 +25,8 @@ export const KINDS: Record<string, { apiVersion: string; validate: Validator; mo
   Pod: { apiVersion: 'v1', validate: pod as Validator, model: 'V1Pod' },
   Job: { apiVersion: 'batch/v1', validate: job as Validator, model: 'V1Job' },
   RoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', validate: roleBinding as Validator, model: 'V1RoleBinding' },
+  Secret: { apiVersion: 'v1', validate: secret as Validator, model: 'V1Secret' },
+  NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', validate: networkPolicy as Validator, model: 'V1NetworkPolicy' },
 };
 
 export interface SchemaProblem {

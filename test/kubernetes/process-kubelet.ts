@@ -3,6 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobController } from './job-controller';
+import { containerArgv, containerEnvironment } from './kubelet-expansion';
 import type { ObjectStore } from './object-store';
 
 type Obj = Record<string, any>;
@@ -79,12 +80,14 @@ export class ProcessKubelet {
       const mount = mapped.find((m) => p === m.mountPath || p.startsWith(`${m.mountPath}/`));
       return mount ? mount.dir + p.slice(mount.mountPath.length) : p;
     };
-    const env: Record<string, string> = {};
-    for (const e of container.env ?? []) {
-      if (e.value !== undefined) env[e.name] = e.value.replaceAll('$$(', '$(');
-      else if (e.valueFrom?.fieldRef?.fieldPath === 'spec.nodeName') env[e.name] = 'node-1';
-    }
-    const [command, ...args] = [...container.command, ...(container.args ?? [])].map(path);
+    const env = containerEnvironment(container, (name) => this.secret(pod.metadata.namespace, name), (field) => {
+      if (field === 'spec.nodeName') return 'node-1';
+      throw new Error(`fieldRef ${field} is not emulated`);
+    });
+    // Only the entry point is this host's file: the arguments reach the script exactly as the kubelet expands them.
+    const [shell, launcher, ...args] = containerArgv(container, env);
+    const command = path(shell);
+    args.unshift(path(launcher));
     const child = spawn(command, args, {
       cwd: path(container.workingDir ?? '/'),
       env,
@@ -126,6 +129,11 @@ export class ProcessKubelet {
     if (p.kill) clearTimeout(p.kill);
     rmSync(p.dir, { recursive: true, force: true });
     this.pods.delete(key);
+  }
+
+  private secret(namespace: string, name: string): Record<string, string> | null {
+    const s = this.store.get('secrets', namespace, name);
+    return s ? Object.fromEntries(Object.entries<string>(s.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()])) : null;
   }
 
   /** configMap and emptyDir volumes as directories of this pod; their mount paths map there. */

@@ -8,7 +8,7 @@ import { FixtureRunner } from '../../../test/support/fixture-runner';
 import { RunnerUnavailableError } from '../command-runner/command-runner';
 import { engineJob } from '../../../test/local-engine/job-fixtures';
 import { HtcondorEngine } from './htcondor-engine';
-import { parseHtcondorPartitions } from './htcondor-partition';
+import { htcondorPartitionSchema, parseHtcondorPartitions } from './htcondor-partition';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../../test/htcondor/recorded', name), 'utf8');
 const ok = (stdout: string): CommandResult => ({ code: 0, stdout, stderr: '' });
@@ -36,7 +36,7 @@ function engine(runner: CommandRunner, over: { submitAs?: 'runuser' | 'service';
     schedd: null,
     stageDir: '.hpcg/htcondor',
     requeueRetries: 3,
-    partitions: new Map([['debug', { name: 'debug', machineAttributes: { NodeSet: 'nightly' }, jobAttributes: {} }]]),
+    partitions: new Map([['debug', { ...htcondorPartitionSchema.parse({ machineAttributes: { NodeSet: 'nightly' } }), name: 'debug' }]]),
     site: 'site1',
     clusterName: 'site1',
     logger: over.logger ?? pino({ level: 'silent' }),
@@ -75,7 +75,7 @@ describe('HTCondor engine over the runner contract', () => {
       return new Error(`unexpected ${argv.join(' ')}`);
     });
     const refs = [
-      { jobId: 50, ref: '51', openTasks: [] },
+      { jobId: 50, ref: '51', openTasks: [1, 7, 20] },
       { jobId: 61, ref: '60', openTasks: [] },
       { jobId: 71, ref: '70', openTasks: [] },
       { jobId: 81, ref: '80', openTasks: [] },
@@ -106,7 +106,13 @@ describe('HTCondor engine over the runner contract', () => {
     expect(q[q.indexOf('-constraint') + 1]).toBe('GatewayJobId =!= undefined && GatewaySite == "site1"');
     expect(runner.requests[1].argv.slice(-2)).toEqual(['-constraint', 'ClusterId == 51 && GatewayArrayIndex == 20']);
     const h = runner.requests[2].argv;
-    expect(h[h.indexOf('-constraint') + 1]).toBe('GatewayJobId =!= undefined && GatewaySite == "site1" && (ClusterId == 80 || ClusterId == 90 || ClusterId == 95 || ClusterId == 99 || ClusterId == 51)');
+    expect(h[h.indexOf('-constraint') + 1]).toBe(
+      'GatewayJobId =!= undefined && GatewaySite == "site1" && (ClusterId == 80 || ClusterId == 90 || ClusterId == 95 || ClusterId == 99 || (ClusterId == 51 && (GatewayArrayIndex == 1 || GatewayArrayIndex == 7 || GatewayArrayIndex == 20)))',
+    );
+    // Bounded: one ad per plain job and per open array task, read back at most historyWindowDays (7).
+    expect(h[h.indexOf('-limit') + 1]).toBe('7');
+    const since = Number(/^EnteredCurrentStatus < (\d+)$/.exec(h[h.indexOf('-since') + 1])?.[1]);
+    expect(Math.abs(since - (Date.now() / 1000 - 7 * 86400))).toBeLessThan(120);
   });
 
   it('reads an empty -json answer as no jobs, and finds a submission by its tag in the queue, or with its nonce and owner in the history', async () => {
@@ -118,6 +124,7 @@ describe('HTCondor engine over the runner contract', () => {
     expect(q[q.indexOf('-attributes') + 1].split(',')).toEqual(expect.arrayContaining(['GatewayJobId', 'GatewayNonce', 'Owner']));
     const h = runner.requests[1].argv;
     expect(h[h.indexOf('-constraint') + 1]).toBe(`GatewayJobId =!= undefined && GatewaySite == "site1" && (GatewayJobId == 81 && GatewayNonce == "${job.nonce}" && Owner == "alice")`);
+    expect(h.slice(h.indexOf('-limit'))).toEqual(['-limit', '1', '-since', expect.stringMatching(/^EnteredCurrentStatus < \d+$/)]);
     const none = new CondorRunner(() => ok(''));
     await expect(engine(none).findByTag(engineJob(5, '/tmp/w'))).resolves.toBeNull();
   });
@@ -182,7 +189,7 @@ describe('HTCondor partitions in the site configuration', () => {
   const base = { engine: 'pool', default: false, allowGroups: [], maxTimeMinutes: -1, defaultTimeMinutes: -1, enginePartition: 'x' };
   it('reads node sets by ClassAd and refuses a bad attribute name, naming the key', () => {
     const parts = parseHtcondorPartitions('pool', [{ ...base, name: 'nightly', machineAttributes: { NodeSet: 'nightly', Cores: 64 } } as never]);
-    expect(parts.get('nightly')).toEqual({ name: 'nightly', machineAttributes: { NodeSet: 'nightly', Cores: 64 }, jobAttributes: {} });
+    expect(parts.get('nightly')).toEqual({ name: 'nightly', machineAttributes: { NodeSet: 'nightly', Cores: 64 }, jobAttributes: {}, defaultMemPerCpuMB: 1024, beginWindowSeconds: 86400 });
     expect(() => parseHtcondorPartitions('pool', [{ ...base, name: 'bad', jobAttributes: { 'Node Set': 'x' } } as never])).toThrow(/partitions\.bad\.jobAttributes\.Node Set: a ClassAd attribute name/);
   });
 });

@@ -26,6 +26,8 @@ export interface HtcondorEngineOptions {
   schedd: string | null;
   stageDir: string;
   requeueRetries: number;
+  /** condor_history reads back this many days at most; default 7. */
+  historyWindowDays?: number;
   partitions: Map<string, HtcondorPartition>;
   /** The gateway's site name, carried by every job as GatewaySite. */
   site: string;
@@ -103,7 +105,9 @@ export class HtcondorEngine implements Engine {
     if (live) return live;
     // The history is only ever searched for the job's own cluster: forged entries there must not push it past -limit.
     const own = `${TAG_ATTRIBUTE} == ${job.id} && ${NONCE_ATTRIBUTE} == ${classAdString(job.nonce)} && Owner == ${classAdString(expectedOwner)}`;
-    return adopt(await this.ads('condor_history', siteConstraint(this.opts.site, own), ['-limit', '1']));
+    // Nothing that left the queue before the gateway accepted the job can be it; a day's margin covers the schedd's clock.
+    const since = Math.floor(((job.submittedAt?.getTime() ?? Date.now() - (this.opts.historyWindowDays ?? 7) * 86400_000) - 86400_000) / 1000);
+    return adopt(await this.ads('condor_history', siteConstraint(this.opts.site, own), ['-limit', '1', '-since', `EnteredCurrentStatus < ${since}`]));
   }
 
   async cancel(ref: string, jobId: number, arrayIndex: number | null): Promise<void> {
@@ -120,6 +124,7 @@ export class HtcondorEngine implements Engine {
   async syncAll(refs: LiveJobRef[]): Promise<TaskUpdate[]> {
     if (refs.length === 0) return [];
     const byCluster = new Map(refs.map((r) => [Number(r.ref), r.jobId]));
+    const openTasks = new Map(refs.map((r) => [Number(r.ref), r.openTasks]));
     const updates: TaskUpdate[] = [];
     const queued = new Set<number>();
     const overTime: { jobId: number; ad: CondorJobAd }[] = [];
@@ -139,13 +144,18 @@ export class HtcondorEngine implements Engine {
     const asked = [...gone, ...arrays];
     if (asked.length === 0) return updates;
     const found = new Set<number>();
-    const history = await this.ads('condor_history', siteConstraint(this.opts.site, asked.map((c) => `ClusterId == ${c}`).join(' || ')));
+    // Bounded (DESIGN.md §6.5): only the tasks still open, at most one ad each, and no further back than the window.
+    const wanted = asked.map((c) => ({ cluster: c, tasks: openTasks.get(c) ?? [] }));
+    const constraint = wanted.map((w) => (w.tasks.length ? `(ClusterId == ${w.cluster} && (${w.tasks.map((i) => `${INDEX_ATTRIBUTE} == ${i}`).join(' || ')}))` : `ClusterId == ${w.cluster}`)).join(' || ');
+    const limit = wanted.reduce((n, w) => n + Math.max(1, w.tasks.length), 0);
+    const since = Math.floor(Date.now() / 1000) - (this.opts.historyWindowDays ?? 7) * 86400;
+    const history = await this.ads('condor_history', siteConstraint(this.opts.site, constraint), ['-limit', String(limit), '-since', `EnteredCurrentStatus < ${since}`]);
     for (const ad of history) {
       found.add(ad.ClusterId);
       updates.push(adUpdate(byCluster.get(ad.ClusterId) as number, ad));
     }
     for (const cluster of gone.filter((c) => !found.has(c))) {
-      updates.push({ jobId: byCluster.get(cluster) as number, arrayIndex: null, state: 'NODE_FAIL', reason: `HTCondor cluster ${cluster} is neither in condor_q nor in condor_history: its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
+      updates.push({ jobId: byCluster.get(cluster) as number, arrayIndex: null, state: 'NODE_FAIL', reason: `HTCondor cluster ${cluster} is neither in condor_q nor in condor_history (searched back ${this.opts.historyWindowDays ?? 7} days): its final state is unknown`, exitCode: null, signal: null, startTime: null, endTime: new Date(), node: null });
     }
     return updates;
   }

@@ -25,6 +25,13 @@ export const htcondorPartitionSchema = z.object({
   jobAttributes: attributes.default({}),
   /** Container image: the job runs in HTCondor's container universe instead of the vanilla universe. */
   image: z.string().min(1).optional(),
+  /** Memory per CPU when a job gives no --mem*: request_memory is always written (HTCondor's own default is tiny). */
+  defaultMemPerCpuMB: z.number().int().min(1).default(1024),
+  /**
+   * Seconds after --begin a job may still start (deferral_window) when it could not start at that time
+   * (no slot free): without it HTCondor puts a job that missed its deferral time on hold.
+   */
+  beginWindowSeconds: z.number().int().min(0).default(86400),
 });
 
 export type HtcondorPartition = z.output<typeof htcondorPartitionSchema> & { name: string };

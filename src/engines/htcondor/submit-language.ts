@@ -3,10 +3,58 @@
  * through here, so a user's text can never become a macro, a second command or a broken quote.
  */
 
-/** Submit values are macro-expanded: a literal `$` is written as the predefined macro `$(DOLLAR)`. */
+/**
+ * Submit values are expanded twice (htcondor-jdl(5), "Macros"): condor_submit expands `$(NAME)` and
+ * `$NAME(…)` when it reads the description, then the schedd expands `$$(NAME)` against the matched
+ * machine's ClassAd. Both read a run of `$` two at a time from its start, so text reaches the job as
+ * written when:
+ * - a lone `$` followed by a name (or nothing) and `(` — what condor_submit would take for a macro — is
+ *   written `$(DOLLAR)`;
+ * - the last `$$` of an even run of `$` before `(` — what the schedd would take for a match-time macro —
+ *   is written `$$(DOLLARDOLLAR)`, the manual's form for a literal `$$`;
+ * - every other `$` stays as it is: neither reads it. (`$(DOLLAR)$(DOLLAR)` for `$$` does not work:
+ *   once the first is replaced, condor_submit reads `$$(DOLLAR)` as a match-time macro and leaves it.)
+ */
 export function literal(text: string, what: string): string {
   if (/[\r\n]/.test(text)) throw new Error(`${what} holds a line break, which a submit description cannot carry`);
-  return text.replace(/\$/g, '$(DOLLAR)');
+  let out = '';
+  const escaped: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    if (text[i] !== '$') {
+      out += text[i++];
+      continue;
+    }
+    let n = 0;
+    while (text[i + n] === '$') n++;
+    const after = text.slice(i + n);
+    if (n % 2 === 0) out += after.startsWith('(') ? `${'$'.repeat(n - 2)}$$(DOLLARDOLLAR)` : '$'.repeat(n);
+    else if (/^[A-Za-z0-9_]*\(/.test(after)) {
+      out += `${'$'.repeat(n - 1)}$(DOLLAR)`;
+      escaped.push(i + n - 1);
+    } else out += '$'.repeat(n);
+    i += n;
+  }
+  checkRescan(text, escaped, what);
+  return out;
+}
+
+/**
+ * condor_submit replaces `$(DOLLAR)` one at a time, reading the value again from its start each time: a
+ * replaced `$` then starts a macro of its own, whose body must not swallow the next `$(DOLLAR)` (a body
+ * runs to its `)`, and after a `:` may hold `$`, `(…)` and spaces) nor be DOLLAR itself.
+ */
+function checkRescan(text: string, escaped: number[], what: string): void {
+  escaped.forEach((at, k) => {
+    const body = text.indexOf('(', at) + 1;
+    const close = text.indexOf(')', body);
+    const next = escaped[k + 1];
+    const swallows = next !== undefined && (close === -1 || close > next || text.slice(body, next).includes(':'));
+    const again = text[at + 1] === '(' && close !== -1 && text.slice(body, close).toUpperCase() === 'DOLLAR';
+    if (swallows || again) {
+      const end = next !== undefined ? Math.min(text.length, next + 2) : close + 1;
+      throw new Error(`${what} holds "${text.slice(at, end)}", which condor_submit's macro expansion would change however it is written: rewrite that part`);
+    }
+  });
 }
 
 /** A ClassAd string literal: double quotes, with `\` and `"` escaped. */

@@ -3,10 +3,13 @@ import { DomainError } from '../../common/domain-error';
 import { expandForProcess, parseArguments, parseEnvironment, parseSubmitDescription, SubmitDescription } from '../../../test/htcondor/submit-description-parser';
 import type { EngineJob } from '../engine';
 import { engineJob, testNonce } from '../../../test/local-engine/job-fixtures';
-import type { HtcondorPartition } from './htcondor-partition';
+import { htcondorPartitionSchema, type HtcondorPartition } from './htcondor-partition';
 import { TranslateContext, translateJob } from './translate-job';
+import { parseBatchScript } from '../../sbatch/parse-batch-script';
+import { LIMITS, NOW } from '../../../test/sbatch/parse';
 
-const nightly: HtcondorPartition = { name: 'nightly', machineAttributes: { NodeSet: 'nightly' }, requirements: 'TARGET.Memory >= 2048', jobAttributes: { NodeSet: 'nightly' } };
+const partition = (name: string, keys: Record<string, unknown>): HtcondorPartition => ({ ...htcondorPartitionSchema.parse(keys), name });
+const nightly = partition('nightly', { machineAttributes: { NodeSet: 'nightly' }, requirements: 'TARGET.Memory >= 2048', jobAttributes: { NodeSet: 'nightly' } });
 const ctx: TranslateContext = { engine: 'pool', site: 'site1', clusterName: 'site1', partition: nightly, stageRoot: '.hpcg/htcondor', requeueRetries: 3, gatesHonoured: true };
 
 function translate(job: EngineJob, over: Partial<TranslateContext> = {}): SubmitDescription {
@@ -75,9 +78,12 @@ describe('HTCondor translation', () => {
     expect(shown.commands.get('max_retries')).toBe('3');
     expect(shown.commands.get('hold')).toBe('true');
     expect(shown.commands.get('deferral_time')).toBe(String(Date.parse(begin) / 1000));
+    // A job that missed its --begin (no slot free then) may still start within the window instead of being held.
+    expect(shown.commands.get('deferral_window')).toBe('86400');
     const submitted = translate(job);
     expect(submitted.commands.has('hold')).toBe(false);
     expect(submitted.commands.has('deferral_time')).toBe(false);
+    expect(submitted.commands.has('deferral_window')).toBe(false);
     expect(submitted.commands.get('max_retries')).toBe('3');
   });
 
@@ -90,27 +96,72 @@ describe('HTCondor translation', () => {
   });
 
   it('runs a partition with an image in the container universe', () => {
-    const d = translate(engineJob(90, '/tmp/w'), { partition: { name: 'prompt', machineAttributes: {}, jobAttributes: {}, image: 'docker://lsst/stack:w_2026_40' } });
+    const d = translate(engineJob(90, '/tmp/w'), { partition: partition('prompt', { image: 'docker://lsst/stack:w_2026_40' }) });
     expect(d.commands.get('universe')).toBe('container');
     expect(d.commands.get('container_image')).toBe('docker://lsst/stack:w_2026_40');
     expect(d.commands.has('requirements')).toBe(false);
   });
 
-  it('quotes any environment value so HTCondor reads back exactly what the job exported', () => {
-    const value = fc.string({ unit: fc.constantFrom('a', ' ', "'", '"', '$', '(', ')', '\\', '=', ',', 'é', '\t') });
+  it('quotes any environment value and argument so the job gets exactly what was exported, through condor_submit and the schedd, or refuses it saying why', () => {
+    const value = fc.string({ unit: fc.constantFrom('a', 'D', ' ', "'", '"', '$', '$', '(', ')', ':', '\\', '=', ',', 'é', '\t') });
+    let refused = 0;
     fc.assert(
       fc.property(value, value, (v1, v2) => {
-        const job = engineJob(100, '/tmp/w', { export: { mode: 'ALL', vars: {} }, environment: { PATH: '/usr/bin:/bin', ONE: v1, TWO: v2 } });
-        const env = parseEnvironment(translate(job).commands.get('environment') as string);
-        expect(expandForProcess(env.ONE, 0)).toBe(v1);
-        expect(expandForProcess(env.TWO, 0)).toBe(v2);
+        const job = engineJob(100, '/tmp/w', { export: { mode: 'ALL', vars: {} }, environment: { PATH: '/usr/bin:/bin', ONE: v1, TWO: v2 }, scriptArgs: [v1, v2] });
+        let d: SubmitDescription;
+        try {
+          d = translate(job);
+        } catch (e) {
+          refused++;
+          expect((e as Error).message).toMatch(/^job 100 cannot be expressed for HTCondor engine pool: (environment variable (ONE|TWO)|an argument) holds ".*", which condor_submit's macro expansion would change however it is written: rewrite that part$/);
+          return;
+        }
+        const env = parseEnvironment(d.commands.get('environment') as string);
+        expect([expandForProcess(env.ONE, 0), expandForProcess(env.TWO, 0)]).toEqual([v1, v2]);
+        expect(parseArguments(d.commands.get('arguments') as string).map((a) => expandForProcess(a, 0))).toEqual([v1, v2]);
       }),
+      { numRuns: 500 },
     );
+    // Refusals are the rare nested cases, not the common ones.
+    expect(refused).toBeLessThan(50);
+  });
+
+  it('writes literal dollars the way condor_submit and the schedd leave them: $$( as $$(DOLLARDOLLAR), a lone $ before ( as $(DOLLAR)', () => {
+    const script = ['$(HOME)', 'cost$$', 'x$$(y)', '$$$(z)', '$ENV(HOME)', 'a$b', '$'];
+    const d = translate(engineJob(120, '/tmp/w', { scriptArgs: script, export: { mode: 'NONE', vars: { PRICE: 'cost$$(x) $(y)' } } }));
+    expect(d.commands.get('arguments')).toBe('"$(DOLLAR)(HOME) cost$$ x$$(DOLLARDOLLAR)(y) $$$(DOLLAR)(z) $(DOLLAR)ENV(HOME) a$b $"');
+    expect(parseEnvironment(d.commands.get('environment') as string).PRICE).toBe('cost$$(DOLLARDOLLAR)(x) $(DOLLAR)(y)');
+    expect(parseArguments(d.commands.get('arguments') as string).map((a) => expandForProcess(a, 0))).toEqual(script);
+    expect(() => translate(engineJob(121, '/tmp/w', { scriptArgs: ['$(DOLLAR)'] }))).toThrow('an argument holds "$(DOLLAR)", which condor_submit\'s macro expansion would change however it is written: rewrite that part');
   });
 
   it('refuses a value with a line break, naming it', () => {
     const job = engineJob(110, '/tmp/w', { export: { mode: 'ALL', vars: {} }, environment: { MULTI: 'a\nb' } });
     expect(() => translateJob(job, ctx)).toThrow(/MULTI holds a line break/);
+  });
+});
+
+describe('HTCondor translation of real sbatch scripts, exact submit text', () => {
+  it('a script without --mem gets the partition default per CPU; --begin a deferral window; literal dollars survive', () => {
+    const script = '#!/bin/bash\n#SBATCH -J price\n#SBATCH -c 2\n#SBATCH --begin=2030-01-02T03:04:05\n#SBATCH --export=NONE,PRICE=cost$$(x)\n./run.sh "$@"\n';
+    const { spec } = parseBatchScript({ script, optionArgs: [], scriptArgs: ['x$$(y)', 'cost$$'], env: { HOME: '/home/alice' }, scriptName: '/home/alice/run/price.sh', now: NOW }, LIMITS);
+    const job = withHome(engineJob(130, '/home/alice/run', spec, { partition: 'nightly' }));
+    const text = translateJob(job, { ...ctx, gatesHonoured: false }).description;
+    const lines = text.split('\n');
+    const line = (key: string) => lines.find((l) => l.startsWith(`${key} = `));
+    expect(line('arguments')).toBe('arguments = "x$$(DOLLARDOLLAR)(y) cost$$"');
+    expect(line('request_cpus')).toBe('request_cpus = 2');
+    expect(line('request_memory')).toBe('request_memory = 2048MB');
+    expect(line('deferral_time')).toBe(`deferral_time = ${Math.ceil(new Date(spec.begin as string).getTime() / 1000)}`);
+    expect(line('deferral_window')).toBe('deferral_window = 86400');
+    expect(line('environment')).toContain(' PRICE=cost$$(DOLLARDOLLAR)(x) ');
+    const d = parseSubmitDescription(text);
+    expect(parseArguments(d.commands.get('arguments') as string).map((a) => expandForProcess(a, 0))).toEqual(['x$$(y)', 'cost$$']);
+    expect(expandForProcess(parseEnvironment(d.commands.get('environment') as string).PRICE, 0)).toBe('cost$$(x)');
+    const withMem = withHome(engineJob(131, '/home/alice/run', { ...spec, memPerCpuMB: 300 }, { partition: 'nightly' }));
+    expect(translateJob(withMem, ctx).description).toContain('\nrequest_memory = 600MB\n');
+    const site = translateJob(job, { ...ctx, partition: partition('nightly', { defaultMemPerCpuMB: 4000 }) }).description;
+    expect(site).toContain('\nrequest_memory = 8000MB\n');
   });
 });
 
@@ -126,7 +177,8 @@ describe('the strict submit language reader', () => {
     ['an old-syntax environment', 'executable = /bin/true\nenvironment = A=1;B=2\nqueue\n', /new syntax/],
     ['an unterminated single quote', `executable = /bin/true\nenvironment = "A='1"\nqueue\n`, /unterminated/],
     ['an undefined macro', 'executable = /bin/$(Nope)\nqueue\n', /not defined/],
-    ['a lone dollar', 'executable = /bin/true\narguments = "$5"\nqueue\n', /not a macro/],
+    ['a dollar before a name and "("', 'executable = /bin/true\narguments = "$x(5)"\nqueue\n', /not a macro/],
+    ['a match-time macro', 'executable = /bin/true\narguments = "$$(Memory)"\nqueue\n', /match-time macro/],
     ['an unterminated ClassAd string', 'executable = /bin/true\n+Set = "nightly\nqueue\n', /unterminated string/],
     ['a non-integer duration', 'executable = /bin/true\nallowed_execute_duration = 1h\nqueue\n', /integer/],
   ])('rejects %s', (_what, text, error) => {

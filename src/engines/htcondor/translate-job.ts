@@ -79,7 +79,7 @@ function buildPlan(job: EngineJob, ctx: TranslateContext): CondorSubmitPlan {
   const ntasks = spec.ntasks ?? spec.ntasksPerNode ?? 1;
   const cpus = ntasks * (spec.cpusPerTask ?? 1);
   const gpus = spec.gpus ? spec.gpus.count * (spec.gpus.per === 'task' ? ntasks : 1) : 0;
-  const memoryMB = spec.memPerNodeMB ?? (spec.memPerCpuMB !== null ? spec.memPerCpuMB * cpus : spec.memPerGpuMB !== null ? spec.memPerGpuMB * gpus : null);
+  const memoryMB = spec.memPerNodeMB ?? (spec.memPerCpuMB !== null ? spec.memPerCpuMB * cpus : spec.memPerGpuMB !== null && gpus > 0 ? spec.memPerGpuMB * gpus : ctx.partition.defaultMemPerCpuMB * cpus);
 
   const lines: string[] = [];
   const set = (key: string, value: string | number) => lines.push(`${key} = ${value}`);
@@ -91,9 +91,9 @@ function buildPlan(job: EngineJob, ctx: TranslateContext): CondorSubmitPlan {
   if (spec.scriptArgs.length) set('arguments', argumentsValue(spec.scriptArgs));
   set('initialdir', literal(job.workdir, 'the working directory'));
   set('request_cpus', cpus);
-  if (memoryMB !== null) set('request_memory', `${memoryMB}MB`);
+  set('request_memory', `${memoryMB}MB`);
   if (gpus > 0) set('request_gpus', gpus);
-  set('environment', environment(job, ctx, cpus, memoryMB ?? 0));
+  set('environment', environment(job, ctx, cpus, memoryMB));
   const output = perTaskPath(job, spec.output ?? (isArray ? DEFAULT_ARRAY_OUTPUT : DEFAULT_OUTPUT), 'the output file');
   set('output', output);
   // Without --error, Slurm writes stderr into the output file.
@@ -105,7 +105,10 @@ function buildPlan(job: EngineJob, ctx: TranslateContext): CondorSubmitPlan {
   if (job.timeLimitMinutes !== null && job.timeLimitMinutes > 0) set('allowed_execute_duration', job.timeLimitMinutes * 60);
   if (spec.requeue) set('max_retries', ctx.requeueRetries);
   if (!ctx.gatesHonoured && spec.hold) set('hold', 'true');
-  if (!ctx.gatesHonoured && spec.begin) set('deferral_time', Math.ceil(new Date(spec.begin).getTime() / 1000));
+  if (!ctx.gatesHonoured && spec.begin) {
+    set('deferral_time', Math.ceil(new Date(spec.begin).getTime() / 1000));
+    set('deferral_window', ctx.partition.beginWindowSeconds);
+  }
   if (spec.array?.maxConcurrent) set('max_materialize', spec.array.maxConcurrent);
   const requirements = requirementsOf(ctx.partition);
   if (requirements) set('requirements', requirements);

@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { TaskUpdate } from '../engine';
-import { EngineUnavailableError } from '../engine-errors';
+import { EngineRefusedError, EngineUnavailableError } from '../engine-errors';
 import { arrayTasks, engineJob } from '../../../test/local-engine/job-fixtures';
 import { EmulatedApiServer } from '../../../test/kubernetes/emulated-api-server';
 import { eventually } from '../../../test/support/gateway-fixture';
@@ -209,5 +209,89 @@ describe('Kubernetes engine against the emulated API server', () => {
     const put = await fetch(`${api.url}/apis/batch/v1/namespaces/${job.metadata.namespace}/jobs/hpcg-700`, { method: 'PUT', body: JSON.stringify(job) });
     expect(put.status).toBe(422);
     expect(((await put.json()) as { message: string }).message).toMatch(/spec.template: Invalid value: field is immutable/);
+  });
+
+  it('keeps the exported environment in a Secret owned by the Job, and a user namespace locked down (Pod Security labels, NetworkPolicy)', async () => {
+    const job = engineJob(800, '/home/alice', { environment: { DB_PASSWORD: 'hunter2' } }, { owner: OWNER, partition: 'kube' });
+    const ref = await engine.submit(job);
+    const [ns] = ref.split('/');
+    const created = api.store.get('jobs', ns, 'hpcg-800')!;
+    expect(created.spec.suspend).toBe(false);
+    const owner = [{ apiVersion: 'batch/v1', kind: 'Job', name: 'hpcg-800', uid: created.metadata.uid, blockOwnerDeletion: false }];
+    expect(api.store.get('secrets', ns, 'hpcg-800-env')?.metadata.ownerReferences).toEqual(owner);
+    expect(api.store.get('configmaps', ns, 'hpcg-800-script')?.metadata.ownerReferences).toEqual(owner);
+    expect(Buffer.from(api.store.get('secrets', ns, 'hpcg-800-env')!.data.DB_PASSWORD, 'base64').toString()).toBe('hunter2');
+    expect(JSON.stringify(created)).not.toContain('hunter2');
+    expect(api.store.get('namespaces', null, ns)?.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' });
+    expect(api.store.get('networkpolicies', ns, 'hpcg-jobs')?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    // The restricted namespace admitted the pod: the controller created it.
+    expect(api.controller.pods(800)).toHaveLength(1);
+    expect(api.controller.failedCreates.size).toBe(0);
+    // Deleting the Job takes its Secret and ConfigMap with it.
+    await engine.cancel(ref, 800, null);
+    expect(api.store.get('secrets', ns, 'hpcg-800-env')).toBeNull();
+    expect(api.store.get('configmaps', ns, 'hpcg-800-script')).toBeNull();
+  });
+
+  it('a crash between creating the Job and its Secret leaves a suspended Job, which a retry completes; a refusal deletes the Job and all it owns', async () => {
+    const job = engineJob(810, '/home/alice', { environment: { TOKEN: 't' } }, { owner: OWNER, partition: 'kube' });
+    api.failNext('POST', 'secrets', 500, 'etcdserver: request timed out');
+    await expect(engine.submit(job)).rejects.toBeInstanceOf(EngineUnavailableError);
+    const ns = api.store.list('jobs', null)[0].metadata.namespace as string;
+    expect(api.store.get('jobs', ns, 'hpcg-810')?.spec.suspend).toBe(true);
+    expect(api.controller.pods(810)).toEqual([]);
+    // Not adopted as it is: the retry goes through submit, which finishes the setup.
+    expect(await engine.findByTag(job)).toBeNull();
+    expect(await engine.submit(job)).toBe(`${ns}/hpcg-810`);
+    expect(api.store.get('jobs', ns, 'hpcg-810')?.spec.suspend).toBe(false);
+    expect(api.store.get('secrets', ns, 'hpcg-810-env')?.metadata.ownerReferences[0].uid).toBe(api.store.get('jobs', ns, 'hpcg-810')?.metadata.uid);
+    expect(api.controller.pods(810)).toHaveLength(1);
+    expect(await engine.findByTag(job)).toBe(`${ns}/hpcg-810`);
+
+    const refused = engineJob(820, '/home/alice', { environment: { TOKEN: 't' } }, { owner: OWNER, partition: 'kube' });
+    api.failNext('POST', 'secrets', 422, 'Secret "hpcg-820-env" is invalid: data: Too long: must have at most 1048576 bytes');
+    await expect(engine.submit(refused)).rejects.toBeInstanceOf(EngineRefusedError);
+    expect(api.store.get('jobs', ns, 'hpcg-820')).toBeNull();
+    expect(api.store.get('configmaps', ns, 'hpcg-820-script')).toBeNull();
+    expect(api.store.get('secrets', ns, 'hpcg-820-env')).toBeNull();
+  });
+
+  it('labels a namespace that existed without the Pod Security labels', async () => {
+    await engine.submit(engineJob(830, '/home/alice', {}, { owner: OWNER, partition: 'kube' }));
+    const ns = api.store.list('namespaces', null)[0];
+    api.store.put('namespaces', { ...ns, metadata: { ...ns.metadata, labels: { 'app.kubernetes.io/managed-by': 'hpc-gateway' } } }, 'MODIFIED');
+    const policy = api.store.get('networkpolicies', ns.metadata.name, 'hpcg-jobs')!.metadata.resourceVersion;
+    await engine.stop();
+    engine = makeEngine();
+    await engine.submit(engineJob(831, '/home/alice', {}, { owner: OWNER, partition: 'kube' }));
+    expect(api.store.get('namespaces', null, ns.metadata.name)?.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // An unchanged NetworkPolicy is left alone (the client returns its fields in another order: compared as content).
+    expect(api.store.get('networkpolicies', ns.metadata.name, 'hpcg-jobs')!.metadata.resourceVersion).toBe(policy);
+  });
+
+  it('a restricted namespace refuses privileged, hostPath, nfs, writable-root and unconfined pods (the attacker with "edit" there)', async () => {
+    const ref = await engine.submit(engineJob(840, '/home/alice', {}, { owner: OWNER, partition: 'kube' }));
+    const [ns] = ref.split('/');
+    const good = api.store.get('jobs', ns, 'hpcg-840')!.spec.template.spec;
+    const attempt = async (f: (pod: any) => void) => {
+      const spec = structuredClone(good);
+      f(spec);
+      const r = await fetch(`${api.url}/api/v1/namespaces/${ns}/pods`, { method: 'POST', body: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${Math.random().toString(36).slice(2, 8)}` }, spec }) });
+      return [r.status, ((await r.json()) as { message?: string }).message ?? ''] as const;
+    };
+    expect((await attempt(() => undefined))[0]).toBe(201);
+    const refusals = [
+      [(p: any) => (p.containers[0].securityContext.privileged = true), /violates PodSecurity "restricted:latest": privileged \(container "job" must not set securityContext.privileged=true\)/],
+      [(p: any) => p.volumes.push({ name: 'root', hostPath: { path: '/' } }), /hostPath volumes \(volumes "root"\)/],
+      [(p: any) => p.volumes.push({ name: 'data', nfs: { server: 'nfs.example.org', path: '/export' } }), /restricted volume types \(volume "data" uses nfs\)/],
+      [(p: any) => (p.containers[0].securityContext.readOnlyRootFilesystem = false), /ValidatingAdmissionPolicy 'hpcg-read-only-root' denied request: readOnlyRootFilesystem != true/],
+      [(p: any) => (delete p.securityContext.seccompProfile, delete p.containers[0].securityContext.seccompProfile), /seccompProfile \(container "job" must set securityContext.seccompProfile.type/],
+      [(p: any) => (p.containers[0].securityContext.allowPrivilegeEscalation = true), /allowPrivilegeEscalation != false/],
+    ] as const;
+    for (const [mutate, message] of refusals) {
+      const [status, text] = await attempt(mutate);
+      expect(status).toBe(403);
+      expect(text).toMatch(message);
+    }
   });
 });

@@ -1,10 +1,10 @@
 import type { SecurityConfig } from '../../config/security-config.schema';
-import { BatchV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, VersionApi, Watch } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, KubeConfig, NetworkingV1Api, RbacAuthorizationV1Api, VersionApi, Watch } from '@kubernetes/client-node';
 import type { KubernetesEngineConfig } from '../../config/kubernetes-engine.schema';
 import type { ResolvedPartition } from '../../config/load-config';
 import { DomainError, ErrorCode, notFound } from '../../common/domain-error';
 import { Engine, EngineHealth, EngineJob, LiveJobRef, TaggedJob, OutputChunk, OutputRequest, PartitionCapacity, TaskUpdate } from '../engine';
-import { EngineUnavailableError, translatedOrRefused } from '../engine-errors';
+import { EngineRefusedError, EngineUnavailableError, translatedOrRefused } from '../engine-errors';
 import type { EngineLogger } from '../shared/engine-logger';
 import { missingJobUpdate } from '../shared/missing-job';
 import { jobUpdates } from './job-status';
@@ -66,34 +66,88 @@ export class KubernetesEngine implements Engine {
     return translateJob(job, { engine: this.name, config: this.opts.config, partition, clusterName: this.opts.clusterName, groupKeys: job.owner.groups.map(String), security: this.opts.security });
   }
 
+  /**
+   * Creates the Job suspended, then its ConfigMap (script) and Secret (exported environment) owned by it,
+   * then lets it start. Whatever happens in between, no Secret outlives its Job (the Job owns it from its
+   * creation: Kubernetes deletes it with the Job) and no Job runs without its Secret (it is still
+   * suspended): a crash leaves a suspended Job, which findByTag does not adopt, so the retry comes here,
+   * finds it by name and nonce (409) and finishes the setup; a refusal deletes the Job and what it owns.
+   */
   async submit(job: EngineJob): Promise<string> {
     const t = translatedOrRefused(this.name, job.id, () => this.translate(job));
     const { core, batch, namespaces } = this.api();
     const ref = `${t.namespace}/${t.job.metadata.name}`;
     await namespaces.ensure(t.tenancy);
+    const created = await this.createJob(job, t, ref);
+    if (created.spec?.suspend !== true) return ref;
+    const namespace = t.namespace;
+    const name = t.job.metadata.name as string;
+    const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: created.metadata.uid, blockOwnerDeletion: false }];
     try {
-      await core.createNamespacedConfigMap({ namespace: t.namespace, body: t.configMap, fieldValidation: 'Strict' });
+      await this.putOwned('ConfigMap', { ...t.configMap, metadata: { ...t.configMap.metadata, ownerReferences } }, {
+        create: (body) => core.createNamespacedConfigMap({ namespace, body, fieldValidation: 'Strict' }),
+        read: (n) => core.readNamespacedConfigMap({ name: n, namespace }),
+        replace: (n, body) => core.replaceNamespacedConfigMap({ name: n, namespace, body, fieldValidation: 'Strict' }),
+      });
+      if (t.secret) {
+        await this.putOwned('Secret', { ...t.secret, metadata: { ...t.secret.metadata, ownerReferences } }, {
+          create: (body) => core.createNamespacedSecret({ namespace, body, fieldValidation: 'Strict' }),
+          read: (n) => core.readNamespacedSecret({ name: n, namespace }),
+          replace: (n, body) => core.replaceNamespacedSecret({ name: n, namespace, body, fieldValidation: 'Strict' }),
+        });
+      }
+      await updateWithRetry(
+        () => batch.readNamespacedJob({ name, namespace }),
+        (j) => ({ ...j, spec: { ...j.spec, suspend: false } }),
+        (body) => batch.replaceNamespacedJob({ name, namespace, body }),
+      );
     } catch (e) {
-      if (statusOf(e) !== 409) throw kubeError(this.name, `creating ConfigMap ${t.namespace}/${t.configMap.metadata.name}`, e, job.id);
-    }
-    let created: Obj;
-    try {
-      created = (await batch.createNamespacedJob({ namespace: t.namespace, body: t.job, fieldValidation: 'Strict' })) as Obj;
-    } catch (e) {
-      // A retry after "created, but the answer was lost": the Job is there, if it carries this job's nonce.
-      if (statusOf(e) === 409 && (await this.findByTag(job)) === ref) return ref;
-      throw kubeError(this.name, `creating Job ${ref}`, e, job.id);
-    }
-    // The script goes away with its Job (TTL or cancel): the Job owns the ConfigMap.
-    try {
-      const cm = (await core.readNamespacedConfigMap({ name: t.configMap.metadata.name, namespace: t.namespace })) as Obj;
-      cm.metadata.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name: created.metadata.name, uid: created.metadata.uid, blockOwnerDeletion: false }];
-      await core.replaceNamespacedConfigMap({ name: cm.metadata.name, namespace: t.namespace, body: cm });
-    } catch (e) {
-      this.opts.logger.warn({ jobId: job.id, err: (e as Error).message }, 'could not make the Job own its script ConfigMap; it stays until the namespace is cleaned');
+      const err = e instanceof DomainError || e instanceof EngineUnavailableError || e instanceof EngineRefusedError ? e : kubeError(this.name, `setting up Job ${ref}`, e, job.id);
+      // A refusal will not change on retry: remove the Job, and with it (garbage collection) what it owns.
+      if (err instanceof EngineRefusedError) {
+        await batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' }).catch((d) => this.opts.logger.warn({ jobId: job.id, err: (d as Error).message }, 'could not delete a Job whose setup was refused; it stays suspended'));
+      }
+      throw err;
     }
     this.opts.logger.info({ jobId: job.id, ref, tasks: job.tasks.length }, 'job created on Kubernetes');
     return ref;
+  }
+
+  /** The Job, created now or by an earlier attempt of this job (409: same name, same nonce). */
+  private async createJob(job: EngineJob, t: KubernetesTranslation, ref: string): Promise<Obj> {
+    const { batch } = this.api();
+    try {
+      return (await batch.createNamespacedJob({ namespace: t.namespace, body: t.job, fieldValidation: 'Strict' })) as Obj;
+    } catch (e) {
+      if (statusOf(e) !== 409) throw kubeError(this.name, `creating Job ${ref}`, e, job.id);
+      let existing: Obj;
+      try {
+        existing = (await batch.readNamespacedJob({ name: t.job.metadata.name, namespace: t.namespace })) as Obj;
+      } catch (r) {
+        throw kubeError(this.name, `reading Job ${ref}`, r, job.id);
+      }
+      // Anyone with "edit" in the namespace could have made a Job of that name: only this job's nonce is adopted.
+      if (existing.metadata?.labels?.[LABEL_SUBMIT_NONCE] !== job.nonce) throw kubeError(this.name, `creating Job ${ref}`, e, job.id);
+      return existing;
+    }
+  }
+
+  /** Creates an object the Job owns; one left by an earlier attempt (or put there by someone else) is replaced by ours. */
+  private async putOwned(kind: string, desired: Obj, api: { create(b: Obj): Promise<unknown>; read(n: string): Promise<unknown>; replace(n: string, b: Obj): Promise<unknown> }): Promise<void> {
+    const name = desired.metadata.name as string;
+    const where = `${kind} ${desired.metadata.namespace}/${name}`;
+    try {
+      await api.create(desired);
+      return;
+    } catch (e) {
+      if (statusOf(e) !== 409) throw kubeError(this.name, `creating ${where}`, e);
+    }
+    try {
+      const existing = (await api.read(name)) as Obj;
+      await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+    } catch (e) {
+      throw kubeError(this.name, `replacing ${where}`, e);
+    }
   }
 
   /**
@@ -108,7 +162,8 @@ export class KubernetesEngine implements Engine {
     } catch (e) {
       throw kubeError(this.name, `looking for job ${job.id}`, e, job.id);
     }
-    const candidates = items.map((found) => ({
+    // A Job still suspended has not finished its setup (see submit): not adopted, so that submit completes it.
+    const candidates = items.filter((found) => found.spec?.suspend !== true).map((found) => ({
       ref: `${found.metadata?.namespace}/${found.metadata?.name}`,
       nonce: found.metadata?.labels?.[LABEL_SUBMIT_NONCE] ?? null,
       owner: String(found.metadata?.namespace ?? ''),
@@ -269,7 +324,7 @@ export class KubernetesEngine implements Engine {
         core,
         batch: this.kc.makeApiClient(BatchV1Api),
         version: this.kc.makeApiClient(VersionApi),
-        namespaces: new UserNamespaces(this.name, core, this.kc.makeApiClient(RbacAuthorizationV1Api)),
+        namespaces: new UserNamespaces(this.name, core, this.kc.makeApiClient(RbacAuthorizationV1Api), this.kc.makeApiClient(NetworkingV1Api)),
       };
     }
     return this.apis;

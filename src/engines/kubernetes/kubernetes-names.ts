@@ -54,3 +54,8 @@ export function jobObjectName(jobId: number): string {
 export function scriptConfigMapName(jobId: number): string {
   return `hpcg-${jobId}-script`;
 }
+
+/** The Secret holding the environment the submitter exported. */
+export function envSecretName(jobId: number): string {
+  return `hpcg-${jobId}-env`;
+}

@@ -8,11 +8,26 @@ export interface TenancyManifests {
   resourceQuota: Record<string, any> | null;
   limitRange: Record<string, any> | null;
   roleBinding: Record<string, any> | null;
+  networkPolicy: Record<string, any>;
 }
 
 export const QUOTA_NAME = 'hpcg-quota';
 export const LIMIT_RANGE_NAME = 'hpcg-limits';
 export const ROLE_BINDING_NAME = 'hpcg-user';
+export const NETWORK_POLICY_NAME = 'hpcg-jobs';
+
+/**
+ * Pod Security admission for the whole namespace: the user's `edit` role there (userRoleBinding) must not
+ * let them run a privileged or hostPath pod of their own. warn and audit say the same to kubectl users.
+ */
+export function podSecurityLabels(version: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const mode of ['enforce', 'warn', 'audit']) {
+    labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+    labels[`pod-security.kubernetes.io/${mode}-version`] = version;
+  }
+  return labels;
+}
 
 /**
  * Quota for a user: the default, then each of their groups in order, then their own entry; later keys
@@ -30,10 +45,11 @@ export function tenancyManifests(config: KubernetesEngineConfig, owner: JobOwner
   const name = namespaceFor(config.namespacePrefix, owner.username);
   const labels = { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_USER]: userLabel(owner.username) };
   const meta = (objectName: string) => ({ name: objectName, namespace: name, labels });
+  const np = config.networkPolicy;
   const hard = quotaFor(config, owner.username, groupNames);
   const limits = config.limitRange;
   return {
-    namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, annotations: { [ANNOTATION_USERNAME]: owner.username } } },
+    namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...labels, ...podSecurityLabels(config.podSecurityVersion) }, annotations: { [ANNOTATION_USERNAME]: owner.username } } },
     resourceQuota: Object.keys(hard).length ? { apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta(QUOTA_NAME), spec: { hard } } : null,
     limitRange: limits
       ? {
@@ -52,7 +68,33 @@ export function tenancyManifests(config: KubernetesEngineConfig, owner: JobOwner
           subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: owner.username }],
         }
       : null,
+    networkPolicy: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(NETWORK_POLICY_NAME),
+      spec: {
+        // Every pod of the namespace: the user's own pods too, not only the gateway's.
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        // No ingress rules at all is "deny all" (policyTypes names Ingress); the API server drops an empty list anyway.
+        ...(np.ingress.length ? { ingress: [{ from: np.ingress.map(ipBlock) }] } : {}),
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': np.dns.namespace } }, podSelector: { matchLabels: np.dns.podLabels } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+          ...(np.gateway.length || np.egress.length ? [{ to: [...np.gateway, ...np.egress].map(ipBlock) }] : []),
+        ],
+      },
+    },
   };
+}
+
+function ipBlock(cidr: string): Record<string, any> {
+  return { ipBlock: { cidr } };
 }
 
 function nonEmpty(maps: Record<string, Record<string, string | number>>): Record<string, Record<string, string>> {

@@ -82,9 +82,10 @@ describe('Kubernetes translation of an sbatch job', () => {
     expect(container(t).resources.requests['amd.com/gpu']).toBe('2');
   });
 
-  it("the SLURM_* environment, the node's name from the pod, and the user's text kept from the kubelet's $(VAR) expansion", () => {
-    const t = translate({ export: { mode: 'ALL', vars: {} }, environment: { GREETING: 'cost $(date)' } });
-    expect(env(t)).toMatchObject({ SLURM_JOB_ID: '42', SLURM_JOB_USER: 'alice', SLURM_CLUSTER_NAME: 'hpcg', SLURM_JOB_NODELIST: 'from-field', GREETING: 'cost $$(date)' });
+  it("the SLURM_* environment, the node's name from the pod, and the gateway's values kept from the kubelet's $(VAR) expansion", () => {
+    const t = translate({ name: 'cost $(date)', export: { mode: 'ALL', vars: {} }, environment: { GREETING: 'cost $(date)' } });
+    expect(env(t)).toMatchObject({ SLURM_JOB_ID: '42', SLURM_JOB_USER: 'alice', SLURM_CLUSTER_NAME: 'hpcg', SLURM_JOB_NODELIST: 'from-field', SLURM_JOB_NAME: 'cost $$(date)' });
+    expect(Buffer.from(t.secret!.data.GREETING, 'base64').toString()).toBe('cost $(date)');
     expect(container(t).env.find((e: { name: string }) => e.name === 'SLURMD_NODENAME').valueFrom).toEqual({ fieldRef: { fieldPath: 'spec.nodeName' } });
   });
 
@@ -94,6 +95,7 @@ describe('Kubernetes translation of an sbatch job', () => {
     expect(onVolume.configMap.data['stdout.0']).toBe('/home/alice/run/slurm-42.out');
     const off = translate();
     expect(container(off).workingDir).toBe('/scratch');
+    expect(container(off).volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toEqual(['/hpcg/job', '/home/alice', '/tmp', '/scratch']);
     expect(Object.keys(off.configMap.data).sort()).toEqual(['launch', 'script']);
   });
 

@@ -1,6 +1,6 @@
 import type { SecurityConfig } from '../../config/security-config.schema';
 import { assertUnixIdentity, DEFAULT_SECURITY, userWording } from '../../users/unix-identity';
-import type { KubernetesEngineConfig, KubernetesVolumeConfig } from '../../config/kubernetes-engine.schema';
+import type { KubernetesEngineConfig } from '../../config/kubernetes-engine.schema';
 import { badInput } from '../../common/domain-error';
 import type { EngineJob } from '../engine';
 import { DEFAULT_ARRAY_OUTPUT, DEFAULT_OUTPUT, FilenameContext, resolveOutputPath } from '../shared/filename-pattern';
@@ -16,11 +16,13 @@ import {
   LABEL_PARTITION,
   LABEL_USER,
   MANAGED_BY,
+  envSecretName,
   jobObjectName,
   scriptConfigMapName,
   userLabel,
 } from './kubernetes-names';
 import { podResources } from './pod-resources';
+import { checkOutputPath, podVolumes } from './pod-volumes';
 import { TenancyManifests, tenancyManifests } from './tenancy-manifests';
 
 /** What `hpcg sbatch --test-only --json` shows for a Kubernetes partition: exactly what will be created. */
@@ -29,6 +31,8 @@ export interface KubernetesTranslation {
   namespace: string;
   tenancy: TenancyManifests;
   configMap: Record<string, any>;
+  /** The submitter's exported environment (DB_PASSWORD, tokens, …): kept out of the Job object; null when nothing is exported. */
+  secret: Record<string, any> | null;
   job: Record<string, any>;
 }
 
@@ -46,11 +50,12 @@ export interface KubernetesTranslateContext {
 export const CONTAINER_NAME = 'job';
 /** A container's PATH: the submitter's PATH names directories of the login node, not of the image. */
 const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const SCRATCH = { name: 'scratch', mountPath: '/scratch' };
 /** Node-dependent variables: the node is known only when the pod is scheduled. */
 const NODE_VARIABLES = ['SLURM_JOB_NODELIST', 'SLURM_NODELIST', 'SLURMD_NODENAME'];
 /** Names the API server accepts for environment variables (C identifiers plus "-" and "."). */
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/** What a Secret may hold (its data, keys and values). */
+const MAX_SECRET_BYTES = 1024 * 1024;
 
 export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): KubernetesTranslation {
   const { spec, owner } = job;
@@ -73,10 +78,10 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
     [LABEL_PARTITION]: userLabel(job.partition),
   };
 
-  const mounts = ctx.config.volumes.map((v) => volumeFor(v, owner.username));
-  const workdirVolume = ctx.config.volumes.find((v) => isUnder(job.workdir, v.mountPath));
-  const workingDir = workdirVolume ? job.workdir : SCRATCH.mountPath;
-  const homeVisible = owner.home !== null && ctx.config.volumes.some((v) => isUnder(owner.home as string, v.mountPath));
+  const fs = podVolumes(ctx.config, owner.username, owner.home, job.workdir, where);
+  const { workdirVolume, workingDir } = fs;
+  const files = workdirVolume ? outputFiles(job, owner.username) : null;
+  for (const [key, path] of Object.entries(files ?? {})) if (key !== 'open-mode') checkOutputPath(ctx.config, path, key.startsWith('stdout') ? '--output' : '--error', where);
 
   const env = buildJobEnvironment({
     job,
@@ -86,7 +91,7 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
     user: owner.username,
     uid: owner.uid,
     gid: owner.gid,
-    home: homeVisible ? owner.home : workingDir,
+    home: fs.home,
     loginShell: '/bin/sh',
     ntasks: resources.ntasks,
     cpusOnNode: resources.cpus,
@@ -95,6 +100,11 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
   env.PATH = CONTAINER_PATH;
   if (!isArray) Object.assign(env, buildTaskEnvironment(job, null));
   for (const name of NODE_VARIABLES) delete env[name];
+  const passable = Object.entries(env).filter(([name]) => ENV_NAME.test(name));
+  // What the submitter exported goes to the job through a Secret; what the gateway sets stays in plain sight.
+  const submitted = submitterValues(spec);
+  const secretEnv = passable.filter(([name, value]) => submitted.get(name) === value);
+  const plainEnv = passable.filter(([name, value]) => submitted.get(name) !== value);
 
   const quantities: Record<string, string> = { cpu: String(resources.cpus), memory: `${resources.memoryMB}Mi` };
   if (resources.gpus > 0) quantities[ctx.config.gpuResource] = String(resources.gpus);
@@ -110,9 +120,23 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
       launch: LAUNCHER,
       ...(isArray ? { tasks: job.tasks.map((t) => `${t.index} ${t.rawId}\n`).join('') } : {}),
       // Output files only where the user can read them: a working directory on a shared volume.
-      ...(workdirVolume ? outputFiles(job, owner.username) : {}),
+      ...(files ?? {}),
     },
   };
+  const secret = secretEnv.length
+    ? {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: envSecretName(job.id), namespace, labels },
+        type: 'Opaque',
+        // Values from a Secret reach the container as they are: the kubelet expands only `value` fields.
+        data: Object.fromEntries(secretEnv.map(([name, value]) => [name, Buffer.from(value).toString('base64')])),
+      }
+    : null;
+  const secretBytes = secretEnv.reduce((n, [name, value]) => n + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  if (secretBytes > MAX_SECRET_BYTES) {
+    throw badInput(`job ${job.id}: the exported environment is ${secretBytes} bytes, more than a Kubernetes Secret holds (${MAX_SECRET_BYTES}): export fewer variables (--export=NONE or a list)`, { option: '--export', bytes: secretBytes });
+  }
 
   const podSpec: Record<string, any> = {
     restartPolicy: 'Never',
@@ -136,12 +160,11 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
         name: CONTAINER_NAME,
         image,
         ...(ctx.partition.imagePullPolicy ? { imagePullPolicy: ctx.partition.imagePullPolicy } : {}),
-        command: ['/bin/sh', `${SCRIPT_DIR}/launch`, ...spec.scriptArgs],
+        command: ['/bin/sh', `${SCRIPT_DIR}/launch`, ...spec.scriptArgs.map(kubeletLiteral)],
         workingDir,
+        ...(secret ? { envFrom: [{ secretRef: { name: secret.metadata.name, optional: false } }] } : {}),
         env: [
-          ...Object.entries(env)
-            .filter(([name]) => ENV_NAME.test(name))
-            .map(([name, value]) => ({ name, value: escapeReferences(value) })),
+          ...plainEnv.map(([name, value]) => ({ name, value: kubeletLiteral(value) })),
           ...NODE_VARIABLES.map((name) => ({ name, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } })),
         ],
         resources: { requests: { ...quantities }, limits: { ...quantities } },
@@ -149,21 +172,14 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
           ...identity,
           privileged: false,
           allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
           capabilities: { drop: ['ALL'] },
           seccompProfile: { type: 'RuntimeDefault' },
         },
-        volumeMounts: [
-          { name: 'hpcg-job', mountPath: SCRIPT_DIR, readOnly: true },
-          ...(workdirVolume ? [] : [SCRATCH]),
-          ...mounts.map((m) => m.mount),
-        ],
+        volumeMounts: [{ name: 'hpcg-job', mountPath: SCRIPT_DIR, readOnly: true }, ...fs.mounts],
       },
     ],
-    volumes: [
-      { name: 'hpcg-job', configMap: { name: configMap.metadata.name, defaultMode: 0o555 } },
-      ...(workdirVolume ? [] : [{ name: SCRATCH.name, emptyDir: {} }]),
-      ...mounts.map((m) => m.volume),
-    ],
+    volumes: [{ name: 'hpcg-job', configMap: { name: configMap.metadata.name, defaultMode: 0o555 } }, ...fs.volumes],
   };
 
   const requeue = spec.requeue === true;
@@ -177,6 +193,8 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
       ...(isArray ? { annotations: { [ANNOTATION_ARRAY_INDICES]: job.tasks.map((t) => t.index).join(',') } } : {}),
     },
     spec: {
+      // Created suspended: it starts once its ConfigMap and Secret exist and are owned by it (KubernetesEngine.submit).
+      suspend: true,
       ...(isArray
         ? {
             completionMode: 'Indexed',
@@ -192,7 +210,7 @@ export function translateJob(job: EngineJob, ctx: KubernetesTranslateContext): K
       template: { metadata: { labels }, spec: podSpec },
     },
   };
-  return { engine: ctx.engine, namespace, tenancy, configMap, job: manifest };
+  return { engine: ctx.engine, namespace, tenancy, configMap, secret, job: manifest };
 }
 
 /**
@@ -227,25 +245,21 @@ function failureRules(isArray: boolean, requeue: boolean): Record<string, any>[]
   ];
 }
 
-function volumeFor(v: KubernetesVolumeConfig, username: string): { volume: Record<string, any>; mount: Record<string, any> } {
-  const source = v.persistentVolumeClaim
-    ? { persistentVolumeClaim: { claimName: v.persistentVolumeClaim.claimName.replaceAll('{username}', username), readOnly: v.readOnly } }
-    : v.nfs
-      ? { nfs: { server: v.nfs.server, path: v.nfs.path, readOnly: v.readOnly } }
-      : { emptyDir: v.emptyDir?.sizeLimit !== undefined ? { sizeLimit: String(v.emptyDir.sizeLimit) } : {} };
-  return {
-    volume: { name: v.name, ...source },
-    mount: { name: v.name, mountPath: v.mountPath, readOnly: v.readOnly, ...(v.subPath ? { subPath: v.subPath.replaceAll('{username}', username) } : {}) },
-  };
+/** The submitter's own variables (all of them under --export=ALL, else those --export named) by name. */
+function submitterValues(spec: EngineJob['spec']): Map<string, string> {
+  const values = new Map<string, string>(spec.export.mode === 'ALL' ? Object.entries(spec.environment) : []);
+  for (const [name, value] of Object.entries(spec.export.vars)) {
+    const v = value ?? spec.environment[name];
+    if (v !== undefined) values.set(name, v);
+  }
+  return values;
 }
 
-function isUnder(path: string, dir: string): boolean {
-  const base = dir.endsWith('/') ? dir : `${dir}/`;
-  return path === dir || path.startsWith(base);
-}
-
-/** The kubelet expands `$(NAME)` in env values; a user's text must reach the script verbatim. */
-function escapeReferences(value: string): string {
+/**
+ * The kubelet expands `$(NAME)` and turns `$$` into `$` in a container's command, args and env values
+ * (k8s.io/kubernetes third_party/forked/golang/expansion): every `$` the script must see is written `$$`.
+ */
+export function kubeletLiteral(text: string): string {
   // A function: in a replacement string "$$" would itself mean one "$".
-  return value.replaceAll('$(', () => '$$(');
+  return text.replaceAll('$', () => '$$');
 }

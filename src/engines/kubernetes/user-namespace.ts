@@ -1,4 +1,4 @@
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { EngineRefusedError } from '../engine-errors';
 import { kubeError, statusOf } from './kube-errors';
 import { ANNOTATION_USERNAME } from './kubernetes-names';
@@ -7,8 +7,8 @@ import type { TenancyManifests } from './tenancy-manifests';
 type Obj = Record<string, any>;
 
 /**
- * Makes a user's namespace match the configuration: created on first use, quota / limit range / role
- * binding replaced when the configuration changed. Done once per process and user for a given content,
+ * Makes a user's namespace match the configuration: created on first use, its Pod Security labels, quota /
+ * limit range / role binding / network policy replaced when the configuration changed. Done once per process and user for a given content,
  * so a changed configuration reaches every namespace on its owner's next job.
  */
 export class UserNamespaces {
@@ -18,6 +18,7 @@ export class UserNamespaces {
     private readonly engine: string,
     private readonly core: CoreV1Api,
     private readonly rbac: RbacAuthorizationV1Api,
+    private readonly networking: NetworkingV1Api,
   ) {}
 
   async ensure(t: TenancyManifests): Promise<void> {
@@ -41,6 +42,11 @@ export class UserNamespaces {
       create: (body) => this.rbac.createNamespacedRoleBinding({ namespace: ns, body: body as never, fieldValidation: 'Strict' }),
       replace: (n, body) => this.rbac.replaceNamespacedRoleBinding({ name: n, namespace: ns, body: body as never, fieldValidation: 'Strict' }),
     }, (o) => ({ roleRef: o.roleRef, subjects: o.subjects }));
+    await this.upsert('NetworkPolicy', t.networkPolicy, {
+      read: (n) => this.networking.readNamespacedNetworkPolicy({ name: n, namespace: ns }),
+      create: (body) => this.networking.createNamespacedNetworkPolicy({ namespace: ns, body: body as never, fieldValidation: 'Strict' }),
+      replace: (n, body) => this.networking.replaceNamespacedNetworkPolicy({ name: n, namespace: ns, body: body as never, fieldValidation: 'Strict' }),
+    }, (o) => o.spec);
     this.applied.set(name, fingerprint);
   }
 
@@ -65,6 +71,24 @@ export class UserNamespaces {
     if (owner !== wanted) {
       throw new EngineRefusedError(this.engine, `namespace ${name} exists on engine ${this.engine} but belongs to ${owner ? `user ${owner}` : 'no gateway user'}; refusing to run ${wanted}'s job there`, { details: { namespace: name }, policy: true });
     }
+    // A namespace created before the gateway set these labels (or changed by someone since) gets them back;
+    // another worker doing the same at once makes the replace conflict (409): read again.
+    for (let attempt = 1; ; attempt++) {
+      const labels: Record<string, string> = existing.metadata?.labels ?? {};
+      const missing = Object.entries<string>(desired.metadata.labels).filter(([k, v]) => labels[k] !== v);
+      if (missing.length === 0) return;
+      try {
+        await this.core.replaceNamespace({ name, body: { ...existing, metadata: { ...existing.metadata, labels: { ...labels, ...Object.fromEntries(missing) } } } as never, fieldValidation: 'Strict' });
+        return;
+      } catch (e) {
+        if (statusOf(e) !== 409 || attempt >= 5) throw kubeError(this.engine, `labelling namespace ${name}`, e);
+      }
+      try {
+        existing = (await this.core.readNamespace({ name })) as Obj;
+      } catch (e) {
+        throw kubeError(this.engine, `reading namespace ${name}`, e);
+      }
+    }
   }
 
   private async upsert(kind: string, desired: Obj, api: { read(n: string): Promise<unknown>; create(b: Obj): Promise<unknown>; replace(n: string, b: Obj): Promise<unknown> }, content: (o: Obj) => unknown): Promise<void> {
@@ -76,12 +100,25 @@ export class UserNamespaces {
     } catch (e) {
       if (statusOf(e) !== 409) throw kubeError(this.engine, `creating ${where}`, e);
     }
+    // Two workers may bring the same namespace in line at once: a replace that lost the race (409) reads again.
     try {
-      const existing = (await api.read(name)) as Obj;
-      if (JSON.stringify(content(existing)) === JSON.stringify(content(desired))) return;
-      await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+      for (let attempt = 1; ; attempt++) {
+        const existing = (await api.read(name)) as Obj;
+        if (canonical(content(existing)) === canonical(content(desired))) return;
+        try {
+          await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+          return;
+        } catch (e) {
+          if (statusOf(e) !== 409 || attempt >= 5) throw e;
+        }
+      }
     } catch (e) {
       throw kubeError(this.engine, `updating ${where}`, e);
     }
   }
+}
+
+/** JSON with object keys sorted: the client library gives objects back with its own key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }
