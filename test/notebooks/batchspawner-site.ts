@@ -7,7 +7,7 @@ import type { ProxyProcess } from '../proxy/proxy-process';
 import { freePort } from '../support/free-port';
 import { GatewayFixture } from '../support/gateway-fixture';
 import { hubApiRequest, startHubFront, stopHubAndFront } from '../support/hub-front';
-import { DIST, ROOT } from '../support/gateway-process';
+import { ROOT, bin } from '../support/gateway-process';
 import type { SlurmCluster } from '../support/slurm-cluster';
 import { slurmSite, unixUser } from '../support/slurm-gateway';
 
@@ -15,7 +15,7 @@ import { slurmSite, unixUser } from '../support/slurm-gateway';
 export const BSP_USER = 'hpcg-bsp';
 export const HUB_PASSWORD = 'batchspawner-test-password';
 const SPAWNER_DIR = join(ROOT, 'test', 'notebooks', 'batchspawner');
-export const CLI_MAIN = join(DIST, 'src', 'cli', 'main.js');
+export const CLI_MAIN = bin('hpcg');
 
 /** Creates the Unix user if it is missing (another test process may race: then it exists). */
 export function ensureUnixUser(name: string): { uid: number; gid: number; home: string } {
