@@ -156,7 +156,9 @@ describe('what the issue asks of each component', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hpcg-deploy-site-'));
     try {
       const site = join(dir, 'hpcg.yaml');
-      writeFileSync(site, named(overlay, 'ConfigMap', overlay.find((o) => o.kind === 'ConfigMap').metadata.name).data['hpcg.yaml']);
+      // The ConfigMap the API mounts, by its generated name.
+      const mounted = named(overlay, 'Deployment', 'hpcg-api').spec.template.spec.volumes.find((v: Obj) => v.name === 'site').configMap.name;
+      writeFileSync(site, named(overlay, 'ConfigMap', mounted).data['hpcg.yaml']);
       const config = loadConfig({ HPCG_CONFIG: site, HPCG_ADMIN_TOKEN: 'a'.repeat(24) });
       expect(Object.keys(config.site.engines)).toEqual(['k8s']);
       const proxy = loadProxyConfig({ config: site }, { CONFIGPROXY_AUTH_TOKEN: 'b'.repeat(24), REDIS_URL: 'redis://redis:6379' });
