@@ -156,17 +156,20 @@ describe('what the issue asks of each component', () => {
     expect(uncovered.map((d) => d.metadata.name)).toEqual([]);
   });
 
-  it('the site file in the ConfigMap is one the gateway and hpcg-proxy accept', () => {
+  it.each([
+    ['base', base, ['kube'], 0],
+    ['overlays/example', overlay, ['kube'], 2],
+  ])('%s: the site file the pods mount is one the gateway and hpcg-proxy accept', (_name, objects, partitions, loginNodes) => {
     const dir = mkdtempSync(join(tmpdir(), 'hpcg-deploy-site-'));
     try {
       const site = join(dir, 'hpcg.yaml');
       // The ConfigMap the API mounts, by its generated name.
-      const mounted = named(overlay, 'Deployment', 'hpcg-api').spec.template.spec.volumes.find((v: Obj) => v.name === 'site').configMap.name;
-      writeFileSync(site, named(overlay, 'ConfigMap', mounted).data['hpcg.yaml']);
+      const mounted = named(objects, 'Deployment', 'hpcg-api').spec.template.spec.volumes.find((v: Obj) => v.name === 'site').configMap.name;
+      writeFileSync(site, named(objects, 'ConfigMap', mounted).data['hpcg.yaml']);
       const config = loadConfig({ HPCG_CONFIG: site, HPCG_ADMIN_TOKEN: 'a'.repeat(24) });
-      expect(Object.keys(config.site.engines)).toEqual(['k8s']);
+      expect(config.partitions.map((p) => p.name)).toEqual(partitions);
       const proxy = loadProxyConfig({ config: site }, { CONFIGPROXY_AUTH_TOKEN: 'b'.repeat(24), REDIS_URL: 'redis://redis:6379' });
-      expect(proxy.ssh?.nodes.map((n) => n.name)).toEqual(['login1', 'login2']);
+      expect([proxy.pools.map((p) => p.members), proxy.ssh?.nodes.length ?? 0]).toEqual([[['http://hpcg-api:4000']], loginNodes]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
