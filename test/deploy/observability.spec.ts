@@ -8,6 +8,11 @@ describe('deploy/observability', () => {
     expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS: 10 rules found')]);
   });
 
+  it('the example scrape configuration, with the rules it loads, passes promtool check config', () => {
+    const r = promtool(['check', 'config', 'prometheus.yml']);
+    expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS: prometheus.yml is valid prometheus config file syntax')]);
+  });
+
   it('the alerts fire when they should and stay quiet when they should (promtool test rules)', () => {
     const r = promtool(['test', 'rules', 'alerts.test.yaml']);
     expect([r.status, r.output]).toEqual([0, expect.stringContaining('SUCCESS')]);
