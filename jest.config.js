@@ -20,8 +20,8 @@ const common = {
 const sharedSlurm = { globalSetup: '<rootDir>/test/support/slurm-global-setup.ts', globalTeardown: '<rootDir>/test/support/slurm-global-teardown.ts' };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/proxy/**/*.spec.ts'] },
-    { ...common, ...sharedSlurm, displayName: 'integration', testMatch: ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/proxy/**/*.int-spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/proxy/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'] },
+    { ...common, ...sharedSlurm, displayName: 'integration', testMatch: ['<rootDir>/src/**/*.int-spec.ts', '<rootDir>/proxy/**/*.int-spec.ts', '<rootDir>/test/deploy/**/*.int-spec.ts'] },
     { ...common, ...sharedSlurm, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
   ],
 };

@@ -25,7 +25,10 @@ export class JobSyncService {
   /** Returns how many jobs changed, and whether any started or ended (dependents may now be eligible). */
   async sync(engine: string): Promise<{ changed: number; progressed: boolean }> {
     const live = await this.jobs.findLive(engine);
-    if (live.length === 0) return { changed: 0, progressed: false };
+    if (live.length === 0) {
+      this.metrics.synced(engine);
+      return { changed: 0, progressed: false };
+    }
     const client = this.engines.get(engine);
     let updates: TaskUpdate[];
     try {
@@ -35,6 +38,7 @@ export class JobSyncService {
       return { changed: 0, progressed: false };
     }
     const changes = await this.lifecycle.observe(engine, live, updates);
+    this.metrics.synced(engine);
     const progressed = changes.some((c) => c.job?.state === 'RUNNING' || isTerminal(c.job?.state as JobState));
     return { changed: changes.length, progressed };
   }
