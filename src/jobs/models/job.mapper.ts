@@ -1,6 +1,7 @@
 import type { JobSpec } from '../../domain/job';
 import { type JobRow, storedSpec } from '../jobs.repository';
 import type { JobModel } from './job.model';
+import { shownPartition } from '../job-route';
 
 function dependencyText(spec: JobSpec): string | null {
   if (!spec.dependency?.items.length) return null;
@@ -21,7 +22,7 @@ export function toJobModel(row: JobRow): JobModel {
     name: row.name,
     user: row.user.username,
     account: row.account,
-    partition: row.partition,
+    partition: shownPartition(row),
     engine: row.engine,
     state: row.state,
     reason: row.reason,
@@ -56,5 +57,6 @@ export function toJobModel(row: JobRow): JobModel {
     cancelledBy: row.cancelledBy,
     engineJobId: row.engineRef,
     spec,
+    engineStart: row.estStartTime,
   };
 }
