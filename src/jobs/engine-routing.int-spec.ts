@@ -91,6 +91,15 @@ routing:
     expect(await until(second, ['COMPLETED'], 'the second routed job to complete')).toMatchObject({ partition: 'debug', engine: 'hpc' });
   });
 
+  it('a job Slurm refuses moves to the next partition of its list; without one it fails as before', async () => {
+    const moved = await submit('#!/bin/sh\ntrue\n', ['-p', 'debug,localpart', '--licenses=nosuchlicense:1', '-J', 'refused', '-o', '/dev/null']);
+    const done = await until(moved, ['COMPLETED', 'FAILED'], 'the refused job to move and complete');
+    expect(done).toMatchObject({ state: 'COMPLETED', partition: 'localpart' });
+    expect(done.events.map((e) => e.reason)).toContainEqual(expect.stringMatching(/^moved from debug to localpart: refused in debug: Slurm refused job \d+ on engine hpc: .*Invalid license specification/));
+    const alone = await submit('#!/bin/sh\ntrue\n', ['-p', 'debug', '--licenses=nosuchlicense:1', '-J', 'refused-alone', '-o', '/dev/null']);
+    expect(await until(alone, ['COMPLETED', 'FAILED'], 'the refused job to fail')).toMatchObject({ state: 'FAILED', partition: 'debug' });
+  });
+
   it('a group with in-order fills its first engine before the second', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push(await submit('#!/bin/sh\nsleep 15\n', ['-p', 'fill', '--time=1', '-J', `fill-${i}`, '-o', '/dev/null']));
