@@ -4,7 +4,7 @@
  */
 import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../domain/job';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, showsReasonInsteadOfNodes, tresPerNode } from './job-facts';
-import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
+import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed, startOrExpected } from './printed-jobs';
 import { formatMegabytes, requestedMemoryMB } from './memory';
 import { formatCompactDuration } from './duration';
 import { formatTimestamp } from './timestamp';
@@ -69,7 +69,7 @@ export const SQUEUE_FIELDS: Readonly<Record<string, SqueueField>> = {
   r: { header: 'REASON', longNames: ['Reason'], render: (r) => cut(reasonText(r)) },
   N: { header: 'NODELIST', longNames: ['NodeList'], headerCut: false, render: (r) => overflow(r.nodeList ?? '') },
   V: { header: 'SUBMIT_TIME', longNames: ['SubmitTime'], render: (r) => cut(formatTimestamp(new Date(r.job.submitTime))) },
-  S: { header: 'START_TIME', longNames: ['StartTime'], render: (r) => cut(r.startTime ? formatTimestamp(r.startTime) : 'N/A') },
+  S: { header: 'START_TIME', longNames: ['StartTime'], render: (r) => cut(((t) => (t ? formatTimestamp(t) : 'N/A'))(startOrExpected(r))) },
   e: {
     header: 'END_TIME',
     longNames: ['EndTime'],

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Reason } from '../../domain/job';
-import { StartEstimateSource, type StartEstimateModel } from '../models/start-estimate.model';
+import type { Job as JobRowBase } from '../../generated/prisma/client';
+import { shownPartition } from '../job-route';
+import { type StartEstimate, StartEstimateSource } from './start-estimate';
 import { type KnownPartition, PartitionQueuesService } from './partition-queues.service';
 import { estimateStarts } from './queue-model';
 
@@ -22,6 +24,11 @@ export interface EstimatedJob {
   engineStart: Date | null;
 }
 
+/** A stored job as an estimate reads it. */
+export function estimatedJobOf(job: Pick<JobRowBase, 'id' | 'state' | 'reason' | 'partition' | 'route' | 'placedAt' | 'cpus' | 'timeLimitMinutes' | 'estStartTime' | 'spec'>): EstimatedJob {
+  return { ...job, partition: shownPartition(job), begin: (job.spec as { begin?: string | null }).begin ?? null, engineStart: job.estStartTime };
+}
+
 /**
  * The estimated start of every pending job (issue 17): the engine's own where it gives one, else the
  * gateway's queue model (queue-model.ts) over what it already knows. Never calls an engine.
@@ -32,7 +39,7 @@ export class StartEstimateService {
 
   constructor(private readonly queues: PartitionQueuesService) {}
 
-  async estimate(job: EstimatedJob, now = new Date()): Promise<StartEstimateModel | null> {
+  async estimate(job: EstimatedJob, now = new Date()): Promise<StartEstimate | null> {
     if (job.state !== 'PENDING') return null;
     if (job.engineStart) return { time: job.engineStart, source: StartEstimateSource.ENGINE, basis: 'the engine\'s own estimate (its scheduler\'s backfill)' };
     const begin = job.begin ? new Date(job.begin) : null;
