@@ -100,6 +100,23 @@ routing:
     expect(await until(alone, ['COMPLETED', 'FAILED'], 'the refused job to fail')).toMatchObject({ state: 'FAILED', partition: 'debug' });
   });
 
+  it('afterok on a job of another engine keeps its meaning for a job of several engines', async () => {
+    const ok = await submit('#!/bin/sh\nsleep 4\n', ['-p', 'debug', '-J', 'dep-ok', '-o', '/dev/null']);
+    const bad = await submit('#!/bin/sh\nexit 3\n', ['-p', 'debug', '-J', 'dep-bad', '-o', '/dev/null']);
+    const after = await submit('#!/bin/sh\ntrue\n', ['-p', 'localpart,debug', '-d', `afterok:${ok}`, '-J', 'after-ok', '-o', '/dev/null']);
+    const never = await submit('#!/bin/sh\ntrue\n', ['-p', 'localpart,debug', '-d', `afterok:${bad}`, '-J', 'after-bad', '-o', '/dev/null']);
+    // Waits in the gateway while its dependency runs on Slurm, whichever engine it goes to.
+    await until(ok, ['RUNNING'], 'the dependency to run');
+    expect(await seen(after)).toMatchObject({ state: 'PENDING' });
+    const done = await until(after, ['COMPLETED', 'FAILED'], 'the dependent to run once its dependency succeeded');
+    expect(done.state).toBe('COMPLETED');
+    expect(new Date(done.startTime!).getTime()).toBeGreaterThanOrEqual(new Date((await seen(ok)).startTime!).getTime() + 3000);
+    const reasonOf = async (id: number) => (await gql(gw.url, token, `query($id: Int!) { job(id: $id) { state reason } }`, { id })).job as { state: string; reason: string };
+    await eventually(async () => (await reasonOf(never)).reason === 'DependencyNeverSatisfied', 60_000, 'the dependent of a failed job to never run');
+    expect(await reasonOf(never)).toEqual({ state: 'PENDING', reason: 'DependencyNeverSatisfied' });
+    await gql(gw.url, token, CANCEL, { id: never });
+  });
+
   it('a group with in-order fills its first engine before the second', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push(await submit('#!/bin/sh\nsleep 15\n', ['-p', 'fill', '--time=1', '-J', `fill-${i}`, '-o', '/dev/null']));
@@ -141,12 +158,18 @@ routing:
     const runningA = await until(a, ['RUNNING'], 'a to run');
     const b = await submit('#!/bin/sh\nsleep 1\n', ['-p', 'onepart', '--time=1', '-J', 'b', '-o', '/dev/null']);
     const c = await submit('#!/bin/sh\nsleep 1\n', ['-p', 'onepart', '--time=1', '-J', 'c', '-o', '/dev/null']);
-    const pending = await Promise.all([b, c].map(seen));
+    // An API process reuses its look at a partition for 2 s: wait for one taken after a started.
+    const pending = await eventually(
+      async () => ((jobs) => (jobs.every((j) => /, 1 running,/.test(j.estimatedStart?.basis ?? '')) ? jobs : null))(await Promise.all([b, c].map(seen))),
+      10_000,
+      'estimates that see a running',
+    );
     // squeue --start: every pending job has one.
     for (const j of pending) expect(j).toMatchObject({ state: 'PENDING', estimatedStart: { time: expect.any(String) } });
     const [estB, estC] = pending.map((j) => j.estimatedStart!);
     expect(estB.source).toBe('GATEWAY');
-    expect(estB.basis).toMatch(/gateway queue model of onepart: 1 CPUs, 1 running, 0 ahead/);
+    expect(estB.basis).toMatch(/^gateway queue model of onepart: 1 CPUs, 1 running, 0 ahead;/);
+    expect(estC.basis).toMatch(/^gateway queue model of onepart: 1 CPUs, 1 running, 1 ahead;/);
     const startA = new Date(runningA.startTime!).getTime();
     // b waits for a's limit (1 min), c for b's.
     expect(Math.abs(new Date(estB.time!).getTime() - (startA + 60_000))).toBeLessThan(2000);
