@@ -42,7 +42,8 @@ export class JobDispatchService {
       job = await this.jobs.findById(jobId);
       if (!job || job.submitStatus !== 'READY') return;
     }
-    const partition = this.config.partitions.find((p) => p.name === job!.partition);
+    const placed = job.partition;
+    const partition = this.config.partitions.find((p) => p.name === placed);
     if (!partition) {
       await this.refused(job, `partition ${job.partition} is no longer configured`);
       return;
