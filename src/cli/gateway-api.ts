@@ -19,7 +19,7 @@ export function jobFields(selection: JobSelection = {}): string {
   return [
     'id name user uid gid submitHost account partition engine state reason exitCode signal',
     'submitTime eligibleTime startTime endTime timeLimitMinutes nodes cpus nodeList workdir',
-    'stdoutPath stderrPath isArray arrayMaxConcurrent dependency comment',
+    'stdoutPath stderrPath isArray arrayMaxConcurrent dependency comment estimatedStart { time source }',
     'arrayTasks { index rawId state reason exitCode signal startTime endTime nodeList }',
     selection.spec ? 'spec' : '',
     selection.events ? 'events { at arrayIndex fromState toState reason actor }' : '',

@@ -47,6 +47,8 @@ export interface GatewayJob {
   eligibleTime: string | null;
   startTime: string | null;
   endTime: string | null;
+  /** squeue --start: a pending job's expected start, the engine's or the gateway's (issue 17). */
+  estimatedStart?: { time: string | null; source: 'ENGINE' | 'GATEWAY' } | null;
   timeLimitMinutes: number | null;
   nodes: number;
   cpus: number;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseTimeLimit } from '../sbatch';
 import { type ResolvedNotebooks, resolveNotebooks } from '../notebooks/notebook-profiles';
 import { Env, envSchema } from './env.schema';
+import { type ResolvedRouting, resolveRouting } from './resolve-routing';
 import { EngineConfig, PartitionConfig, SiteConfig, siteConfigSchema } from './site-config.schema';
 
 export class ConfigError extends Error {
@@ -55,6 +56,8 @@ export interface AppConfig {
   cluster: string;
   engines: ResolvedEngine[];
   partitions: ResolvedPartition[];
+  /** Partition groups and moves between engines (issue 17). */
+  routing: ResolvedRouting;
   notebooks: ResolvedNotebooks;
   site: SiteConfig;
 }
@@ -169,6 +172,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
 
   const where = hasFile ? configFile : 'defaults';
   const partitions = resolvePartitions(site, where);
+  const routing = resolveRouting(site.routing, partitions, (key, message) => {
+    throw new ConfigError(`invalid configuration:\n  ${where}: ${key}: ${message}`);
+  });
   const notebooks = resolveNotebooks(site.notebooks, partitions, (key, message) => {
     throw new ConfigError(`invalid configuration:\n  ${where}: ${key}: ${message}`);
   });
@@ -203,6 +209,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env): AppConf
     cluster: site.cluster,
     engines,
     partitions,
+    routing,
     notebooks,
     site,
   };

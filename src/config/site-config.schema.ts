@@ -4,6 +4,7 @@ import { notebooksSchema } from '../notebooks/notebooks-config.schema';
 import { htcondorEngineSchema } from './htcondor-engine.schema';
 import { kubernetesEngineSchema } from './kubernetes-engine.schema';
 import { securitySchema } from './security-config.schema';
+import { routingSchema } from './routing-config.schema';
 import { checkSubmitAs, runnerSchema, submitAsSchema } from './runner.schema';
 
 /**
@@ -84,6 +85,8 @@ export const siteConfigSchema = z
       .object({ default: limitSchema.default({}), groups: z.record(z.string(), limitSchema).default({}) })
       .strict()
       .default({ default: {}, groups: {} }),
+    /** Partition groups and moves between engines (issue 17). */
+    routing: routingSchema.default(() => routingSchema.parse({})),
     directory: directorySchema.optional(),
     notebooks: notebooksSchema.default(() => notebooksSchema.parse({})),
     security: securitySchema,

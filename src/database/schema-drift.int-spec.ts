@@ -82,6 +82,7 @@ describe('schema and migrations agree', () => {
       gpus: 1,
       eligibleTime: new Date(),
       actor: 'user:drift',
+      route: null,
     };
     const plain = (await jobs.findById(await jobs.create({ ...base, name: 'plain', arrayIndices: null })))!;
     const array = (await jobs.findById(await jobs.create({ ...base, name: 'arr', arrayIndices: [1, 3, 5] })))!;
@@ -147,7 +148,7 @@ describe('schema and migrations agree', () => {
     expect((await users.listFromDirectory()).map((u) => [u.username, u.disabled])).toEqual([['dirk', true]]);
     expect(await users.saveFromDirectory({ ...identity, groupIds: [30001] }, at)).toMatchObject({ disabled: false, groupIds: [30001] });
 
-    const job = { userId: dirk.id, name: 'j', partition: 'p', engine: 'local', state: 'PENDING' as const, reason: 'QueuedInGateway', submitStatus: 'READY' as const, spec: { array: { maxConcurrent: 2 } }, workdir: '/tmp', submitDir: '/tmp', submitHost: 'h', account: null, timeLimitMinutes: null, nodes: 1, cpus: 3, gpus: 1, eligibleTime: at, actor: 'user:dirk' };
+    const job = { userId: dirk.id, name: 'j', partition: 'p', engine: 'local', state: 'PENDING' as const, reason: 'QueuedInGateway', submitStatus: 'READY' as const, spec: { array: { maxConcurrent: 2 } }, workdir: '/tmp', submitDir: '/tmp', submitHost: 'h', account: null, timeLimitMinutes: null, nodes: 1, cpus: 3, gpus: 1, eligibleTime: at, actor: 'user:dirk', route: null };
     const arrayId = await jobs.create({ ...job, arrayIndices: [0, 1, 2, 3] });
     const plainId = await jobs.create({ ...job, spec: {}, arrayIndices: null });
     expect(await limits.queuedCount(dirk.id)).toBe(5);
@@ -169,7 +170,7 @@ describe('schema and migrations agree', () => {
     const jobs = new JobsRepository(prisma);
     const notebooks = new NotebooksRepository(prisma);
     const user = await users.create({ username: 'nora', uid: null, gid: null, home: null, groups: [], admin: false });
-    const job = { userId: user.id, partition: 'nb', engine: 'local', state: 'PENDING' as const, reason: 'Resources', submitStatus: 'SUBMITTED' as const, spec: {}, workdir: '/tmp', submitDir: '/tmp', submitHost: 'h', account: null, timeLimitMinutes: 60, nodes: 1, cpus: 1, gpus: 0, eligibleTime: new Date(), actor: 'user:nora', arrayIndices: null };
+    const job = { userId: user.id, partition: 'nb', engine: 'local', state: 'PENDING' as const, reason: 'Resources', submitStatus: 'SUBMITTED' as const, spec: {}, workdir: '/tmp', submitDir: '/tmp', submitHost: 'h', account: null, timeLimitMinutes: 60, nodes: 1, cpus: 1, gpus: 0, eligibleTime: new Date(), actor: 'user:nora', arrayIndices: null, route: null };
     const [j1, j2, j3] = [await jobs.create({ ...job, name: 'a' }), await jobs.create({ ...job, name: 'b' }), await jobs.create({ ...job, name: 'c' })];
     const base = { userId: user.id, profile: 'small', options: { cpus: 1, memory: '1G', gpus: 0, time: '1:00:00', image: null }, prefix: '/user/nora/', tokenHash: 'a'.repeat(64), reason: 'QueuedInGateway', actor: 'user:nora' };
     const id = await notebooks.reserveId();

@@ -88,6 +88,8 @@ export interface TaskUpdate {
   node: string | null;
   /** The job's or task's own id on the engine once it started (Slurm's JobIDRaw), when it differs per task. */
   engineId?: string | null;
+  /** The engine's own estimate of when a pending job starts (Slurm's backfill); absent where the engine gives none. */
+  expectedStart?: Date | null;
 }
 
 export interface LiveJobRef {

@@ -6,7 +6,7 @@ import { Reason } from '../domain/job';
 
 /** One READY job on engine "hpc" whose submit() throws `error`; what dispatch does with the job. */
 async function dispatchFailingWith(error: unknown) {
-  const job = { id: 7, userId: 1, engine: 'hpc', partition: 'batch', state: 'PENDING', reason: Reason.Priority, submitStatus: 'READY', submitAttempts: 1, submitNonce: 'n', tasks: [], spec: {}, user: { groups: [] } };
+  const job = { id: 7, userId: 1, engine: 'hpc', partition: 'batch', state: 'PENDING', reason: Reason.Priority, submitStatus: 'READY', submitAttempts: 1, submitNonce: 'n', unavailableSince: null, leftEngines: [], tasks: [], spec: {}, user: { groups: [] } };
   const applied: Record<string, unknown>[] = [];
   const jobs = {
     findById: jest.fn(async () => job),
@@ -18,12 +18,13 @@ async function dispatchFailingWith(error: unknown) {
   // The real lifecycle over a recording repository: what it writes is what this test checks.
   const lifecycle = new JobLifecycle(jobs as never, {} as never, { publish: jest.fn(async () => undefined) } as never, log as never);
   const service = new JobDispatchService(
-    { partitions: [{ name: 'batch', engine: 'hpc' }], fault: null } as never,
+    { partitions: [{ name: 'batch', engine: 'hpc' }], fault: null, routing: { moveAfterMs: 300_000 } } as never,
     jobs as never,
     { get: () => engine } as never,
     lifecycle,
     { time: (_e: string, _op: string, fn: () => unknown) => fn() } as never,
     { admission: () => null } as never,
+    { needsPlacing: () => false, moveOn: async () => false } as never,
     log as never,
   );
   jest.spyOn(require('./engine-job'), 'storedToEngineJob').mockReturnValue({ id: 7 });
@@ -44,12 +45,12 @@ describe('JobDispatchService: the outcome of a failed submission is decided by t
     const error = new EngineUnavailableError('hpc', 'Unable to contact slurm controller', { jobId: 7 });
     const { thrown, applied } = await dispatchFailingWith(error);
     expect(thrown).toBe(error);
-    expect(applied).toEqual([{ jobId: 7, expectSubmitStatus: ['READY'], job: { reason: Reason.EngineUnavailable } }]);
+    expect(applied).toEqual([{ jobId: 7, expectSubmitStatus: ['READY'], job: { reason: Reason.EngineUnavailable, unavailableSince: expect.any(Date) } }]);
   });
 
   it('an unavailable engine with its own reason (a quota) waits with that reason', async () => {
     const { applied } = await dispatchFailingWith(new EngineUnavailableError('kube', 'exceeded quota', { reason: Reason.QuotaExceeded }));
-    expect(applied).toEqual([expect.objectContaining({ job: { reason: Reason.QuotaExceeded } })]);
+    expect(applied).toEqual([expect.objectContaining({ job: { reason: Reason.QuotaExceeded, unavailableSince: expect.any(Date) } })]);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import { EngineRefusedError, EngineUnavailableError } from '../engines/engine-er
 import { Reason, isTerminal } from '../domain/job';
 import { JobMetrics } from './job-metrics';
 import { JobLifecycle } from './job-lifecycle';
+import { JobRouter } from './job-router.service';
 import { type JobRow, JobsRepository, storedSpec } from './jobs.repository';
 import { ownerOf, storedToEngineJob } from './engine-job';
 import { dependencyIds, nativeDependency } from './dependency-gate';
@@ -29,18 +30,25 @@ export class JobDispatchService {
     private readonly lifecycle: JobLifecycle,
     private readonly metrics: JobMetrics,
     private readonly limits: LimitsService,
+    private readonly router: JobRouter,
     @InjectPinoLogger(JobDispatchService.name) private readonly log: PinoLogger,
   ) {}
 
   async dispatch(jobId: number): Promise<void> {
-    const job = await this.jobs.findById(jobId);
+    let job = await this.jobs.findById(jobId);
     if (!job || job.submitStatus !== 'READY' || isTerminal(job.state)) return;
-    const engine = this.engines.get(job.engine);
-    const partition = this.config.partitions.find((p) => p.name === job.partition);
+    if (this.router.needsPlacing(job)) {
+      if (!(await this.router.place(job))) return;
+      job = await this.jobs.findById(jobId);
+      if (!job || job.submitStatus !== 'READY') return;
+    }
+    const placed = job.partition;
+    const partition = this.config.partitions.find((p) => p.name === placed);
     if (!partition) {
       await this.refused(job, `partition ${job.partition} is no longer configured`);
       return;
     }
+    const engine = this.engines.get(job.engine);
     try {
       const admission = await this.lifecycle.beginAttempt(job, this.limits.admission(jobId, job.userId, job.user.groups, footprintOfJob(job)));
       // Gone from READY meanwhile, or over a running cap: back to the gateway's gate, which releases it when the user's jobs leave room.
@@ -78,8 +86,16 @@ export class JobDispatchService {
         return;
       }
       if (e instanceof EngineUnavailableError) {
+        const now = new Date();
+        // A job with other partitions moves on once its engine has been unreachable long enough (issue 17),
+        // and is dispatched there at once: a later attempt reconciles with that engine like any retry.
+        const since = job.unavailableSince ?? now;
+        if (now.getTime() - since.getTime() >= this.config.routing.moveAfterMs) {
+          const why = `engine ${engine.name} unreachable since ${since.toISOString()} (${e.message.slice(0, 200)})`;
+          if (await this.router.moveOn(job, why, engine.name, now)) return this.dispatch(jobId);
+        }
         // Nothing fails that could still succeed: stay PENDING and let the queue retry with backoff.
-        await this.lifecycle.engineUnavailable(job, e.reason ?? Reason.EngineUnavailable);
+        await this.lifecycle.engineUnavailable(job, e.reason ?? Reason.EngineUnavailable, now);
         this.log.warn({ jobId, engine: engine.name, err: e.message }, 'engine unavailable; will retry');
         throw e;
       }
@@ -98,6 +114,31 @@ export class JobDispatchService {
     this.log.info({ jobId, arrayIndex, engine: engine.name }, 'cancel sent to engine');
   }
 
+  /**
+   * A job that moved away from an engine an attempt of it may have reached (issue 17): once that engine
+   * answers, a copy of the job it holds (found by the job's tag, like any reconciliation) is cancelled, so
+   * the job runs once, where it moved to. An engine still unreachable is asked again at the next sweep.
+   */
+  async reconcileMoved(jobId: number): Promise<void> {
+    const job = await this.jobs.findById(jobId);
+    if (!job) return;
+    for (const name of job.leftEngines) {
+      const engine = this.engines.all().find((e) => e.name === name);
+      if (!engine || name === job.engine) {
+        await this.lifecycle.leftEngineChecked(job, name, null);
+        continue;
+      }
+      try {
+        const ref = await this.metrics.time(name, 'findByTag', () => engine.findByTag({ id: job.id, nonce: job.submitNonce, owner: ownerOf(job.user), name: job.name, submittedAt: job.submitTime }));
+        if (ref) await this.metrics.time(name, 'cancel', () => engine.cancel(ref, job.id, null));
+        if (ref) this.log.warn({ jobId, engine: name, ref }, 'a copy of a moved job reached the engine it left; cancelled');
+        await this.lifecycle.leftEngineChecked(job, name, ref ? `a copy in engine ${name} (${ref}) from before the move was cancelled` : null);
+      } catch (e) {
+        this.log.info({ jobId, engine: name, err: (e as Error).message }, 'engine the job left still unreachable; asked again at the next sweep');
+      }
+    }
+  }
+
   /** What the engine itself must wait for: the gate released the job once those jobs had their engine refs. */
   private async nativeDependency(job: JobRow): Promise<NativeDependency | null> {
     const spec = storedSpec(job);
@@ -107,8 +148,13 @@ export class JobDispatchService {
     return nativeDependency(spec, deps, new Date(), job.engine);
   }
 
-  /** The engine refused the job for good (e.g. configuration changed since it was accepted). */
+  /**
+   * The engine refused the job for good (e.g. configuration changed since it was accepted): a job with
+   * another partition after this one moves there and is dispatched again; any other FAILS.
+   */
   private async refused(job: JobRow, why: string): Promise<void> {
+    // A refusal means the engine did not take the job: no copy of it to fear there.
+    if (await this.router.moveOn(job, `refused in ${job.partition}: ${why}`, null)) return this.dispatch(job.id);
     await this.lifecycle.engineRefused(job, why);
     this.log.warn({ jobId: job.id, why }, 'engine refused job');
   }

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/load-config';
+import { storedRoute } from './job-route';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { EngineRegistry } from '../engines/engine-registry';
 import { JobQueueService } from '../queue/job-queue.service';
@@ -17,6 +20,7 @@ const BATCH = 5000;
 @Injectable()
 export class JobGateService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueueService,
     private readonly lifecycle: JobLifecycle,
@@ -33,7 +37,7 @@ export class JobGateService {
     for (const job of waiting) {
       const spec = storedSpec(job);
       const singleton = spec.dependency?.items.some((i) => i.type === 'singleton') ? await this.jobs.hasEarlierUnfinished(job.userId, job.name, job.id) : false;
-      let decision: GateDecision = decideGate({ state: job.state, spec }, deps, singleton, now, this.nativeEngine(job.engine));
+      let decision: GateDecision = decideGate({ state: job.state, spec }, deps, singleton, now, this.nativeEngine(job));
       // A per-user running cap keeps an otherwise eligible job here; dispatch re-checks under a lock.
       const limited = decision.kind === 'eligible' && this.limits.hasRunningLimits(job.user.groups) ? await this.limits.blockedNow(job.userId, job.user.groups, footprintOfJob(job)) : null;
       if (limited) decision = { kind: 'wait', reason: limited };
@@ -45,8 +49,14 @@ export class JobGateService {
     return released.length;
   }
 
-  /** The job's engine when it enforces dependencies between its own jobs (see dependency-gate.ts). */
-  private nativeEngine(engine: string): string | null {
-    return this.engines.get(engine).nativeDependencies ? engine : null;
+  /**
+   * The job's engine when it enforces dependencies between its own jobs (see dependency-gate.ts). A job whose
+   * partitions span engines (issue 17) may go to any of them: the gateway waits for the outcomes itself, so
+   * `afterok` on a job of another engine means what it means on one.
+   */
+  private nativeEngine(job: JobRow): string | null {
+    const route = storedRoute(job);
+    if (route && new Set(route.partitions.map((p) => this.config.partitions.find((c) => c.name === p)?.engine)).size > 1) return null;
+    return this.engines.get(job.engine).nativeDependencies ? job.engine : null;
   }
 }

@@ -22,7 +22,7 @@ function setup(applyResult = true) {
 const spec = (over: Partial<JobSpec> = {}): JobSpec => ({ ...jobSpecDefaults(), script: '#!/bin/sh\n', ...over });
 const accepted = (over: Partial<JobSpec> = {}): Accepted => ({
   userId: 3, name: 'j', partition: 'debug', engine: 'local', spec: spec(over), workdir: '/w', submitDir: '/w', submitHost: 'h',
-  account: null, timeLimitMinutes: 10, nodes: 1, cpus: 1, gpus: 0, arrayIndices: null, actor: 'user:ann',
+  account: null, timeLimitMinutes: 10, nodes: 1, cpus: 1, gpus: 0, arrayIndices: null, actor: 'user:ann', route: null,
 });
 const row = (over: Partial<JobRow> = {}): JobRow =>
   ({ id: 7, userId: 3, state: 'PENDING', reason: Reason.QueuedInGateway, submitStatus: 'READY', tasks: [], ...over }) as JobRow;

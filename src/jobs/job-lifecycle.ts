@@ -75,7 +75,7 @@ export class JobLifecycle {
   /** The engine holds the job (`ref`). False when the job changed meanwhile: the caller must take it back from the engine. */
   async engineAccepted(job: JobRow, ref: string): Promise<boolean> {
     const reason = job.reason && GATEWAY_REASONS.has(job.reason) ? Reason.Priority : job.reason;
-    const recorded = await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['READY'], job: { submitStatus: 'SUBMITTED', engineRef: ref, reason } });
+    const recorded = await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['READY'], job: { submitStatus: 'SUBMITTED', engineRef: ref, reason, unavailableSince: null } });
     if (recorded) await this.publish(job);
     return recorded;
   }
@@ -105,9 +105,39 @@ export class JobLifecycle {
     await this.publish(job);
   }
 
-  /** The engine could not be reached (or is over a quota): the job stays READY and says why while the queue retries. */
-  async engineUnavailable(job: JobRow, reason: string): Promise<void> {
-    await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['READY'], job: { reason } });
+  /**
+   * The engine could not be reached (or is over a quota): the job stays READY and says why while the queue
+   * retries; the first failure of its placement is kept (a job with other partitions moves on after a while).
+   */
+  async engineUnavailable(job: JobRow, reason: string, now: Date): Promise<void> {
+    await this.jobs.apply({ jobId: job.id, expectSubmitStatus: ['READY'], job: { reason, unavailableSince: job.unavailableSince ?? now } });
+  }
+
+  /**
+   * The job of several partitions goes to `to` (issue 17): chosen by the router at its first dispatch, or moved
+   * on because its engine refused it or stayed unreachable. `left`: the engine it leaves when an attempt there
+   * may have reached it (kept until that engine has been asked, so the job never runs twice). False when the
+   * job is no longer READY.
+   */
+  async place(job: JobRow, to: { partition: string; engine: string; timeLimitMinutes: number | null }, why: string, left: string | null, now: Date): Promise<boolean> {
+    const leftEngines = left && !job.leftEngines.includes(left) ? [...job.leftEngines, left] : job.leftEngines;
+    const ok = await this.jobs.apply({
+      jobId: job.id,
+      expectSubmitStatus: ['READY'],
+      job: { ...to, placedAt: now, unavailableSince: null, leftEngines, reason: Reason.QueuedInGateway },
+      events: [{ arrayIndex: null, fromState: job.state, toState: job.state, reason: why.slice(0, MAX_REASON), actor: 'system:router' }],
+    });
+    if (ok) await this.publish(job);
+    return ok;
+  }
+
+  /** An engine the job left has been asked for a copy of it (and any copy cancelled): nothing more to fear from it. */
+  async leftEngineChecked(job: JobRow, engine: string, note: string | null): Promise<void> {
+    await this.jobs.apply({
+      jobId: job.id,
+      job: { leftEngines: job.leftEngines.filter((e) => e !== engine) },
+      events: note ? [{ arrayIndex: null, fromState: job.state, toState: job.state, reason: note.slice(0, MAX_REASON), actor: 'system:router' }] : [],
+    });
   }
 
   /**

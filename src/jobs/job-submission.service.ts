@@ -14,6 +14,7 @@ import type { JobSpec, JobSpecInput, ValidJobSpec } from '../domain/job';
 import { JobMetrics } from './job-metrics';
 import { JobLifecycle } from './job-lifecycle';
 import { JobsRepository } from './jobs.repository';
+import { type StoredRoute, timeLimitIn } from './job-route';
 import { ownerOf, toEngineJob } from './engine-job';
 import { LimitsService, type QueuedRequest } from '../limits/limits.service';
 import { footprint, jobGpus } from '../limits/job-footprint';
@@ -34,7 +35,9 @@ export interface BatchScriptInput {
 /** A job checked against the site and ready to store: everything `submit` and `--test-only` share. */
 interface PreparedJob {
   spec: JobSpec;
+  /** The first partition that can take the job: where it runs unless its route chooses another. */
   partition: ResolvedPartition;
+  route: StoredRoute | null;
   workdir: string;
   submitDir: string;
   timeLimitMinutes: number | null;
@@ -101,15 +104,7 @@ export class JobSubmissionService {
     assertUnixIdentity(caller, this.config.site.security);
     this.checkPrivileged(caller, parsed);
     const spec = await this.resolveDependencies(caller, parsed);
-    const partition = this.partitions.resolve(spec.partitions, caller);
-
-    const timeLimitMinutes = spec.timeLimitMinutes ?? (partition.defaultTimeMinutes === -1 ? null : partition.defaultTimeMinutes);
-    if (partition.maxTimeMinutes !== -1 && (spec.timeLimitMinutes === -1 || (spec.timeLimitMinutes ?? 0) > partition.maxTimeMinutes)) {
-      throw badInput(
-        `Requested time limit is invalid (exceeds the limit of partition ${partition.name}): asked ${spec.timeLimitMinutes === -1 ? 'UNLIMITED' : spec.timeLimitMinutes + ' minutes'}, allowed at most ${partition.maxTimeMinutes} minutes`,
-        { option: '--time', allowed: `<= ${partition.maxTimeMinutes} minutes` },
-      );
-    }
+    const route = this.partitions.resolveRoute(spec.partitions, caller);
 
     if (cwd !== null && !isAbsolute(cwd)) throw badInput(`cwd must be an absolute path, got "${cwd}"`, { field: 'cwd' });
     const submitDir = cwd ?? caller.home ?? process.cwd();
@@ -118,17 +113,45 @@ export class JobSubmissionService {
     const cpus = Math.max(1, spec.ntasks ?? 1) * Math.max(1, spec.cpusPerTask ?? 1);
     const nodes = spec.nodes?.min ?? 1;
     const gpus = jobGpus(spec);
+    // Of several partitions, those that cannot take the job (time limit, what the engine can run) are left
+    // out, as Slurm leaves them out of a `-p a,b` job; when none can, the first one's reason is the answer.
+    const fits: { partition: ResolvedPartition; preview: EngineJob; timeLimitMinutes: number | null }[] = [];
+    let firstRefusal: unknown = null;
+    for (const partition of route.partitions) {
+      try {
+        fits.push(this.fit(spec, partition, caller, { workdir, submitDir }));
+      } catch (e) {
+        firstRefusal ??= e;
+      }
+    }
+    if (fits.length === 0) throw firstRefusal;
+    const { partition, preview, timeLimitMinutes } = fits[0];
+    const names = fits.map((f) => f.partition.name);
+    const chooseFrom = new Set(route.partitions.slice(0, route.choose).map((p) => p.name));
+    const stored: StoredRoute | null = fits.length > 1 ? { partitions: names, choose: Math.max(1, names.filter((n) => chooseFrom.has(n)).length), rule: route.rule } : null;
+    const tasks = spec.array?.indices.length ?? 1;
+    const queued = this.limits.checkSubmit(caller, { ...footprint({ cpus, gpus, openTasks: spec.array ? tasks : null, maxConcurrent: spec.array?.maxConcurrent ?? null }), tasks });
+    return { spec, partition, route: stored, workdir, submitDir, timeLimitMinutes, cpus, gpus, nodes, preview, queued };
+  }
+
+  /** The job as one partition's engine would run it; throws what that partition or engine refuses. */
+  private fit(spec: JobSpec, partition: ResolvedPartition, caller: Principal, dirs: { workdir: string; submitDir: string }) {
+    const timeLimitMinutes = timeLimitIn(spec, partition);
+    if (partition.maxTimeMinutes !== -1 && (spec.timeLimitMinutes === -1 || (spec.timeLimitMinutes ?? 0) > partition.maxTimeMinutes)) {
+      throw badInput(
+        `Requested time limit is invalid (exceeds the limit of partition ${partition.name}): asked ${spec.timeLimitMinutes === -1 ? 'UNLIMITED' : spec.timeLimitMinutes + ' minutes'}, allowed at most ${partition.maxTimeMinutes} minutes`,
+        { option: '--time', allowed: `<= ${partition.maxTimeMinutes} minutes` },
+      );
+    }
     const preview = toEngineJob(
       // Id and nonce are drawn when the job is stored; a preview (--test-only) shows neither.
-      { id: 0, submitNonce: '', spec, partition: partition.name, workdir, submitDir, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
+      { id: 0, submitNonce: '', spec, partition: partition.name, ...dirs, submitHost: SUBMIT_HOST, timeLimitMinutes, tasks: (spec.array?.indices ?? []).map((index) => ({ index, rawId: 0 })) },
       ownerOf(caller),
       partition,
     );
     // The engine refuses what it cannot run (too many CPUs for the local engine, …) now, not later.
     this.engines.get(partition.engine).translate(preview);
-    const tasks = spec.array?.indices.length ?? 1;
-    const queued = this.limits.checkSubmit(caller, { ...footprint({ cpus, gpus, openTasks: spec.array ? tasks : null, maxConcurrent: spec.array?.maxConcurrent ?? null }), tasks });
-    return { spec, partition, workdir, submitDir, timeLimitMinutes, cpus, gpus, nodes, preview, queued };
+    return { partition, preview, timeLimitMinutes };
   }
 
   /** What Slurm allows only operators: a negative nice value and setting the priority. */
@@ -182,6 +205,7 @@ export class JobSubmissionService {
         name: p.spec.name,
         partition: p.partition.name,
         engine: p.partition.engine,
+        route: p.route,
         spec: p.spec,
         workdir: p.workdir,
         submitDir: p.submitDir,

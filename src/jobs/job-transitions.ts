@@ -80,8 +80,24 @@ function withEngineId<T extends object>(task: { engineId: string | null }, seen:
   return { ...(next ?? ({} as T)), engineId };
 }
 
-/** The change a batch of observations makes to one job, or null when nothing changed. */
+/** The engine's estimate of the job's start: its own, or its earliest pending task's; undefined when the engine gives none. */
+function engineEstimate(updates: TaskUpdate[]): Date | null | undefined {
+  const given = updates.filter((u) => u.expectedStart !== undefined);
+  if (given.length === 0) return undefined;
+  const times = given.map((u) => u.expectedStart?.getTime()).filter((t): t is number => t !== undefined);
+  return times.length ? new Date(Math.min(...times)) : null;
+}
+
+/** The change a batch of observations makes to one job (state, tasks, the engine's start estimate), or null when nothing changed. */
 export function planJobChange(job: JobRow, updates: TaskUpdate[], actor: string): JobChange | null {
+  const change = planStateChange(job, updates, actor);
+  const estimate = engineEstimate(updates);
+  if (estimate === undefined || sameTime(estimate, job.estStartTime)) return change;
+  const planned = change ?? { jobId: job.id };
+  return { ...planned, job: { ...planned.job, estStartTime: estimate } };
+}
+
+function planStateChange(job: JobRow, updates: TaskUpdate[], actor: string): JobChange | null {
   const change: Required<Pick<JobChange, 'tasks' | 'events'>> & JobChange = { jobId: job.id, tasks: [], events: [] };
   if (job.tasks.length === 0) {
     const seen = updates.find((u) => u.arrayIndex === null);

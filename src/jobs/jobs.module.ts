@@ -12,10 +12,13 @@ import { JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 import { SubmissionBatcher } from './submission-batcher';
+import { JobRouter } from './job-router.service';
+import { PartitionQueuesService } from './start-estimate/partition-queues.service';
+import { StartEstimateService } from './start-estimate/start-estimate.service';
 
 @Module({
   imports: [UsersModule, PartitionsModule, LimitsModule],
-  providers: [JobsRepository, JobLifecycle, JobsService, JobSubmissionService, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher],
-  exports: [JobsRepository, JobsService, JobSubmissionService, JobDispatchService, JobSyncService, JobGateService, JobUpdatesPubSub],
+  providers: [JobsRepository, JobLifecycle, JobsService, JobSubmissionService, JobUpdatesPubSub, JobMetrics, JobDispatchService, JobSyncService, JobGateService, SubmissionBatcher, JobRouter, PartitionQueuesService, StartEstimateService],
+  exports: [JobsRepository, JobsService, JobSubmissionService, JobDispatchService, JobSyncService, JobGateService, JobUpdatesPubSub, StartEstimateService],
 })
 export class JobsModule {}

@@ -3,6 +3,7 @@ import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { ArrayTask as TaskRow, Job as JobRowBase, JobEvent as EventRow, User as UserRow } from '../generated/prisma/client';
 import { JobState, TERMINAL_STATES, type JobSpec } from '../domain/job';
+import type { StoredRoute } from './job-route';
 
 export type JobRow = JobRowBase & { user: UserRow; tasks: TaskRow[] };
 export type { TaskRow, EventRow };
@@ -24,6 +25,8 @@ export interface NewJob {
   name: string;
   partition: string;
   engine: string;
+  /** Several partitions (issue 17): the router's candidates; null for a job of one partition. */
+  route: StoredRoute | null;
   state: JobState;
   reason: string;
   submitStatus: SubmitStatus;
@@ -79,6 +82,8 @@ export type InsertGuard = (tx: Prisma.TransactionClient) => Promise<(Error | nul
  */
 export type AttemptCheck = (tx: Prisma.TransactionClient) => Promise<string | null>;
 
+export type QueueRow = Pick<JobRowBase, 'id' | 'partition' | 'state' | 'cpus' | 'timeLimitMinutes' | 'startTime' | 'estStartTime'> & { tasks: Pick<TaskRow, 'state' | 'startTime'>[] };
+
 /** Minimal view the gate needs of the jobs another job depends on. */
 export type DependencyView = Pick<JobRowBase, 'id' | 'userId' | 'engine' | 'engineRef' | 'state' | 'startTime' | 'endTime' | 'exitCode'> & {
   tasks: Pick<TaskRow, 'index' | 'state' | 'startTime' | 'exitCode'>[];
@@ -105,9 +110,9 @@ export class JobsRepository {
     const indices = job.arrayIndices ?? [];
     const rows = await db.$queryRaw<{ id: number }[]>`
       WITH j AS (
-        INSERT INTO jobs (user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
+        INSERT INTO jobs (user_id, name, partition, engine, route, placed_at, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
                           account, time_limit_minutes, nodes, cpus, gpus, eligible_time, idempotency_key, updated_at)
-        VALUES (${job.userId}, ${job.name}, ${job.partition}, ${job.engine}, ${job.state}::"JobState", ${job.reason},
+        VALUES (${job.userId}, ${job.name}, ${job.partition}, ${job.engine}, ${job.route ? JSON.stringify(job.route) : null}::jsonb, ${job.route ? null : new Date()}::timestamptz, ${job.state}::"JobState", ${job.reason},
                 ${job.submitStatus}::"SubmitStatus", ${JSON.stringify(job.spec)}::jsonb, ${job.workdir}, ${job.submitDir}, ${job.submitHost},
                 ${job.account}, ${job.timeLimitMinutes}::int, ${job.nodes}, ${job.cpus}, ${job.gpus}, ${job.eligibleTime}::timestamptz,
                 ${job.idempotencyKey ?? null}, now())
@@ -173,17 +178,18 @@ export class JobsRepository {
       WITH input AS MATERIALIZED (
         SELECT nextval('job_id_seq')::int AS id, x.*
         FROM unnest(${col('userId')}::int[], ${col('name')}::text[], ${col('partition')}::text[], ${col('engine')}::text[],
+                    ${jobs.map((j) => (j.route ? JSON.stringify(j.route) : null))}::jsonb[],
                     ${col('state')}::text[], ${col('reason')}::text[], ${col('submitStatus')}::text[],
                     ${jobs.map((j) => JSON.stringify(j.spec))}::jsonb[], ${col('workdir')}::text[], ${col('submitDir')}::text[],
                     ${col('submitHost')}::text[], ${col('account')}::text[], ${col('timeLimitMinutes')}::int[], ${col('nodes')}::int[],
                     ${col('cpus')}::int[], ${col('gpus')}::int[], ${col('eligibleTime')}::timestamptz[], ${col('actor')}::text[],
                     ${col('idempotencyKey')}::text[])
-          WITH ORDINALITY AS x(user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir,
+          WITH ORDINALITY AS x(user_id, name, partition, engine, route, state, reason, submit_status, spec, workdir, submit_dir,
                                submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, actor, idempotency_key, ord)
       ), j AS (
-        INSERT INTO jobs (id, user_id, name, partition, engine, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
+        INSERT INTO jobs (id, user_id, name, partition, engine, route, placed_at, state, reason, submit_status, spec, workdir, submit_dir, submit_host,
                           account, time_limit_minutes, nodes, cpus, gpus, eligible_time, idempotency_key, updated_at)
-        SELECT id, user_id, name, partition, engine, state::"JobState", reason, submit_status::"SubmitStatus", spec, workdir, submit_dir,
+        SELECT id, user_id, name, partition, engine, route, CASE WHEN route IS NULL THEN now() END, state::"JobState", reason, submit_status::"SubmitStatus", spec, workdir, submit_dir,
                submit_host, account, time_limit_minutes, nodes, cpus, gpus, eligible_time, idempotency_key, now()
         FROM input
         ON CONFLICT (user_id, idempotency_key) DO NOTHING
@@ -286,6 +292,28 @@ export class JobsRepository {
       include: withUserAndTasks,
       orderBy: { id: 'asc' },
     });
+  }
+
+  /**
+   * What the gateway's queue model needs of the jobs partitions hold or are about to (issue 17): those
+   * running, and those pending that are placed there and eligible (not held, not waiting on a dependency), in id order.
+   */
+  partitionQueues(partitions: string[], limit: number): Promise<QueueRow[]> {
+    return this.prisma.job.findMany({
+      where: {
+        partition: { in: partitions },
+        OR: [{ state: { in: ['RUNNING', 'SUSPENDED'] } }, { state: 'PENDING', submitStatus: { in: ['READY', 'SUBMITTED'] }, placedAt: { not: null } }],
+      },
+      select: { id: true, partition: true, state: true, cpus: true, timeLimitMinutes: true, startTime: true, estStartTime: true, tasks: { select: { state: true, startTime: true } } },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** Jobs that moved away from an engine that may hold a copy of them (see JobDispatchService.reconcileMoved). */
+  async findMovedIds(limit: number): Promise<number[]> {
+    const rows = await this.prisma.job.findMany({ where: { NOT: { leftEngines: { isEmpty: true } } }, select: { id: true }, orderBy: { id: 'asc' }, take: limit });
+    return rows.map((r) => r.id);
   }
 
   /** Eligible jobs not yet handed to their engine (the sweeper re-enqueues these). */

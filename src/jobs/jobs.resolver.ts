@@ -16,6 +16,8 @@ import { JobUpdatedMessage, JobUpdatesPubSub } from './job-updates.pubsub';
 import { JobsService } from './jobs.service';
 import { JobEventModel, JobModel } from './models/job.model';
 import { toJobModel } from './models/job.mapper';
+import { StartEstimateModel } from './models/start-estimate.model';
+import { StartEstimateService } from './start-estimate/start-estimate.service';
 import { JobOutputModel, JobPageModel, SubmitResultModel, TestResultModel } from './models/job-page.model';
 import { registerEnumType } from '@nestjs/graphql';
 
@@ -55,6 +57,7 @@ export class JobsResolver {
     private readonly service: JobsService,
     private readonly submission: JobSubmissionService,
     private readonly updates: JobUpdatesPubSub,
+    private readonly estimates: StartEstimateService,
   ) {}
 
   @RequireScope(Scope.JobsRead)
@@ -152,6 +155,17 @@ export class JobsResolver {
   @ResolveField(() => [JobEventModel], { description: 'Every state change: when, from, to, why, who.', complexity: RESOLVER_COST })
   events(@Parent() job: JobModel): Promise<JobEventModel[]> {
     return this.service.events(job.id);
+  }
+
+  @RequireScope(Scope.JobsRead)
+  @ResolveField(() => StartEstimateModel, {
+    nullable: true,
+    description: 'squeue --start: when a pending job is expected to start, and from what; null once it is not pending.',
+    complexity: RESOLVER_COST,
+  })
+  estimatedStart(@Parent() job: JobModel): Promise<StartEstimateModel | null> {
+    const spec = job.spec as { begin?: string | null };
+    return this.estimates.estimate({ ...job, begin: spec.begin ?? null });
   }
 
   @RequireScope(Scope.JobsRead)

@@ -64,6 +64,10 @@ describe('notebook progress message', () => {
   it('says where the notebook stands in one line', () => {
     expect(notebookMessage({ ...base, state: 'PENDING', reason: 'Resources', queuePosition: 1, queueLength: 3 })).toBe('Queued in partition debug: Resources (position 1 of 3)');
     expect(notebookMessage({ ...base, state: 'PENDING', reason: 'EngineUnavailable' })).toBe('Queued in partition debug: EngineUnavailable');
+    const expectedStart = { time: new Date('2026-12-02T16:30:00Z'), by: 'engine' as const };
+    expect(notebookMessage({ ...base, state: 'PENDING', reason: 'Resources', queuePosition: 2, queueLength: 2, expectedStart })).toBe(
+      'Queued in partition debug: Resources (position 2 of 2); expected to start by 2026-12-02T16:30:00.000Z (engine estimate)',
+    );
     expect(notebookMessage({ ...base, state: 'STARTING', nodeList: 'n1' })).toBe('Job 42 running on node n1; starting the server');
     expect(notebookMessage({ ...base, state: 'STARTING', nodeList: 'n1', host: '10.1.2.3', port: 9123 })).toBe('Job 42 running on node n1; server registered at http://10.1.2.3:9123, waiting for it to answer');
     expect(notebookMessage({ ...base, state: 'READY', host: 'fe80::1', port: 9123 })).toBe('Server ready at http://[fe80::1]:9123');

@@ -101,6 +101,8 @@ export interface MessageFacts {
   port: number | null;
   queuePosition: number | null;
   queueLength: number | null;
+  /** When the notebook's job is expected to start (issue 17), and whose estimate that is; null when unknown. */
+  expectedStart?: { time: Date; by: 'engine' | 'gateway' } | null;
 }
 
 export function notebookUrl(host: string | null, port: number | null): string | null {
@@ -113,7 +115,8 @@ export function notebookMessage(f: MessageFacts): string {
   switch (f.state) {
     case 'PENDING': {
       const position = f.queuePosition !== null ? ` (position ${f.queuePosition}${f.queueLength !== null ? ` of ${f.queueLength}` : ''})` : '';
-      return `Queued in partition ${f.partition}: ${f.reason ?? 'waiting'}${position}`;
+      const start = f.expectedStart ? `; expected to start by ${f.expectedStart.time.toISOString()} (${f.expectedStart.by} estimate)` : '';
+      return `Queued in partition ${f.partition}: ${f.reason ?? 'waiting'}${position}${start}`;
     }
     case 'STARTING':
       return f.host

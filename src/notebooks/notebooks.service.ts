@@ -19,6 +19,8 @@ import type { ResolvedProfile } from './notebook-profiles';
 import { LIVE_NOTEBOOK_STATES, type NotebookState, isNotebookFinal } from './notebook-state';
 import { NotebookStateService } from './notebook-state.service';
 import { NotebookUpdatesPubSub } from './notebook-updates.pubsub';
+import { StartEstimateService, estimatedJobOf } from '../jobs/start-estimate/start-estimate.service';
+import { StartEstimateSource } from '../jobs/start-estimate/start-estimate';
 import { NotebooksRepository, type NotebookRow } from './notebooks.repository';
 import { assertUnixIdentity } from '../users/unix-identity';
 
@@ -46,6 +48,7 @@ export class NotebooksService {
     private readonly jobs: JobsService,
     private readonly partitions: PartitionsService,
     private readonly limits: LimitsService,
+    private readonly estimates: StartEstimateService,
     private readonly state: NotebookStateService,
     private readonly updates: NotebookUpdatesPubSub,
     private readonly http: HttpAdapterHost,
@@ -163,10 +166,19 @@ export class NotebooksService {
     return (await this.views([row]))[0];
   }
 
-  /** GraphQL views; the queue positions of all pending ones in one query. */
+  /** GraphQL views; the queue positions of all pending ones in one query, their expected starts from what the gateway knows. */
   async views(rows: NotebookRow[]): Promise<NotebookModel[]> {
-    const positions = await this.repo.queuePositions(rows.filter((r) => r.state === 'PENDING').map((r) => r.jobId));
-    return rows.map((r) => toNotebookModel(r, positions.get(r.jobId)));
+    const pending = rows.filter((r) => r.state === 'PENDING');
+    const positions = await this.repo.queuePositions(pending.map((r) => r.jobId));
+    const starts = new Map(
+      await Promise.all(
+        pending.map(async (r) => {
+          const e = await this.estimates.estimate(estimatedJobOf(r.job));
+          return [r.id, e?.time ? { time: e.time, by: e.source === StartEstimateSource.ENGINE ? ('engine' as const) : ('gateway' as const) } : null] as const;
+        }),
+      ),
+    );
+    return rows.map((r) => toNotebookModel(r, positions.get(r.jobId), starts.get(r.id)));
   }
 
   /** Cancels the notebook's job; idempotent. STOPPED once the job has ended (at once for a job still in the gateway). */

@@ -33,3 +33,34 @@ describe('partitions from stored capacity', () => {
     expect(a).toMatchObject({ stale: true, observedAt });
   });
 });
+
+describe('the partitions a job may run in (issue 17)', () => {
+  const named = (name: string, engine: string, allowGroups: string[] = []) => ({ ...part(name, engine), allowGroups });
+  const config = {
+    partitions: [named('a', 'e'), named('b', 'f'), named('staff', 'f', ['staff']), named('c', 'g')],
+    routing: { groups: [{ name: 'any', partitions: ['staff', 'b'], choose: 'in-order', fallback: ['c'] }] },
+    capacityIntervalMs: 30_000,
+  } as unknown as AppConfig;
+  const svc = new PartitionsService(config, {} as EngineRegistry, {} as EngineCapacityRepository);
+  const user = { groups: ['users'], admin: false };
+  const names = (r: { partitions: { name: string }[] }) => r.partitions.map((p) => p.name);
+
+  it('a list chooses by earliest start among the partitions named, in order', () => {
+    const r = svc.resolveRoute(['b', 'a'], user);
+    expect(names(r)).toEqual(['b', 'a']);
+    expect(r).toMatchObject({ choose: 2, rule: 'earliest-start' });
+  });
+
+  it('a group stands for its partitions, its rule and its fallbacks (fallbacks are never chosen first)', () => {
+    const r = svc.resolveRoute(['any'], { groups: ['staff'], admin: false });
+    expect(names(r)).toEqual(['staff', 'b', 'c']);
+    expect(r).toMatchObject({ choose: 2, rule: 'in-order' });
+  });
+
+  it('attacker: a group never lands a user in a partition they may not use', () => {
+    const r = svc.resolveRoute(['any'], user);
+    expect(names(r)).toEqual(['b', 'c']);
+    expect(() => svc.resolveRoute(['staff'], user)).toThrow(/you may not use partition staff/);
+    expect(() => svc.resolveRoute(['staff', 'nope'], user)).toThrow(/invalid partition specified: nope \(partitions: a, b, staff, c, any\)/);
+  });
+});

@@ -4,6 +4,7 @@ import type { AppConfig, ResolvedPartition } from '../config/load-config';
 import { badInput, forbidden } from '../common/domain-error';
 import { EngineRegistry } from '../engines/engine-registry';
 import type { PartitionCapacity } from '../engines/engine';
+import type { RouteRule } from '../config/routing-config.schema';
 import { EngineCapacityRepository } from './engine-capacity.repository';
 
 export interface PartitionView extends ResolvedPartition {
@@ -18,8 +19,19 @@ export interface PartitionView extends ResolvedPartition {
   stale: boolean;
 }
 
+/** The partitions a job may run in, in order: the router chooses among the first `choose`, the rest are fallbacks. */
+export interface PartitionRoute {
+  partitions: ResolvedPartition[];
+  choose: number;
+  rule: RouteRule;
+}
+
 /** Refresh intervals a stored capacity may miss before it is shown as unknown. */
 const STALE_AFTER_INTERVALS = 3;
+
+function unique<T>(list: T[]): T[] {
+  return list.filter((x, i) => list.indexOf(x) === i);
+}
 
 function canUse(p: ResolvedPartition, groups: string[], admin: boolean): boolean {
   return admin || p.allowGroups.length === 0 || p.allowGroups.some((g) => groups.includes(g));
@@ -33,28 +45,50 @@ export class PartitionsService {
     private readonly capacities: EngineCapacityRepository,
   ) {}
 
-  /**
-   * The partition a job runs in: the default when none is named; from a list (`-p a,b`), the first
-   * the user may use (Slurm picks the one that starts earliest; the gateway cannot know that).
-   */
+  /** The partition a job of one partition runs in (a notebook profile's): the first candidate of its route. */
   resolve(requested: string[], user: { groups: string[]; admin: boolean }): ResolvedPartition {
+    return this.resolveRoute(requested, user).partitions[0];
+  }
+
+  /**
+   * Where a job may run (issue 17): the default partition when none is named; else the named partitions and
+   * groups expanded in order (a group's fallbacks last), keeping only those the user may use. The router
+   * chooses among the first `choose` at dispatch; the rest are only moved to.
+   */
+  resolveRoute(requested: string[], user: { groups: string[]; admin: boolean }): PartitionRoute {
     const all = this.config.partitions;
     if (requested.length === 0) {
       const def = all.find((p) => p.default) as ResolvedPartition;
       if (!canUse(def, user.groups, user.admin)) throw forbidden(`you may not use the default partition "${def.name}"; name one with -p`, { option: '--partition' });
-      return def;
+      return { partitions: [def], choose: 1, rule: 'earliest-start' };
     }
-    const unknown = requested.filter((name) => !all.some((p) => p.name === name));
+    const groups = this.config.routing.groups;
+    const names = [...all.map((p) => p.name), ...groups.map((g) => g.name)];
+    const unknown = requested.filter((name) => !names.includes(name));
     if (unknown.length) {
-      throw badInput(`invalid partition specified: ${unknown.join(',')} (partitions: ${all.map((p) => p.name).join(', ')})`, {
+      throw badInput(`invalid partition specified: ${unknown.join(',')} (partitions: ${names.join(', ')})`, {
         option: '--partition',
         value: unknown.join(','),
-        allowed: all.map((p) => p.name),
+        allowed: names,
       });
     }
-    const usable = requested.map((name) => all.find((p) => p.name === name) as ResolvedPartition).find((p) => canUse(p, user.groups, user.admin));
-    if (!usable) throw forbidden(`you may not use partition ${requested.join(',')}: it is limited to the groups ${all.find((p) => p.name === requested[0])?.allowGroups.join(', ')}`, { option: '--partition' });
-    return usable;
+    const chosen: string[] = [];
+    const fallback: string[] = [];
+    for (const name of requested) {
+      const group = groups.find((g) => g.name === name);
+      chosen.push(...(group ? group.partitions : [name]));
+      fallback.push(...(group?.fallback ?? []));
+    }
+    const usable = (list: string[]) => list.map((name) => all.find((p) => p.name === name) as ResolvedPartition).filter((p) => canUse(p, user.groups, user.admin));
+    const first = unique(usable(chosen));
+    const rest = unique(usable(fallback)).filter((p) => !first.includes(p));
+    if (first.length + rest.length === 0) {
+      const named = all.find((p) => p.name === chosen[0]);
+      throw forbidden(`you may not use partition ${requested.join(',')}: it is limited to the groups ${named?.allowGroups.join(', ')}`, { option: '--partition' });
+    }
+    // A single group named chooses by its own rule; a user's list, like Slurm's, by the earliest start.
+    const group = requested.length === 1 ? groups.find((g) => g.name === requested[0]) : undefined;
+    return { partitions: [...first, ...rest], choose: Math.max(1, first.length), rule: group?.choose ?? 'earliest-start' };
   }
 
   /**

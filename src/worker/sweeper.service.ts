@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { JobDispatchService } from '../jobs/job-dispatch.service';
 import { JobGateService } from '../jobs/job-gate.service';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { JobQueueService } from '../queue/job-queue.service';
@@ -19,6 +20,7 @@ export class SweeperService {
     private readonly jobs: JobsRepository,
     private readonly queue: JobQueueService,
     private readonly gate: JobGateService,
+    private readonly dispatch: JobDispatchService,
     @InjectPinoLogger(SweeperService.name) private readonly log: PinoLogger,
   ) {}
 
@@ -26,6 +28,8 @@ export class SweeperService {
     await this.gate.evaluate();
     const ready = await this.jobs.findReadyIds(BATCH);
     await this.queue.submit(ready);
+    // Jobs that moved between engines (issue 17): any copy left behind is found and cancelled.
+    for (const id of await this.jobs.findMovedIds(BATCH)) await this.dispatch.reconcileMoved(id);
     const cancels = await this.jobs.findPendingCancels(new Date(Date.now() - CANCEL_RETRY_MS), BATCH);
     for (const c of cancels) await this.queue.cancel(c.jobId, c.arrayIndex);
     if (ready.length || cancels.length) this.log.debug({ ready: ready.length, cancels: cancels.length }, 'sweep re-enqueued work');

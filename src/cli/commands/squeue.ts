@@ -6,10 +6,10 @@ import type { CliContext } from '../cli-context';
 import { CommandError } from '../cli-errors';
 import { listJobs, listPartitions, whoAmI } from '../gateway-api';
 import type { GatewayJob, GatewayJobFilter, JobState } from '../gateway-types';
-import { JOB_STATES } from '../../domain/job';
+import { JOB_STATES } from '../../domain/job/job-state';
 import { isPending, MIN_JOB_AGE_MS, partitionLimits, type PartitionLimits } from '../format/job-facts';
-import { collapseTaskSets, expandJobs, type PrintedJob } from '../format/printed-jobs';
-import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT } from '../format/squeue-fields';
+import { collapseTaskSets, expandJobs, type PrintedJob, startOrExpected } from '../format/printed-jobs';
+import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT, SQUEUE_START_FORMAT } from '../format/squeue-fields';
 import {
   layoutFromFormat,
   layoutFromLongFormat,
@@ -41,6 +41,7 @@ export interface SqueueOptions {
   verbose?: boolean;
   json?: boolean;
   clusters?: string;
+  start?: boolean;
 }
 
 export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContext): void {
@@ -61,6 +62,7 @@ export function registerSqueue({ subcommand, run }: ProgramParts, ctx: CliContex
     .option('--noconvert', 'memory in megabytes as given, never converted to G or T')
     .option('-v, --verbose', 'accepted for compatibility')
     .option('-M, --clusters <cluster_list>', "the site's cluster (its name or all): a CLUSTER: line heads the output")
+    .option('--start', 'pending jobs by expected start: --format="%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R" --sort=S --states=PENDING')
     .option('--json', "every job the controller holds, as Slurm 22.05's JSON (other options are ignored, as by Slurm)")
     .action((opts: SqueueOptions) => run('squeue', () => (opts.json ? runSqueueJson(ctx) : runSqueue(ctx, opts))));
 }
@@ -76,12 +78,13 @@ function chooseLayout(opts: SqueueOptions, env: NodeJS.ProcessEnv): SqueueLayout
   const fromEnv = !opts.long && opts.format === undefined && opts.Format === undefined;
   const longFormat = opts.Format ?? (fromEnv ? env.SQUEUE_FORMAT2 || undefined : undefined);
   if (longFormat !== undefined) return layoutFromLongFormat(longFormat);
-  const format = opts.format ?? (opts.long ? SQUEUE_LONG_FORMAT : (fromEnv && env.SQUEUE_FORMAT) || SQUEUE_DEFAULT_FORMAT);
+  const format = opts.format ?? (opts.long ? SQUEUE_LONG_FORMAT : opts.start ? SQUEUE_START_FORMAT : (fromEnv && env.SQUEUE_FORMAT) || SQUEUE_DEFAULT_FORMAT);
   return layoutFromFormat(format);
 }
 
 function chooseStates(opts: SqueueOptions): Set<JobState> {
-  if (opts.states === undefined) return new Set(ACTIVE_STATES);
+  // --start is Slurm's --states=PENDING unless states are named.
+  if (opts.states === undefined) return new Set(opts.start ? ['PENDING'] : ACTIVE_STATES);
   try {
     return parseStateList(opts.states);
   } catch (err) {
@@ -124,7 +127,8 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
     return 1;
   }
 
-  const records = selectQueueRecords(jobs, { states, selectors, accounts: splitList(opts.account), array: !!opts.array });
+  const selected = selectQueueRecords(jobs, { states, selectors, accounts: splitList(opts.account), array: !!opts.array });
+  const records = opts.start ? byExpectedStart(selected) : selected;
   const limits = await limitsIfNeeded(ctx, layout, records.map((r) => r.job.timeLimitMinutes));
   const context = { now: io.now(), limits, noConvert: !!opts.noconvert, groupName: groupNameLookup() };
   if (cluster !== null && !opts.noheader) io.stdout(`CLUSTER: ${cluster}\n`);
@@ -169,4 +173,10 @@ async function limitsIfNeeded(ctx: CliContext, layout: SqueueLayout, jobLimits: 
   const showsLimit = layout.tokens.some((t) => t.kind === 'field' && 'lLe'.includes(t.code));
   if (!showsLimit || !jobLimits.some((l) => l === null)) return new Map();
   return partitionLimits(await listPartitions(ctx.client()));
+}
+
+/** `--start`'s `--sort=S`: increasing start (actual or expected); jobs without one last, as Slurm sorts them. */
+function byExpectedStart(records: PrintedJob[]): PrintedJob[] {
+  const at = (r: PrintedJob) => startOrExpected(r)?.getTime() ?? Number.POSITIVE_INFINITY;
+  return [...records].sort((a, b) => at(a) - at(b));
 }

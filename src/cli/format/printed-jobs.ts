@@ -27,6 +27,11 @@ export interface PrintedJob {
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
 
+/** When it started; for a pending job, its estimated start (Slurm's %S and StartTime show the expected start). */
+export function startOrExpected(r: PrintedJob): Date | null {
+  return r.startTime ?? (r.state === 'PENDING' ? toDate(r.job.estimatedStart?.time ?? null) : null);
+}
+
 export function expandJob(job: GatewayJob): PrintedJob[] {
   if (!job.isArray || job.arrayTasks.length === 0) {
     return [

@@ -5,7 +5,7 @@
  */
 import { SLURM_LONG_STATE } from '../../domain/job/job-state';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, tresText } from './job-facts';
-import { arrayTaskText, type PrintedJob, secondsUsed } from './printed-jobs';
+import { arrayTaskText, type PrintedJob, secondsUsed, startOrExpected } from './printed-jobs';
 import { defaultOutputPattern, expandOutputPath } from './output-path';
 import { formatElapsed, formatLimitMinutes } from './duration';
 import { formatTimestamp } from './timestamp';
@@ -42,7 +42,7 @@ export function showJobLines(r: PrintedJob, ctx: ShowJobContext): string[][] {
   const timeMin = specValue<number | null>(r, 'timeMinMinutes');
   const deadline = specValue<string | null>(r, 'deadline');
   const pending = r.state === 'PENDING' || r.state === 'HELD';
-  const start = r.startTime;
+  const start = startOrExpected(r);
   const end = pending ? null : expectedEnd(r, ctx.limits);
   const stdout = expandOutputPath(job.stdoutPath ?? defaultOutputPattern(r), r);
   const stderr = job.stderrPath ? expandOutputPath(job.stderrPath, r) : stdout;

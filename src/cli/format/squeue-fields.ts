@@ -6,7 +6,7 @@
  */
 import { SLURM_LONG_STATE, SLURM_SHORT_STATE } from '../../domain/job/job-state';
 import { effectiveTimeLimit, expectedEnd, type PartitionLimits, reasonText, showsReasonInsteadOfNodes, tresPerNode, tresText, waitStatus } from './job-facts';
-import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed } from './printed-jobs';
+import { arrayTaskText, jobIdText, type PrintedJob, secondsUsed, startOrExpected } from './printed-jobs';
 import { firstHost } from './hostlist';
 import { formatMegabytes, requestedMemoryMB } from './memory';
 import { formatCompactDuration, secondsBetween } from './duration';
@@ -81,7 +81,7 @@ const JOB_FIELDS: Readonly<Record<string, SqueueField>> = {
   // The node the batch script runs on: the allocation's first; "n/a" before there is one.
   B: { header: 'EXEC_HOST', longNames: ['BatchHost'], render: (r) => cut((started(r) && firstHost(r.nodeList)) || 'n/a') },
   V: { header: 'SUBMIT_TIME', longNames: ['SubmitTime'], render: (r) => cut(formatTimestamp(new Date(r.job.submitTime))) },
-  S: { header: 'START_TIME', longNames: ['StartTime'], render: (r) => timeOrNA(r.startTime) },
+  S: { header: 'START_TIME', longNames: ['StartTime'], render: (r) => timeOrNA(startOrExpected(r)) },
   e: {
     header: 'END_TIME',
     longNames: ['EndTime'],
@@ -152,3 +152,5 @@ export const SQUEUE_CODES: ReadonlySet<string> = new Set(Object.keys(SQUEUE_FIEL
 /** squeue's documented layouts. */
 export const SQUEUE_DEFAULT_FORMAT = '%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R';
 export const SQUEUE_LONG_FORMAT = '%.18i %.9P %.8j %.8u %.8T %.10M %.9l %.6D %R';
+/** `squeue --start` (the format string in Slurm 22.05's squeue binary). */
+export const SQUEUE_START_FORMAT = '%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R';

@@ -51,7 +51,9 @@ export function parseSqueue(stdout: string): SqueueRow[] {
 }
 
 export function squeueUpdate(jobId: number, row: SqueueRow): TaskUpdate {
-  return taskUpdate(jobId, row, splitWaitStatus(row.exitStatus));
+  const update = taskUpdate(jobId, row, splitWaitStatus(row.exitStatus));
+  // A pending job's StartTime is Slurm's own estimate of its start (the backfill scheduler's), when it has one.
+  return update.state === 'PENDING' ? { ...update, expectedStart: slurmTime(row.start) } : update;
 }
 
 /** What squeue and sacct rows share, in the gateway's terms; a job not yet started has no start time. */

@@ -1,6 +1,7 @@
 import type { JobSpec } from '../../domain/job';
 import { type JobRow, storedSpec } from '../jobs.repository';
 import type { JobModel } from './job.model';
+import { shownPartition } from '../job-route';
 
 function dependencyText(spec: JobSpec): string | null {
   if (!spec.dependency?.items.length) return null;
@@ -24,7 +25,7 @@ export function toJobModel(row: JobRow): JobModel {
     gid: row.user.gid,
     submitHost: row.submitHost,
     account: row.account,
-    partition: row.partition,
+    partition: shownPartition(row),
     engine: row.engine,
     state: row.state,
     reason: row.reason,
@@ -59,5 +60,6 @@ export function toJobModel(row: JobRow): JobModel {
     cancelledBy: row.cancelledBy,
     engineJobId: row.engineRef,
     spec,
+    engineStart: row.estStartTime,
   };
 }

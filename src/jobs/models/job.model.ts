@@ -38,7 +38,7 @@ export class JobModel {
   @Field(() => Int, { nullable: true, description: "The owner's Unix gid, which the job runs with (squeue %G)" }) gid!: number | null;
   @Field({ description: 'Where the job was submitted: the gateway host that accepted it (Slurm AllocNode)' }) submitHost!: string;
   @Field(() => String, { nullable: true }) account!: string | null;
-  @Field() partition!: string;
+  @Field({ description: 'The partition it runs in; while a job of several partitions waits for the gateway to choose, all of them ("a,b"), as Slurm shows it' }) partition!: string;
   @Field() engine!: string;
   @Field(() => String, { nullable: true, description: "The engine's own id for the job (Slurm job id, …); null until the engine has it" }) engineJobId!: string | null;
   @Field(() => JobStateEnum, { description: "For arrays, derived from the tasks' states" }) state!: JobState;
@@ -63,4 +63,6 @@ export class JobModel {
   @Field(() => String, { nullable: true }) comment!: string | null;
   @Field(() => String, { nullable: true, description: 'Who cancelled it (user:<name>)' }) cancelledBy!: string | null;
   @Field(() => GraphQLJSON, { description: 'The JobSpec', complexity: LARGE_VALUE_COST }) spec!: unknown;
+  /** The engine's own start estimate from the last status pass; read by the `estimatedStart` field, not a field itself. */
+  engineStart!: Date | null;
 }

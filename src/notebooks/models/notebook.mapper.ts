@@ -2,10 +2,10 @@ import type { QueuePosition, NotebookRow } from '../notebooks.repository';
 import { publicOptions, type NotebookOptions, OPTION_LABELS, changeable, defaultOptions } from '../notebook-options';
 import { formatTimeValue } from '../../sbatch';
 import { type ResolvedProfile, formatMemory } from '../notebook-profiles';
-import { notebookMessage, notebookUrl } from '../notebook-state';
+import { type MessageFacts, notebookMessage, notebookUrl } from '../notebook-state';
 import type { NotebookModel, NotebookProfileModel, NotebookProfileOptionModel } from './notebook.model';
 
-export function toNotebookModel(row: NotebookRow, queue: QueuePosition | undefined): NotebookModel {
+export function toNotebookModel(row: NotebookRow, queue: QueuePosition | undefined, expectedStart: MessageFacts['expectedStart'] = null): NotebookModel {
   const pending = row.state === 'PENDING';
   const queuePosition = pending ? (queue?.position ?? null) : null;
   return {
@@ -28,6 +28,7 @@ export function toNotebookModel(row: NotebookRow, queue: QueuePosition | undefin
       port: row.port,
       queuePosition,
       queueLength: pending ? (queue?.total ?? null) : null,
+      expectedStart: pending ? expectedStart : null,
     }),
     host: row.host,
     port: row.port,
