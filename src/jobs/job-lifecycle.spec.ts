@@ -43,7 +43,7 @@ describe('JobLifecycle', () => {
   it('engineAccepted: a reason from the wait in the gateway gives way to Priority; the change is guarded on READY and told once', async () => {
     const { lifecycle, applied, published } = setup();
     expect(await lifecycle.engineAccepted(row({ reason: Reason.EngineUnavailable }), 'ref-1')).toBe(true);
-    expect(applied).toEqual([{ jobId: 7, expectSubmitStatus: ['READY'], job: { submitStatus: 'SUBMITTED', engineRef: 'ref-1', reason: Reason.Priority } }]);
+    expect(applied).toEqual([{ jobId: 7, expectSubmitStatus: ['READY'], job: { submitStatus: 'SUBMITTED', engineRef: 'ref-1', reason: Reason.Priority, unavailableSince: null } }]);
     expect(published).toEqual([[{ jobId: 7, userId: 3 }]]);
   });
 
