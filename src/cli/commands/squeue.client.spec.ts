@@ -4,7 +4,7 @@
  */
 import { runCli } from '../program';
 import { type FakeGateway, startFakeGateway } from '../../../test/cli/fake-gateway';
-import { at, makeJob, queueScenario, scenarioPartitions } from '../../../test/cli/job-fixtures';
+import { at, iso, makeJob, queueScenario, scenarioPartitions } from '../../../test/cli/job-fixtures';
 import { memoryIo, testContext } from '../../../test/cli/memory-io';
 import type { GatewayJob } from '../gateway-types';
 
@@ -113,5 +113,21 @@ describe('client test: hpcg squeue', () => {
     const { code, err } = await squeue('--bogus');
     expect(code).toBe(1);
     expect(err).toBe("squeue: unrecognized option '--bogus'\nTry \"squeue --help\" for more information.\n");
+  });
+
+  it('--start lists pending jobs by expected start in Slurm\'s --start layout, those without an estimate last', async () => {
+    jobs = [
+      makeJob({ id: 31, name: 'later', state: 'PENDING', reason: 'Resources', estimatedStart: { time: iso(17, 10, 0), source: 'GATEWAY' } }),
+      makeJob({ id: 32, name: 'none', state: 'PENDING', reason: 'Priority', estimatedStart: null }),
+      makeJob({ id: 33, name: 'sooner', state: 'PENDING', reason: 'Resources', estimatedStart: { time: iso(16, 40, 0), source: 'ENGINE' } }),
+      makeJob({ id: 34, name: 'runs', state: 'RUNNING', startTime: iso(16, 0, 0), nodeList: 'vm' }),
+    ];
+    const { code, out } = await squeue('--start');
+    expect(code).toBe(0);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toBe('             JOBID PARTITION     NAME     USER ST          START_TIME  NODES SCHEDNODES           NODELIST(REASON)');
+    expect(lines.slice(1).map((l) => l.trim().split(/\s+/)[0])).toEqual(['33', '31', '32']);
+    expect(lines[1]).toMatch(/^\s+33\s+debug\s+sooner\s+root PD \d{4}-\d\d-\d\dT16:40:00 /);
+    expect(lines[3]).toMatch(/ N\/A /);
   });
 });

@@ -8,7 +8,7 @@ import { listJobs, listPartitions, whoAmI } from '../gateway-api';
 import type { GatewayJob, GatewayJobFilter, JobState } from '../gateway-types';
 import { JOB_STATES } from '../../domain/job/job-state';
 import { isPending, MIN_JOB_AGE_MS, partitionLimits, type PartitionLimits } from '../format/job-facts';
-import { collapseTaskSets, expandJobs, type PrintedJob, startOrExpected } from '../format/printed-jobs';
+import { collapseTaskSets, expandJobs, type PrintedJob } from '../format/printed-jobs';
 import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT, SQUEUE_START_FORMAT } from '../format/squeue-fields';
 import {
   layoutFromFormat,
@@ -127,12 +127,11 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
     return 1;
   }
 
-  const selected = selectQueueRecords(jobs, { states, selectors, accounts: splitList(opts.account), array: !!opts.array });
-  const records = opts.start ? byExpectedStart(selected) : selected;
+  const records = selectQueueRecords(jobs, { states, selectors, accounts: splitList(opts.account), array: !!opts.array });
   const limits = await limitsIfNeeded(ctx, layout, records.map((r) => r.job.timeLimitMinutes));
   const context = { now: io.now(), limits, noConvert: !!opts.noconvert, groupName: groupNameLookup() };
   if (cluster !== null && !opts.noheader) io.stdout(`CLUSTER: ${cluster}\n`);
-  io.stdout(renderQueue(records, layout, context, { header: !opts.noheader, long: !!opts.long }));
+  io.stdout(renderQueue(records, layout, context, { header: !opts.noheader, long: !!opts.long, byStart: !!opts.start }));
   return 0;
 }
 
@@ -175,8 +174,3 @@ async function limitsIfNeeded(ctx: CliContext, layout: SqueueLayout, jobLimits: 
   return partitionLimits(await listPartitions(ctx.client()));
 }
 
-/** `--start`'s `--sort=S`: increasing start (actual or expected); jobs without one last, as Slurm sorts them. */
-function byExpectedStart(records: PrintedJob[]): PrintedJob[] {
-  const at = (r: PrintedJob) => startOrExpected(r)?.getTime() ?? Number.POSITIVE_INFINITY;
-  return [...records].sort((a, b) => at(a) - at(b));
-}

@@ -5,7 +5,7 @@
 import { SLURM_SHORT_STATE } from '../../domain/job/job-state';
 import { fitField } from './fit-field';
 import { formatCtime } from './timestamp';
-import type { PrintedJob } from './printed-jobs';
+import { type PrintedJob, startOrExpected } from './printed-jobs';
 import { type FormatToken, parseLongFormat, parsePrintfFormat } from './printf-format';
 import { SQUEUE_CODES, SQUEUE_FIELDS, type SqueueContext } from './squeue-fields';
 
@@ -66,13 +66,19 @@ export function sortLikeSqueue(records: readonly PrintedJob[]): PrintedJob[] {
   );
 }
 
+/** `squeue --start`'s `--sort=S`: increasing start (actual or expected), jobs without one last; ties as squeue sorts. */
+export function sortByStart(records: readonly PrintedJob[]): PrintedJob[] {
+  const at = (r: PrintedJob) => startOrExpected(r)?.getTime() ?? Number.POSITIVE_INFINITY;
+  return sortLikeSqueue(records).sort((a, b) => at(a) - at(b));
+}
+
 /** The whole output: `squeue -l`'s date line and the header unless -h, then the sorted records. */
-export function renderQueue(records: readonly PrintedJob[], layout: SqueueLayout, ctx: SqueueContext, opts: { header: boolean; long: boolean }): string {
+export function renderQueue(records: readonly PrintedJob[], layout: SqueueLayout, ctx: SqueueContext, opts: { header: boolean; long: boolean; byStart?: boolean }): string {
   const lines: string[] = [];
   if (opts.header) {
     if (opts.long) lines.push(formatCtime(ctx.now));
     lines.push(renderSqueueHeader(layout));
   }
-  for (const r of sortLikeSqueue(records)) lines.push(renderSqueueLine(layout, r, ctx));
+  for (const r of opts.byStart ? sortByStart(records) : sortLikeSqueue(records)) lines.push(renderSqueueLine(layout, r, ctx));
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
