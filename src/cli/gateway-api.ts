@@ -9,19 +9,22 @@ import type { GatewayJob, GatewayJobFilter, GatewayPartition, GatewayTestResult,
 export interface JobSelection {
   spec?: boolean;
   events?: boolean;
+  /** A pending job's expected start (`%S`, `--start`, StartTime): a resolver per job, so a costly field. */
+  estimate?: boolean;
 }
 
 const PAGE_LIMIT = 1000;
-/** `spec` and `events` are costly per job (the gateway's HPCG_GRAPHQL_MAX_COMPLEXITY): smaller pages. */
+/** `spec`, `events` and `estimatedStart` are costly per job (the gateway's HPCG_GRAPHQL_MAX_COMPLEXITY): smaller pages. */
 const COSTLY_PAGE_LIMIT = 200;
 
 export function jobFields(selection: JobSelection = {}): string {
   return [
     'id name user uid gid submitHost account partition engine state reason exitCode signal',
     'submitTime eligibleTime startTime endTime timeLimitMinutes nodes cpus nodeList workdir',
-    'stdoutPath stderrPath isArray arrayMaxConcurrent dependency comment estimatedStart { time source }',
+    'stdoutPath stderrPath isArray arrayMaxConcurrent dependency comment',
     'arrayTasks { index rawId state reason exitCode signal startTime endTime nodeList }',
     selection.spec ? 'spec' : '',
+    selection.estimate ? 'estimatedStart { time source }' : '',
     selection.events ? 'events { at arrayIndex fromState toState reason actor }' : '',
   ]
     .filter(Boolean)
@@ -32,7 +35,7 @@ export function jobFields(selection: JobSelection = {}): string {
 export async function listJobs(client: GatewayClient, filter: GatewayJobFilter, selection: JobSelection = {}): Promise<GatewayJob[]> {
   const query = `query CliJobs($filter: JobFilter, $page: PageInput) { jobs(filter: $filter, page: $page) { total items { ${jobFields(selection)} } } }`;
   const jobs: GatewayJob[] = [];
-  const limit = selection.spec || selection.events ? COSTLY_PAGE_LIMIT : PAGE_LIMIT;
+  const limit = selection.spec || selection.events || selection.estimate ? COSTLY_PAGE_LIMIT : PAGE_LIMIT;
   for (let offset = 0; ; offset += limit) {
     const { jobs: page } = await client.request<{ jobs: { total: number; items: GatewayJob[] } }>(query, {
       filter,

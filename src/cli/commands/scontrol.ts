@@ -139,9 +139,9 @@ async function showJob(ctx: CliContext, args: string[], oneLiner: boolean): Prom
       io.stderr('scontrol_print_job error: Invalid job id specified\n');
       return 1;
     }
-    jobs = await listJobs(client, { ids: [selectors[0].jobId] }, { spec: true });
+    jobs = await listJobs(client, { ids: [selectors[0].jobId] }, { spec: true, estimate: true });
   } else {
-    jobs = await listJobs(client, { activeAfter: new Date(now.getTime() - MIN_JOB_AGE_MS).toISOString() }, { spec: true });
+    jobs = await listJobs(client, { activeAfter: new Date(now.getTime() - MIN_JOB_AGE_MS).toISOString() }, { spec: true, estimate: true });
   }
 
   const records = collapseTaskSets(

@@ -14,6 +14,7 @@ import {
   layoutFromFormat,
   layoutFromLongFormat,
   layoutNeedsSpec,
+  layoutShowsStart,
   renderQueue,
   type SqueueLayout,
 } from '../format/squeue-render';
@@ -121,7 +122,7 @@ export async function runSqueue(ctx: CliContext, opts: SqueueOptions): Promise<n
     // An array's state is its tasks' aggregate: a RUNNING array can hold PENDING or finished tasks.
     filter.states = [...new Set([...states, ...ACTIVE_STATES])];
   }
-  const jobs = await listJobs(client, filter, { spec: layoutNeedsSpec(layout) });
+  const jobs = await listJobs(client, filter, { spec: layoutNeedsSpec(layout), estimate: !!opts.start || layoutShowsStart(layout) });
   if (selectors.length === 1 && jobs.length === 0) {
     io.stderr('slurm_load_jobs error: Invalid job id specified\n');
     return 1;

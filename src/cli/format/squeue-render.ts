@@ -31,6 +31,11 @@ export function layoutFromLongFormat(format: string): SqueueLayout {
   return parseLongFormat(format, longField);
 }
 
+/** Whether the layout prints a start time (`%S`, `StartTime`), which for a pending job is its estimate. */
+export function layoutShowsStart(layout: SqueueLayout): boolean {
+  return layout.tokens.some((t) => t.kind === 'field' && t.code === 'S');
+}
+
 export function layoutNeedsSpec(layout: SqueueLayout): boolean {
   return layout.tokens.some((t) => t.kind === 'field' && SQUEUE_FIELDS[t.code].needsSpec);
 }
