@@ -176,7 +176,8 @@ describe('local engine: running batch jobs', () => {
     expect(seconds).toBeGreaterThanOrEqual(60);
     expect(seconds).toBeLessThan(66);
     const out = read(`limit-${TIME_LIMITED_JOB}.out`);
-    expect(out).toMatch(/^started\nbatch got USR1 after [45] s\n/);
+    // USR1 55 s before the 60 s limit: at 5 s, give or take bash's whole-second $SECONDS and a loaded machine.
+    expect(out).toMatch(/^started\nbatch got USR1 after [4-6] s\n/);
     expect(out).toMatch(/batch got TERM after 6\d s/);
     expect(out).not.toContain('child got USR1');
     expect(existsSync(`${workdir}/limit-${TIME_LIMITED_JOB}.out`)).toBe(true);
