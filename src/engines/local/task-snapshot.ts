@@ -68,7 +68,10 @@ export async function readTaskSnapshot(dir: string): Promise<TaskSnapshot> {
     if (t === null || t === '') return null;
     return JSON.parse(t) as T;
   };
-  const started = await text(F.START);
+  // The launcher renames `start` into place before `exit`, but a readdir racing those renames can list the
+  // later name without the earlier one (seen under load: a fast job reported COMPLETED with no start time
+  // and no node). A finished task's files are final, so its start is read directly.
+  const started = (await text(F.START)) ?? (present.has(F.EXIT) ? await fsp.readFile(join(dir, F.START), 'utf8').catch(() => null) : null);
   const claim = await json<ClaimRecord>(F.CLAIM);
   const gate = F.isAttempt(claim?.attempt) ? await json<Partial<ProcessStamp>>(F.launchGate(claim.attempt)) : null;
   const gateStamp = typeof gate?.pid === 'number' ? (gate as ProcessStamp) : null;
