@@ -3,8 +3,7 @@ import { chownSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayFixture, eventually } from '../../test/support/gateway-fixture';
 import { gql } from '../../test/support/graphql-client';
-import { sharedSlurmCluster } from '../../test/support/shared-slurm';
-import type { SlurmCluster } from '../../test/support/slurm-cluster';
+import { SlurmCluster } from '../../test/support/slurm-cluster';
 import { SLURM_TEST_USER, slurmJobsTagged, unixUser } from '../../test/support/slurm-gateway';
 
 /**
@@ -27,10 +26,11 @@ interface SeenJob {
   events: { toState: string; reason: string | null; actor: string }[];
 }
 
+// A cluster of its own, not the suite's shared one: this file stops slurmctld and fills every CPU, and
+// another file (slurm-crash-safety) stops and starts the shared controller while this one runs.
 let cluster: SlurmCluster;
-let release: () => Promise<void>;
-beforeAll(async () => ({ cluster, release } = await sharedSlurmCluster()), 120_000);
-afterAll(async () => release?.());
+beforeAll(async () => (cluster = await SlurmCluster.start()), 120_000);
+afterAll(async () => cluster?.stop());
 
 describe('one job, several engines', () => {
   jest.setTimeout(400_000);
