@@ -1,8 +1,6 @@
 import { validate as deployment } from 'kubernetes-models/_schemas/IoK8sApiAppsV1Deployment';
-import { validate as secret } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Secret';
 import { validate as service } from 'kubernetes-models/_schemas/IoK8sApiCoreV1Service';
 import { validate as serviceAccount } from 'kubernetes-models/_schemas/IoK8sApiCoreV1ServiceAccount';
-import { validate as networkPolicy } from 'kubernetes-models/_schemas/IoK8sApiNetworkingV1NetworkPolicy';
 import { validate as podDisruptionBudget } from 'kubernetes-models/_schemas/IoK8sApiPolicyV1PodDisruptionBudget';
 import { validate as clusterRole } from 'kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRole';
 import { validate as clusterRoleBinding } from 'kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRoleBinding';
@@ -14,19 +12,17 @@ type Validator = (typeof KINDS)[string]['validate'];
 /**
  * The kinds a deployment has beyond those the Kubernetes engine sends, added to the project's one
  * validator (test/kubernetes/openapi-schema.ts: kubernetes-models' schema plus strict unknown-field
- * checks from @kubernetes/client-node's models), which is used as it is. A kind already known is kept.
+ * checks from @kubernetes/client-node's models), which is used as it is (Secret and NetworkPolicy are already there: the engine sends them).
  */
 const DEPLOYMENT_KINDS: typeof KINDS = {
   Deployment: { apiVersion: 'apps/v1', validate: deployment as Validator, model: 'V1Deployment' },
   Service: { apiVersion: 'v1', validate: service as Validator, model: 'V1Service' },
   ServiceAccount: { apiVersion: 'v1', validate: serviceAccount as Validator, model: 'V1ServiceAccount' },
-  Secret: { apiVersion: 'v1', validate: secret as Validator, model: 'V1Secret' },
-  NetworkPolicy: { apiVersion: 'networking.k8s.io/v1', validate: networkPolicy as Validator, model: 'V1NetworkPolicy' },
   PodDisruptionBudget: { apiVersion: 'policy/v1', validate: podDisruptionBudget as Validator, model: 'V1PodDisruptionBudget' },
   ClusterRole: { apiVersion: 'rbac.authorization.k8s.io/v1', validate: clusterRole as Validator, model: 'V1ClusterRole' },
   ClusterRoleBinding: { apiVersion: 'rbac.authorization.k8s.io/v1', validate: clusterRoleBinding as Validator, model: 'V1ClusterRoleBinding' },
 };
-for (const [kind, spec] of Object.entries(DEPLOYMENT_KINDS)) KINDS[kind] ??= spec;
+Object.assign(KINDS, DEPLOYMENT_KINDS);
 
 /** Every problem the API server would report for this object (schema, unknown fields, names, labels, Job rules). */
 export function manifestProblems(obj: Record<string, any>): SchemaProblem[] {
