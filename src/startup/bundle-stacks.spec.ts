@@ -36,15 +36,20 @@ function build(withMap: boolean): string {
   return outfile;
 }
 
-it('rewrites the bundle\'s frames to the TypeScript source, line and column', () => {
-  const file = build(true);
+/** The stack of the bundle's `boom()`, with stacks of that bundle mapped. */
+function stackOfBoom(file: string): string {
   mapBundleStacks(file);
-  let stack = '';
   try {
     loadBundle(file).boom();
   } catch (err) {
-    stack = (err as Error).stack ?? '';
+    return (err as Error).stack ?? '';
   }
+  throw new Error('boom() did not throw');
+}
+
+it('rewrites the bundle\'s frames to the TypeScript source, line and column', () => {
+  const file = build(true);
+  const stack = stackOfBoom(file);
   expect(stack.split('\n')[0]).toBe('Error: boom 1');
   expect(stack).toMatch(/at (Object\.)?boom \(.*thrower\.ts:4:9\)/);
   expect(stack).not.toContain('bundle.js');
@@ -53,13 +58,7 @@ it('rewrites the bundle\'s frames to the TypeScript source, line and column', ()
 
 it('without a map beside the bundle, frames keep the bundle\'s positions', () => {
   const file = build(false);
-  mapBundleStacks(file);
-  let stack = '';
-  try {
-    loadBundle(file).boom();
-  } catch (err) {
-    stack = (err as Error).stack ?? '';
-  }
+  const stack = stackOfBoom(file);
   expect(stack).toMatch(/at (Object\.)?boom \(.*out\/bundle\.js:\d+:\d+\)/);
   expect(stack).not.toContain('thrower.ts');
 });
