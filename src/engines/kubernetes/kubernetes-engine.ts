@@ -9,6 +9,7 @@ import type { EngineLogger } from '../shared/engine-logger';
 import { missingJobUpdate } from '../shared/missing-job';
 import { jobUpdates } from './job-status';
 import { kubeError, statusOf } from './kube-errors';
+import { putObject } from './put-object';
 import { loadKubeConfig } from './kube-config';
 import { KubernetesPartition, parseKubernetesPartitions } from './kubernetes-partition';
 import type { ImageProfile } from './allowed-images';
@@ -84,13 +85,13 @@ export class KubernetesEngine implements Engine {
     const name = t.job.metadata.name as string;
     const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name, uid: created.metadata.uid, blockOwnerDeletion: false }];
     try {
-      await this.putOwned('ConfigMap', { ...t.configMap, metadata: { ...t.configMap.metadata, ownerReferences } }, {
+      await putObject(this.name, 'ConfigMap', { ...t.configMap, metadata: { ...t.configMap.metadata, ownerReferences } }, {
         create: (body) => core.createNamespacedConfigMap({ namespace, body, fieldValidation: 'Strict' }),
         read: (n) => core.readNamespacedConfigMap({ name: n, namespace }),
         replace: (n, body) => core.replaceNamespacedConfigMap({ name: n, namespace, body, fieldValidation: 'Strict' }),
       });
       if (t.secret) {
-        await this.putOwned('Secret', { ...t.secret, metadata: { ...t.secret.metadata, ownerReferences } }, {
+        await putObject(this.name, 'Secret', { ...t.secret, metadata: { ...t.secret.metadata, ownerReferences } }, {
           create: (body) => core.createNamespacedSecret({ namespace, body, fieldValidation: 'Strict' }),
           read: (n) => core.readNamespacedSecret({ name: n, namespace }),
           replace: (n, body) => core.replaceNamespacedSecret({ name: n, namespace, body, fieldValidation: 'Strict' }),
@@ -129,24 +130,6 @@ export class KubernetesEngine implements Engine {
       // Anyone with "edit" in the namespace could have made a Job of that name: only this job's nonce is adopted.
       if (existing.metadata?.labels?.[LABEL_SUBMIT_NONCE] !== job.nonce) throw kubeError(this.name, `creating Job ${ref}`, e, job.id);
       return existing;
-    }
-  }
-
-  /** Creates an object the Job owns; one left by an earlier attempt (or put there by someone else) is replaced by ours. */
-  private async putOwned(kind: string, desired: Obj, api: { create(b: Obj): Promise<unknown>; read(n: string): Promise<unknown>; replace(n: string, b: Obj): Promise<unknown> }): Promise<void> {
-    const name = desired.metadata.name as string;
-    const where = `${kind} ${desired.metadata.namespace}/${name}`;
-    try {
-      await api.create(desired);
-      return;
-    } catch (e) {
-      if (statusOf(e) !== 409) throw kubeError(this.name, `creating ${where}`, e);
-    }
-    try {
-      const existing = (await api.read(name)) as Obj;
-      await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
-    } catch (e) {
-      throw kubeError(this.name, `replacing ${where}`, e);
     }
   }
 

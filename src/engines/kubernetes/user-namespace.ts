@@ -1,6 +1,7 @@
 import { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { EngineRefusedError } from '../engine-errors';
 import { kubeError, statusOf } from './kube-errors';
+import { putObject } from './put-object';
 import { ANNOTATION_USERNAME } from './kubernetes-names';
 import type { TenancyManifests } from './tenancy-manifests';
 
@@ -27,22 +28,22 @@ export class UserNamespaces {
     if (this.applied.get(name) === fingerprint) return;
     await this.ensureNamespace(t.namespace);
     const ns = name;
-    if (t.resourceQuota) await this.upsert('ResourceQuota', t.resourceQuota, {
+    if (t.resourceQuota) await putObject(this.engine, 'ResourceQuota', t.resourceQuota, {
       read: (n) => this.core.readNamespacedResourceQuota({ name: n, namespace: ns }),
       create: (body) => this.core.createNamespacedResourceQuota({ namespace: ns, body, fieldValidation: 'Strict' }),
       replace: (n, body) => this.core.replaceNamespacedResourceQuota({ name: n, namespace: ns, body, fieldValidation: 'Strict' }),
     }, (o) => o.spec);
-    if (t.limitRange) await this.upsert('LimitRange', t.limitRange, {
+    if (t.limitRange) await putObject(this.engine, 'LimitRange', t.limitRange, {
       read: (n) => this.core.readNamespacedLimitRange({ name: n, namespace: ns }),
       create: (body) => this.core.createNamespacedLimitRange({ namespace: ns, body, fieldValidation: 'Strict' }),
       replace: (n, body) => this.core.replaceNamespacedLimitRange({ name: n, namespace: ns, body, fieldValidation: 'Strict' }),
     }, (o) => o.spec);
-    if (t.roleBinding) await this.upsert('RoleBinding', t.roleBinding, {
+    if (t.roleBinding) await putObject(this.engine, 'RoleBinding', t.roleBinding, {
       read: (n) => this.rbac.readNamespacedRoleBinding({ name: n, namespace: ns }),
       create: (body) => this.rbac.createNamespacedRoleBinding({ namespace: ns, body: body as never, fieldValidation: 'Strict' }),
       replace: (n, body) => this.rbac.replaceNamespacedRoleBinding({ name: n, namespace: ns, body: body as never, fieldValidation: 'Strict' }),
     }, (o) => ({ roleRef: o.roleRef, subjects: o.subjects }));
-    await this.upsert('NetworkPolicy', t.networkPolicy, {
+    await putObject(this.engine, 'NetworkPolicy', t.networkPolicy, {
       read: (n) => this.networking.readNamespacedNetworkPolicy({ name: n, namespace: ns }),
       create: (body) => this.networking.createNamespacedNetworkPolicy({ namespace: ns, body: body as never, fieldValidation: 'Strict' }),
       replace: (n, body) => this.networking.replaceNamespacedNetworkPolicy({ name: n, namespace: ns, body: body as never, fieldValidation: 'Strict' }),
@@ -90,35 +91,5 @@ export class UserNamespaces {
       }
     }
   }
-
-  private async upsert(kind: string, desired: Obj, api: { read(n: string): Promise<unknown>; create(b: Obj): Promise<unknown>; replace(n: string, b: Obj): Promise<unknown> }, content: (o: Obj) => unknown): Promise<void> {
-    const name = desired.metadata.name as string;
-    const where = `${kind} ${desired.metadata.namespace}/${name}`;
-    try {
-      await api.create(desired);
-      return;
-    } catch (e) {
-      if (statusOf(e) !== 409) throw kubeError(this.engine, `creating ${where}`, e);
-    }
-    // Two workers may bring the same namespace in line at once: a replace that lost the race (409) reads again.
-    try {
-      for (let attempt = 1; ; attempt++) {
-        const existing = (await api.read(name)) as Obj;
-        if (canonical(content(existing)) === canonical(content(desired))) return;
-        try {
-          await api.replace(name, { ...desired, metadata: { ...desired.metadata, resourceVersion: existing.metadata?.resourceVersion } });
-          return;
-        } catch (e) {
-          if (statusOf(e) !== 409 || attempt >= 5) throw e;
-        }
-      }
-    } catch (e) {
-      throw kubeError(this.engine, `updating ${where}`, e);
-    }
-  }
 }
 
-/** JSON with object keys sorted: the client library gives objects back with its own key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
-}
