@@ -11,7 +11,7 @@ import { METRICS_REGISTRY } from './metrics-registry';
       provide: METRICS_REGISTRY,
       useFactory: () => {
         const registry = new Registry();
-        collectDefaultMetrics({ register: registry, prefix: 'hpcg_process_' });
+        collectDefaultMetrics({ register: registry, prefix: 'hpcg_' });
         return registry;
       },
     },
